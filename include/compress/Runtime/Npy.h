@@ -1,0 +1,51 @@
+//===- Npy.h - .npy and .npz reading and writing ----------------*- C++ -*-===//
+//
+// Loads and stores tensors in numpy's .npy format and .npz archives, the
+// exchange format for datasets, calibration inputs and reference outputs.
+//
+// Supported element types are float32, float64, int8, int16, int32, int64,
+// uint8 and bool, little endian and C order only. int48 tensors have no numpy
+// counterpart and are written as int64, so they read back as DType::I64.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_RUNTIME_NPY_H
+#define COMPRESS_RUNTIME_NPY_H
+
+#include "compress/Evaluator/Tensor.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace compress {
+
+/// Parses a .npy image held in memory (format versions 1.0, 2.0 and 3.0);
+/// `name` is used in error messages.
+llvm::Expected<Tensor> parseNpy(llvm::StringRef bytes, llvm::StringRef name);
+/// Reads the .npy file at `path`.
+llvm::Expected<Tensor> readNpy(llvm::StringRef path);
+
+/// Serialises to .npy format 1.0 (little endian, C order), with the header
+/// padded so that the data starts at a multiple of 64 bytes, as numpy does.
+/// Falls back to format 2.0 only if the header outgrows 64 KiB.
+std::string serializeNpy(const Tensor &tensor);
+/// Writes `tensor` to the .npy file at `path`, replacing it atomically.
+llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
+
+/// Arrays of a .npz archive, in archive order, keyed by name without ".npy".
+/// Reads both stored (np.savez) and deflated (np.savez_compressed) members.
+llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+readNpz(llvm::StringRef path);
+/// Writes `arrays` as uncompressed members `<name>.npy` of a new archive at
+/// `path`, as np.savez does.
+llvm::Error writeNpz(llvm::StringRef path,
+                     llvm::ArrayRef<std::pair<std::string, Tensor>> arrays);
+
+} // namespace compress
+
+#endif // COMPRESS_RUNTIME_NPY_H

@@ -1,0 +1,41 @@
+//===- Passes.h - compress graph passes --------------------------*- C++ -*-===//
+//
+// Declarations of the graph passes and their pattern sets.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_TRANSFORMS_PASSES_H
+#define COMPRESS_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace compress {
+
+#define GEN_PASS_DECL
+#include "compress/Transforms/Passes.h.inc"
+
+/// Moves NCHW<->NHWC transposes across layout-agnostic ops so that inverse
+/// pairs meet and cancel.
+void populateTransposeSinkingPatterns(mlir::RewritePatternSet &patterns);
+
+/// Folds per-channel affine ops after a convolution (unfused batch norm)
+/// into its weights and bias.
+void populateConvAffineFoldingPatterns(mlir::RewritePatternSet &patterns);
+
+/// Replaces ops whose operands are all constants by their value, computed
+/// with the reference evaluator, if the result has at most `maxElements`.
+void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns,
+                                     int64_t maxElements);
+
+#define GEN_PASS_REGISTRATION
+#include "compress/Transforms/Passes.h.inc"
+
+} // namespace compress
+
+#endif // COMPRESS_TRANSFORMS_PASSES_H

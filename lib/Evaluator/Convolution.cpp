@@ -1,0 +1,321 @@
+//===- Convolution.cpp - Convolution and pooling kernels ------------------===//
+//
+// im2col is done in blocks of output pixels so that the block of the
+// im2col matrix stays in cache while the GEMM streams the weight panels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Convolution.h"
+#include "compress/Evaluator/FixedPoint.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <limits>
+
+using namespace compress;
+using namespace compress::detail;
+
+ConvShape compress::detail::makeConvShape(const Tensor &input,
+                                          const Tensor &result,
+                                          llvm::ArrayRef<int64_t> kernel,
+                                          llvm::ArrayRef<int64_t> pad,
+                                          llvm::ArrayRef<int64_t> stride,
+                                          llvm::ArrayRef<int64_t> dilation) {
+  ConvShape s;
+  s.n = input.dim(0);
+  s.ih = input.dim(1);
+  s.iw = input.dim(2);
+  s.c = input.dim(3);
+  s.oh = result.dim(1);
+  s.ow = result.dim(2);
+  s.o = result.dim(3);
+  s.kh = kernel[0];
+  s.kw = kernel[1];
+  s.sh = stride[0];
+  s.sw = stride[1];
+  s.dh = dilation.empty() ? 1 : dilation[0];
+  s.dw = dilation.empty() ? 1 : dilation[1];
+  s.padTop = pad[0];
+  s.padBottom = pad[1];
+  s.padLeft = pad[2];
+  s.padRight = pad[3];
+  return s;
+}
+
+PackedPanels compress::detail::packConvWeights(const Tensor &weights) {
+  int64_t o = weights.dim(0);
+  int64_t k = weights.size() / o;
+  const float *w = weights.f32().data();
+  return packPanels(k, o, [&](int64_t kk, int64_t oc) { return w[oc * k + kk]; });
+}
+
+namespace {
+/// Output pixels per im2col block: a multiple of the GEMM's 6 rows.
+constexpr int64_t kBlockPixels = 96;
+
+/// Fills rows [p0, p0+rows) of the im2col matrix of image `n`, with `fill`
+/// at padded positions and `transform` applied to each input element.
+template <typename In, typename Out, typename F>
+void im2col(const ConvShape &s, const In *input, int64_t n, int64_t p0,
+            int64_t rows, Out *a, Out fill, F transform) {
+  const int64_t k = s.reduction();
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t p = p0 + r, oy = p / s.ow, ox = p % s.ow;
+    Out *row = a + r * k;
+    for (int64_t ky = 0; ky < s.kh; ++ky) {
+      int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
+      for (int64_t kx = 0; kx < s.kw; ++kx) {
+        int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
+        Out *dst = row + (ky * s.kw + kx) * s.c;
+        if (iy < 0 || iy >= s.ih || ix < 0 || ix >= s.iw) {
+          std::fill_n(dst, s.c, fill);
+          continue;
+        }
+        const In *src = input + ((n * s.ih + iy) * s.iw + ix) * s.c;
+        for (int64_t c = 0; c < s.c; ++c)
+          dst[c] = transform(src[c]);
+      }
+    }
+  }
+}
+} // namespace
+
+void compress::detail::convFloat(const ConvShape &s, const float *input,
+                                 const PackedPanels &weights,
+                                 const float *bias, float *output) {
+  const int64_t k = s.reduction(), pixels = s.oh * s.ow;
+  bool pointwise = s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 &&
+                   s.padTop == 0 && s.padLeft == 0 && s.oh == s.ih &&
+                   s.ow == s.iw;
+  if (pointwise) {
+    gemmFloat(s.n * pixels, input, k, weights, bias, output, s.o);
+    return;
+  }
+  std::vector<float> a(kBlockPixels * k);
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t p0 = 0; p0 < pixels; p0 += kBlockPixels) {
+      int64_t rows = std::min(kBlockPixels, pixels - p0);
+      im2col(s, input, n, p0, rows, a.data(), 0.0f,
+             [](float v) { return v; });
+      gemmFloat(rows, a.data(), k, weights, bias,
+                output + (n * pixels + p0) * s.o, s.o);
+    }
+}
+
+std::vector<int32_t> compress::detail::transposeIntWeights(const Tensor &weights,
+                                                           int64_t zp) {
+  int64_t o = weights.dim(0), k = weights.size() / o;
+  std::vector<int32_t> result(k * o);
+  for (int64_t oc = 0; oc < o; ++oc)
+    for (int64_t kk = 0; kk < k; ++kk)
+      result[kk * o + oc] = int32_t(weights.ints()[oc * k + kk] - zp);
+  return result;
+}
+
+void compress::detail::convInt(const ConvShape &s, const int64_t *input,
+                               int64_t inputZp,
+                               const std::vector<int32_t> &weightsKO,
+                               const int64_t *bias, int64_t *output,
+                               DType accType) {
+  const int64_t k = s.reduction(), pixels = s.oh * s.ow;
+  std::vector<int32_t> a(kBlockPixels * k);
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t p0 = 0; p0 < pixels; p0 += kBlockPixels) {
+      int64_t rows = std::min(kBlockPixels, pixels - p0);
+      im2col(s, input, n, p0, rows, a.data(), int32_t(0),
+             [&](int64_t v) { return int32_t(v - inputZp); });
+      gemmInt(rows, s.o, k, a.data(), k, weightsKO.data(), bias,
+              output + (n * pixels + p0) * s.o, s.o);
+    }
+  for (int64_t i = 0, e = s.n * pixels * s.o; i < e; ++i)
+    output[i] = wrapInt(output[i], accType);
+}
+
+namespace {
+/// Shared loop of depthwise convolution; `mac(acc, inIndex, wIndex)`.
+template <typename Acc, typename F>
+void depthwiseLoop(const ConvShape &s, int64_t m, std::vector<Acc> &acc,
+                   F mac, const std::function<void(int64_t, Acc *)> &emit) {
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t oy = 0; oy < s.oh; ++oy)
+      for (int64_t ox = 0; ox < s.ow; ++ox) {
+        std::fill(acc.begin(), acc.end(), Acc(0));
+        for (int64_t ky = 0; ky < s.kh; ++ky) {
+          int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
+          if (iy < 0 || iy >= s.ih)
+            continue;
+          for (int64_t kx = 0; kx < s.kw; ++kx) {
+            int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
+            if (ix < 0 || ix >= s.iw)
+              continue;
+            int64_t inBase = ((n * s.ih + iy) * s.iw + ix) * s.c;
+            int64_t wBase = (ky * s.kw + kx) * s.c * m;
+            for (int64_t c = 0; c < s.c * m; ++c)
+              mac(acc[c], inBase + c / m, wBase + c);
+          }
+        }
+        emit(((n * s.oh + oy) * s.ow + ox) * s.o, acc.data());
+      }
+}
+} // namespace
+
+void compress::detail::depthwiseFloat(const ConvShape &s, int64_t m,
+                                      const float *input,
+                                      const float *weights, const float *bias,
+                                      float *output) {
+  std::vector<float> acc(s.c * m);
+  depthwiseLoop<float>(
+      s, m, acc,
+      [&](float &a, int64_t i, int64_t w) { a += input[i] * weights[w]; },
+      [&](int64_t out, float *a) {
+        for (int64_t c = 0; c < s.c * m; ++c)
+          output[out + c] = a[c] + (bias ? bias[c] : 0.0f);
+      });
+}
+
+void compress::detail::depthwiseInt(const ConvShape &s, int64_t m,
+                                    const int64_t *input, int64_t inputZp,
+                                    const int64_t *weights, int64_t weightZp,
+                                    const int64_t *bias, int64_t *output,
+                                    DType accType) {
+  std::vector<uint64_t> acc(s.c * m);
+  depthwiseLoop<uint64_t>(
+      s, m, acc,
+      [&](uint64_t &a, int64_t i, int64_t w) {
+        a += uint64_t((input[i] - inputZp) * (weights[w] - weightZp));
+      },
+      [&](int64_t out, uint64_t *a) {
+        for (int64_t c = 0; c < s.c * m; ++c)
+          output[out + c] =
+              wrapInt(int64_t(a[c] + uint64_t(bias ? bias[c] : 0)), accType);
+      });
+}
+
+void compress::detail::matmulFloat(int64_t batch, int64_t m, int64_t k,
+                                   int64_t n, const float *lhs,
+                                   const float *rhs, int64_t rhsBatch,
+                                   float *output) {
+  for (int64_t b = 0; b < batch; ++b) {
+    const float *r = rhs + (rhsBatch == 1 ? 0 : b) * k * n;
+    PackedPanels packed =
+        packPanels(k, n, [&](int64_t kk, int64_t j) { return r[kk * n + j]; });
+    gemmFloat(m, lhs + b * m * k, k, packed, nullptr, output + b * m * n, n);
+  }
+}
+
+void compress::detail::matmulInt(int64_t batch, int64_t m, int64_t k,
+                                 int64_t n, const int64_t *lhs, int64_t lhsZp,
+                                 const int64_t *rhs, int64_t rhsZp,
+                                 int64_t rhsBatch, const int64_t *bias,
+                                 int64_t *output, DType accType) {
+  std::vector<int32_t> a(m * k), bm(k * n);
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t i = 0; i < m * k; ++i)
+      a[i] = int32_t(lhs[b * m * k + i] - lhsZp);
+    const int64_t *r = rhs + (rhsBatch == 1 ? 0 : b) * k * n;
+    for (int64_t i = 0; i < k * n; ++i)
+      bm[i] = int32_t(r[i] - rhsZp);
+    gemmInt(m, n, k, a.data(), k, bm.data(), bias, output + b * m * n, n);
+  }
+  for (int64_t i = 0, e = batch * m * n; i < e; ++i)
+    output[i] = wrapInt(output[i], accType);
+}
+
+namespace {
+/// Calls `visit(outIndex, inIndex)` for every in-bounds window element of
+/// every output element, grouped by output element between `begin(out)`
+/// and `end(out, oy, ox)`.
+template <typename Begin, typename Visit, typename End>
+void poolLoop(const ConvShape &s, Begin begin, Visit visit, End end) {
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t oy = 0; oy < s.oh; ++oy)
+      for (int64_t ox = 0; ox < s.ow; ++ox) {
+        int64_t out = ((n * s.oh + oy) * s.ow + ox) * s.c;
+        begin(out);
+        for (int64_t ky = 0; ky < s.kh; ++ky) {
+          int64_t iy = oy * s.sh - s.padTop + ky;
+          if (iy < 0 || iy >= s.ih)
+            continue;
+          for (int64_t kx = 0; kx < s.kw; ++kx) {
+            int64_t ix = ox * s.sw - s.padLeft + kx;
+            if (ix < 0 || ix >= s.iw)
+              continue;
+            visit(out, ((n * s.ih + iy) * s.iw + ix) * s.c);
+          }
+        }
+        end(out, oy, ox);
+      }
+}
+} // namespace
+
+void compress::detail::maxPool(const ConvShape &s, const Tensor &input,
+                               Tensor &output) {
+  if (input.dtype() == DType::F32) {
+    const float *in = input.f32().data();
+    float *out = output.f32().data();
+    poolLoop(
+        s,
+        [&](int64_t o) {
+          std::fill_n(out + o, s.c, -std::numeric_limits<float>::infinity());
+        },
+        [&](int64_t o, int64_t i) {
+          for (int64_t c = 0; c < s.c; ++c)
+            out[o + c] = std::max(out[o + c], in[i + c]);
+        },
+        [](int64_t, int64_t, int64_t) {});
+    return;
+  }
+  const int64_t *in = input.ints().data();
+  int64_t *out = output.ints().data();
+  poolLoop(
+      s, [&](int64_t o) { std::fill_n(out + o, s.c, INT64_MIN); },
+      [&](int64_t o, int64_t i) {
+        for (int64_t c = 0; c < s.c; ++c)
+          out[o + c] = std::max(out[o + c], in[i + c]);
+      },
+      [](int64_t, int64_t, int64_t) {});
+}
+
+/// The divisor of average pooling at an output position: upstream's
+/// lowering's count (equal to the in-bounds count when the windows tile
+/// the padded input exactly).
+static int64_t windowCount(const ConvShape &s, int64_t oy, int64_t ox) {
+  return avgPoolCount(oy, s.oh, s.kh, s.sh, s.padTop, s.padBottom) *
+         avgPoolCount(ox, s.ow, s.kw, s.sw, s.padLeft, s.padRight);
+}
+
+void compress::detail::avgPoolFloat(const ConvShape &s, const float *input,
+                                    float *output) {
+  poolLoop(
+      s, [&](int64_t o) { std::fill_n(output + o, s.c, 0.0f); },
+      [&](int64_t o, int64_t i) {
+        for (int64_t c = 0; c < s.c; ++c)
+          output[o + c] += input[i + c];
+      },
+      [&](int64_t o, int64_t oy, int64_t ox) {
+        float count = float(windowCount(s, oy, ox));
+        for (int64_t c = 0; c < s.c; ++c)
+          output[o + c] /= count;
+      });
+}
+
+void compress::detail::avgPoolInt(const ConvShape &s, const int64_t *input,
+                                  int64_t inputZp, int64_t outputZp,
+                                  DType outType, int64_t *output) {
+  std::vector<int64_t> sums(s.c);
+  poolLoop(
+      s, [&](int64_t) { std::fill(sums.begin(), sums.end(), 0); },
+      [&](int64_t, int64_t i) {
+        for (int64_t c = 0; c < s.c; ++c)
+          sums[c] += input[i + c];
+      },
+      [&](int64_t o, int64_t oy, int64_t ox) {
+        int64_t count = windowCount(s, oy, ox);
+        for (int64_t c = 0; c < s.c; ++c)
+          output[o + c] = wrapInt(avgPoolElement(wrapInt(sums[c], DType::I32),
+                                                 count, inputZp, outputZp,
+                                                 intBitWidth(outType)),
+                                  outType);
+      });
+}

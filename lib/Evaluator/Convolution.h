@@ -1,0 +1,81 @@
+//===- Convolution.h - Convolution and pooling kernels -----------*- C++ -*-===//
+//
+// Layout-fixed (NHWC activations) convolution and pooling shared by the TOSA
+// and qint kernels. Float convolution is im2col + the packed GEMM; integer
+// convolution is exact in 64-bit arithmetic.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_LIB_EVALUATOR_CONVOLUTION_H
+#define COMPRESS_LIB_EVALUATOR_CONVOLUTION_H
+
+#include "Gemm.h"
+#include "Kernels.h"
+
+namespace compress::detail {
+
+/// Sizes of an NHWC 2-D window op. `pad` is [top, bottom, left, right].
+struct ConvShape {
+  int64_t n, ih, iw, c;    // input
+  int64_t oh, ow, o;       // output (o: output channels)
+  int64_t kh, kw;          // kernel
+  int64_t sh, sw, dh, dw;  // stride, dilation
+  int64_t padTop, padBottom, padLeft, padRight;
+  int64_t reduction() const { return kh * kw * c; }
+};
+
+/// Reads pad/stride/dilation attributes of a window op and the NHWC shapes
+/// of its input and result. `kernel` is {kh, kw}; `outChannels` the size of
+/// the result's last dimension.
+ConvShape makeConvShape(const Tensor &input, const Tensor &result,
+                        llvm::ArrayRef<int64_t> kernel,
+                        llvm::ArrayRef<int64_t> pad,
+                        llvm::ArrayRef<int64_t> stride,
+                        llvm::ArrayRef<int64_t> dilation);
+
+/// Packs OHWI float weights as a [kh*kw*c x o] GEMM operand.
+PackedPanels packConvWeights(const Tensor &weights);
+
+void convFloat(const ConvShape &s, const float *input,
+               const PackedPanels &weights, const float *bias, float *output);
+
+/// Integer convolution: `weightsKO` is [kh*kw*c x o] with the weight zero
+/// point already subtracted; input values have `inputZp` subtracted and
+/// padding contributes zero. Results wrap to `accType`.
+void convInt(const ConvShape &s, const int64_t *input, int64_t inputZp,
+             const std::vector<int32_t> &weightsKO, const int64_t *bias,
+             int64_t *output, DType accType);
+
+/// OHWI integer weights minus `zp`, transposed to [kh*kw*c x o].
+std::vector<int32_t> transposeIntWeights(const Tensor &weights, int64_t zp);
+
+/// Depthwise: weights [kh, kw, c, m]; output channel ci*m + mi.
+void depthwiseFloat(const ConvShape &s, int64_t multiplier,
+                    const float *input, const float *weights,
+                    const float *bias, float *output);
+void depthwiseInt(const ConvShape &s, int64_t multiplier,
+                  const int64_t *input, int64_t inputZp,
+                  const int64_t *weights, int64_t weightZp,
+                  const int64_t *bias, int64_t *output, DType accType);
+
+/// Batched matmul [b,m,k] x [b,k,n] with zero points (integer) or plain
+/// (float); `rhsBatch` is 1 when the right operand broadcasts.
+void matmulFloat(int64_t batch, int64_t m, int64_t k, int64_t n,
+                 const float *lhs, const float *rhs, int64_t rhsBatch,
+                 float *output);
+void matmulInt(int64_t batch, int64_t m, int64_t k, int64_t n,
+               const int64_t *lhs, int64_t lhsZp, const int64_t *rhs,
+               int64_t rhsZp, int64_t rhsBatch, const int64_t *bias,
+               int64_t *output, DType accType);
+
+/// Max pooling; padded positions never win.
+void maxPool(const ConvShape &s, const Tensor &input, Tensor &output);
+/// Float average pooling over the in-bounds part of each window.
+void avgPoolFloat(const ConvShape &s, const float *input, float *output);
+/// Integer average pooling with tosa.avg_pool2d's rounding division.
+void avgPoolInt(const ConvShape &s, const int64_t *input, int64_t inputZp,
+                int64_t outputZp, DType outType, int64_t *output);
+
+} // namespace compress::detail
+
+#endif // COMPRESS_LIB_EVALUATOR_CONVOLUTION_H

@@ -1,0 +1,333 @@
+//===- Evaluator.cpp - Reference evaluator: program and interpreter -------===//
+//
+// Compiles a function into a flat list of kernel steps over numbered value
+// slots, with constants materialised once, and runs it. Tensors are released
+// after their last use unless an observer wants to see them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Evaluator/Evaluator.h"
+#include "Kernels.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/Support/Error.h"
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::detail;
+
+//===----------------------------------------------------------------------===//
+// Kernel context helpers
+//===----------------------------------------------------------------------===//
+
+KernelCache::~KernelCache() = default;
+
+LogicalResult KernelContext::fail(const Twine &message) const {
+  return op->emitError(message);
+}
+
+LogicalResult KernelContext::allocResult(unsigned i) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(i).getType());
+  DType dtype;
+  if (!type || !type.hasStaticShape() ||
+      !dtypeFromMLIR(type.getElementType(), dtype))
+    return op->emitError("reference evaluator needs a statically shaped "
+                         "tensor of a supported element type, got ")
+           << op->getResult(i).getType();
+  results[i] = Tensor(dtype, type.getShape());
+  return success();
+}
+
+SmallVector<int64_t> compress::detail::shapeValues(const Tensor &tensor) {
+  SmallVector<int64_t> values;
+  for (int64_t i = 0; i < tensor.size(); ++i)
+    values.push_back(int64_t(tensor.getAsDouble(i)));
+  return values;
+}
+
+int64_t compress::detail::scalarInt(const Tensor &tensor) {
+  if (tensor.size() == 0)
+    return 0;
+  return isFloat(tensor.dtype()) ? int64_t(tensor.getAsDouble(0))
+                                 : tensor.ints()[0];
+}
+
+double compress::detail::scalarDouble(const Tensor &tensor) {
+  return tensor.size() ? tensor.getAsDouble(0) : 0.0;
+}
+
+const KernelTable &compress::detail::forwardKernels() {
+  static const KernelTable table = [] {
+    KernelTable t;
+    registerElementwiseKernels(t);
+    registerDataMovementKernels(t);
+    registerConvolutionKernels(t);
+    registerQIntKernels(t);
+    return t;
+  }();
+  return table;
+}
+
+bool compress::hasKernel(StringRef opName) {
+  return forwardKernels().count(opName);
+}
+
+//===----------------------------------------------------------------------===//
+// Attribute <-> tensor
+//===----------------------------------------------------------------------===//
+
+FailureOr<Tensor> compress::tensorFromAttr(Attribute attr) {
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return failure();
+  auto type = dense.getType();
+  Type elementType = type.getElementType();
+  DType dtype;
+  if (elementType.isIndex())
+    dtype = DType::I64;
+  else if (!dtypeFromMLIR(elementType, dtype))
+    return failure();
+  Tensor tensor(dtype, type.getShape());
+  if (dtype == DType::F32) {
+    auto &out = tensor.f32();
+    if (dense.isSplat())
+      std::fill(out.begin(), out.end(), dense.getSplatValue<float>());
+    else
+      std::copy(dense.value_begin<float>(), dense.value_end<float>(),
+                out.begin());
+  } else if (dtype == DType::F64) {
+    auto &out = tensor.f64();
+    if (dense.isSplat())
+      std::fill(out.begin(), out.end(), dense.getSplatValue<double>());
+    else
+      std::copy(dense.value_begin<double>(), dense.value_end<double>(),
+                out.begin());
+  } else {
+    auto &out = tensor.ints();
+    bool zeroExtend = isUnsigned(dtype);
+    int64_t i = 0;
+    if (dense.isSplat()) {
+      APInt v = dense.getSplatValue<APInt>();
+      std::fill(out.begin(), out.end(),
+                zeroExtend ? int64_t(v.getZExtValue()) : v.getSExtValue());
+    } else {
+      for (const APInt &v : dense.getValues<APInt>())
+        out[i++] = zeroExtend ? int64_t(v.getZExtValue()) : v.getSExtValue();
+    }
+  }
+  return tensor;
+}
+
+Attribute compress::tensorToAttr(const Tensor &tensor, ShapedType type) {
+  Type elementType = type.getElementType();
+  if (elementType.isF32())
+    return DenseElementsAttr::get(type, ArrayRef<float>(tensor.f32()));
+  if (elementType.isF64())
+    return DenseElementsAttr::get(type, ArrayRef<double>(tensor.f64()));
+  unsigned width = elementType.isIndex()
+                       ? IndexType::kInternalStorageBitWidth
+                       : elementType.getIntOrFloatBitWidth();
+  SmallVector<APInt> values;
+  values.reserve(tensor.size());
+  for (int64_t v : tensor.ints())
+    values.push_back(APInt(width, uint64_t(v), /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+  return DenseElementsAttr::get(type, values);
+}
+
+//===----------------------------------------------------------------------===//
+// Program
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Step {
+  Operation *op;
+  KernelFn kernel;
+  SmallVector<unsigned, 4> operands;
+  SmallVector<unsigned, 2> results;
+  SmallVector<bool, 4> constantOperands;
+  /// Slots whose last use is this step.
+  SmallVector<unsigned, 4> releases;
+  mutable std::unique_ptr<KernelCache> cache;
+};
+} // namespace
+
+struct compress::ProgramImpl {
+  unsigned numSlots = 0;
+  SmallVector<std::pair<DType, Shape>> argTypes;
+  /// Constant slots and their tensors.
+  DenseMap<unsigned, Tensor> constants;
+  std::vector<Step> steps;
+  SmallVector<unsigned> outputs;
+  /// The Value of each slot, for observers.
+  SmallVector<Value> slotValues;
+};
+
+Program::Program(std::unique_ptr<ProgramImpl> impl) : impl(std::move(impl)) {}
+Program::Program(Program &&) noexcept = default;
+Program &Program::operator=(Program &&) noexcept = default;
+Program::~Program() = default;
+
+ArrayRef<std::pair<DType, Shape>> Program::argumentTypes() const {
+  return impl->argTypes;
+}
+
+FailureOr<Program> Program::compile(func::FuncOp func) {
+  if (func.isExternal())
+    return func.emitError("cannot evaluate a function without a body");
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("reference evaluator supports single-block "
+                          "functions only");
+  auto impl = std::make_unique<ProgramImpl>();
+  DenseMap<Value, unsigned> slots;
+  auto newSlot = [&](Value value) {
+    unsigned slot = impl->numSlots++;
+    slots[value] = slot;
+    impl->slotValues.push_back(value);
+    return slot;
+  };
+
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    DType dtype;
+    if (!type || !type.hasStaticShape() ||
+        !dtypeFromMLIR(type.getElementType(), dtype))
+      return func.emitError("reference evaluator needs statically shaped "
+                            "tensor arguments of a supported element type, "
+                            "got ")
+             << arg.getType();
+    impl->argTypes.push_back({dtype, Shape(type.getShape())});
+    newSlot(arg);
+  }
+
+  const KernelTable &table = forwardKernels();
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands())
+        impl->outputs.push_back(slots.lookup(v));
+      break;
+    }
+    if (op.getNumRegions())
+      return op.emitError("reference evaluator does not support ops with "
+                          "regions, such as '")
+             << op.getName() << "'";
+    Attribute constant;
+    if (op.getNumResults() == 1 &&
+        op.hasTrait<OpTrait::ConstantLike>() &&
+        matchPattern(op.getResult(0), m_Constant(&constant))) {
+      FailureOr<Tensor> tensor = tensorFromAttr(constant);
+      if (failed(tensor))
+        return op.emitError("reference evaluator cannot read the value of "
+                            "this constant");
+      impl->constants[newSlot(op.getResult(0))] = std::move(*tensor);
+      continue;
+    }
+    auto it = table.find(op.getName().getStringRef());
+    if (it == table.end())
+      return op.emitError("reference evaluator does not support '")
+             << op.getName() << "'";
+    Step step;
+    step.op = &op;
+    step.kernel = it->second;
+    for (Value v : op.getOperands()) {
+      auto found = slots.find(v);
+      if (found == slots.end())
+        return op.emitError("operand is not defined in the function body");
+      step.operands.push_back(found->second);
+      step.constantOperands.push_back(impl->constants.count(found->second));
+    }
+    for (Value v : op.getResults())
+      step.results.push_back(newSlot(v));
+    impl->steps.push_back(std::move(step));
+  }
+
+  // Release every non-constant, non-output slot after its last reader.
+  DenseMap<unsigned, unsigned> lastUse;
+  for (auto [index, step] : llvm::enumerate(impl->steps))
+    for (unsigned slot : step.operands)
+      lastUse[slot] = index;
+  llvm::DenseSet<unsigned> keep(impl->outputs.begin(), impl->outputs.end());
+  for (auto [slot, index] : lastUse)
+    if (!impl->constants.count(slot) && !keep.count(slot))
+      impl->steps[index].releases.push_back(slot);
+  return Program(std::move(impl));
+}
+
+llvm::Expected<SmallVector<Tensor>>
+Program::run(ArrayRef<Tensor> inputs,
+             std::optional<ValueObserver> observer) const {
+  if (inputs.size() != impl->argTypes.size())
+    return llvm::createStringError("expected %zu inputs, got %zu",
+                                   impl->argTypes.size(), inputs.size());
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto &[dtype, shape] = impl->argTypes[i];
+    if (input.dtype() != dtype || input.shape() != ArrayRef<int64_t>(shape))
+      return llvm::createStringError(
+          "input %zu: expected %s %s, got %s %s", i, dtypeName(dtype).data(),
+          shapeToString(shape).c_str(), dtypeName(input.dtype()).data(),
+          shapeToString(input.shape()).c_str());
+  }
+  std::vector<Tensor> values(impl->numSlots);
+  std::vector<const Tensor *> ptrs(impl->numSlots, nullptr);
+  for (auto [i, input] : llvm::enumerate(inputs))
+    ptrs[i] = &input;
+  for (auto &[slot, tensor] : impl->constants) {
+    ptrs[slot] = &tensor;
+    if (observer)
+      (*observer)(impl->slotValues[slot], tensor);
+  }
+
+  SmallVector<const Tensor *, 8> operandPtrs;
+  SmallVector<Tensor, 2> results;
+  for (const Step &step : impl->steps) {
+    operandPtrs.clear();
+    for (unsigned slot : step.operands)
+      operandPtrs.push_back(ptrs[slot]);
+    results.clear();
+    results.resize(step.results.size());
+    KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
+                      &step.cache};
+    if (failed(step.kernel(ctx)))
+      return llvm::createStringError("evaluation failed at '%s'",
+                                     step.op->getName()
+                                         .getStringRef()
+                                         .str()
+                                         .c_str());
+    for (auto [slot, result] : llvm::zip(step.results, results)) {
+      values[slot] = std::move(result);
+      ptrs[slot] = &values[slot];
+      if (observer)
+        (*observer)(impl->slotValues[slot], values[slot]);
+    }
+    if (!observer)
+      for (unsigned slot : step.releases)
+        values[slot] = Tensor();
+  }
+  SmallVector<Tensor> outputs;
+  for (unsigned slot : impl->outputs)
+    outputs.push_back(*ptrs[slot]);
+  return outputs;
+}
+
+FailureOr<SmallVector<Tensor>> compress::evaluateOp(Operation *op,
+                                                    ArrayRef<Tensor> operands) {
+  auto it = forwardKernels().find(op->getName().getStringRef());
+  if (it == forwardKernels().end())
+    return failure();
+  SmallVector<const Tensor *> ptrs;
+  for (const Tensor &t : operands)
+    ptrs.push_back(&t);
+  SmallVector<bool> constant(operands.size(), false);
+  SmallVector<Tensor> results(op->getNumResults());
+  // Constant folding probes ops speculatively: keep their diagnostics quiet.
+  ScopedDiagnosticHandler silence(op->getContext(),
+                                  [](Diagnostic &) { return success(); });
+  KernelContext ctx{op, ptrs, results, constant, nullptr};
+  if (failed(it->second(ctx)))
+    return failure();
+  return results;
+}

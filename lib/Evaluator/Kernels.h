@@ -1,0 +1,66 @@
+//===- Kernels.h - Kernel registry of the reference evaluator ----*- C++ -*-===//
+//
+// Internal interface between the evaluator's interpreter loop and its op
+// kernels. A kernel reads its operands and attributes and fills its
+// results; it never looks at other ops. A per-step cache lets kernels keep
+// work that depends only on constant operands (packed weights) across runs.
+// The registry is keyed by op name so that a reverse-mode table can sit
+// beside the forward one with the same keys.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_LIB_EVALUATOR_KERNELS_H
+#define COMPRESS_LIB_EVALUATOR_KERNELS_H
+
+#include "compress/Evaluator/Tensor.h"
+
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+
+namespace compress::detail {
+
+/// State a kernel may keep for one op across runs.
+struct KernelCache {
+  virtual ~KernelCache();
+};
+
+struct KernelContext {
+  mlir::Operation *op;
+  llvm::ArrayRef<const Tensor *> operands;
+  llvm::MutableArrayRef<Tensor> results;
+  /// Which operands are compile-time constants (their tensors never change
+  /// between runs, so derived data may be cached).
+  llvm::ArrayRef<bool> constantOperands;
+  /// Cache slot of this op; null when caching is not possible.
+  std::unique_ptr<KernelCache> *cache;
+
+  /// Emits an error at the op and returns failure.
+  mlir::LogicalResult fail(const llvm::Twine &message) const;
+  const Tensor &operand(unsigned i) const { return *operands[i]; }
+  /// Allocates result `i` with the dtype and static shape of its type.
+  mlir::LogicalResult allocResult(unsigned i);
+};
+
+using KernelFn = mlir::LogicalResult (*)(KernelContext &ctx);
+using KernelTable = llvm::StringMap<KernelFn>;
+
+/// The process-wide table of forward kernels.
+const KernelTable &forwardKernels();
+
+void registerElementwiseKernels(KernelTable &table);
+void registerDataMovementKernels(KernelTable &table);
+void registerConvolutionKernels(KernelTable &table);
+void registerQIntKernels(KernelTable &table);
+
+/// Helpers shared by the kernel files.
+/// The integer values of a `!tosa.shape` or integer tensor operand.
+llvm::SmallVector<int64_t> shapeValues(const Tensor &tensor);
+/// Signed integer of a scalar-ish zero-point operand (first element).
+int64_t scalarInt(const Tensor &tensor);
+double scalarDouble(const Tensor &tensor);
+
+} // namespace compress::detail
+
+#endif // COMPRESS_LIB_EVALUATOR_KERNELS_H

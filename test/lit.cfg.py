@@ -1,0 +1,39 @@
+# -*- Python -*-
+# lit configuration of the compress test suite: FileCheck tests of the
+# tools, and the gtest unit tests run through lit's GoogleTest format.
+
+import os
+
+import lit.formats
+import lit.util
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "COMPRESS"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "README.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.compress_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%examples",
+                             os.path.join(config.compress_src_root,
+                                          "examples")))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.compress_tools_dir, config.llvm_tools_dir]
+tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Tests on the real models and data of ../shared run where it exists.
+shared = config.compress_shared_dir
+if os.path.isdir(os.path.join(shared, "models")) and \
+        os.path.isdir(os.path.join(shared, "data")):
+    config.available_features.add("shared-data")
+    config.substitutions.append(("%shared", os.path.realpath(shared)))
