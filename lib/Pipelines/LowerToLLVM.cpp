@@ -11,31 +11,40 @@
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Transforms/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/Support/ErrorHandling.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
 void compress::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
   if (options.cleanup)
-    pm.addNestedPass<func::FuncOp>(createCleanupPass());
-  static constexpr llvm::StringLiteral kUpstream =
-      "func.func(tosa-to-linalg-named,tosa-to-linalg,"
-      "tosa-to-arith{include-apply-rescale=true},"
-      "tosa-to-tensor),"
-      "one-shot-bufferize{bufferize-function-boundaries},"
-      "func.func(convert-linalg-to-loops),"
-      "buffer-deallocation-pipeline,expand-strided-metadata,lower-affine,"
-      "convert-scf-to-cf,convert-math-to-llvm,convert-to-llvm,"
-      "reconcile-unrealized-casts";
-  std::string error;
-  llvm::raw_string_ostream errorStream(error);
-  if (failed(parsePassPipeline(kUpstream, pm, errorStream)))
-    llvm::report_fatal_error(llvm::Twine("invalid built-in pipeline: ") +
-                             error);
+    funcPm.addPass(createCleanupPass());
+  funcPm.addPass(tosa::createTosaToLinalgNamed(TosaToLinalgNamedOptions()));
+  funcPm.addPass(tosa::createTosaToLinalg());
+  TosaToArithPassOptions arithOptions;
+  arithOptions.includeApplyRescale = true;
+  funcPm.addPass(createTosaToArithPass(arithOptions));
+  funcPm.addPass(createTosaToTensorPass());
+
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void compress::registerCompressPipelines() {

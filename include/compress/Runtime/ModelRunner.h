@@ -1,0 +1,84 @@
+//===- ModelRunner.h - Run a model's entry function on tensors ---*- C++ -*-===//
+//
+// One interface over the two ways compress executes a model: the reference
+// evaluator and code JIT-compiled through LLVM. compress-run and embedders
+// drive both the same way, one sample at a time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_RUNTIME_MODELRUNNER_H
+#define COMPRESS_RUNTIME_MODELRUNNER_H
+
+#include "compress/Evaluator/Tensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace compress {
+
+/// A statically shaped tensor type: element type and shape.
+using TensorSpec = std::pair<DType, Shape>;
+
+class ModelRunner {
+public:
+  virtual ~ModelRunner();
+  /// Runs the entry function once. Inputs must match `argumentTypes()`.
+  virtual llvm::Expected<llvm::SmallVector<Tensor>>
+  run(llvm::ArrayRef<Tensor> inputs) = 0;
+  llvm::ArrayRef<TensorSpec> argumentTypes() const { return argTypes; }
+  llvm::ArrayRef<TensorSpec> resultTypes() const { return resTypes; }
+
+protected:
+  /// Checks that `inputs` match the argument types.
+  llvm::Error checkInputs(llvm::ArrayRef<Tensor> inputs) const;
+  llvm::SmallVector<TensorSpec> argTypes, resTypes;
+};
+
+/// The function to run: `name` if given, else `@main`, else the only public
+/// function of the module.
+llvm::Expected<mlir::func::FuncOp> findEntryFunction(mlir::ModuleOp module,
+                                                     llvm::StringRef name);
+
+/// Static tensor types of a function's arguments and results, or an error
+/// naming the first one that is not a statically shaped tensor of a
+/// supported element type.
+llvm::Error getSignature(mlir::func::FuncOp func,
+                         llvm::SmallVectorImpl<TensorSpec> &args,
+                         llvm::SmallVectorImpl<TensorSpec> &results);
+
+/// Runs `func` with the reference evaluator. Fails (with diagnostics
+/// emitted) if it contains an op the evaluator does not support.
+llvm::Expected<std::unique_ptr<ModelRunner>>
+createReferenceRunner(mlir::func::FuncOp func);
+
+/// Options of the JIT runner.
+struct JitOptions {
+  /// LLVM optimisation level of the generated code (0..3).
+  unsigned optLevel = 3;
+};
+
+/// Lowers a copy of `module` with the compress-lower-to-llvm pipeline and
+/// JIT-compiles it; runs `entry`. Fails with diagnostics if lowering does.
+llvm::Expected<std::unique_ptr<ModelRunner>>
+createJitRunner(mlir::ModuleOp module, llvm::StringRef entry,
+                const JitOptions &options = {});
+
+/// The sample `index` of `data` (first axis) shaped as `type`: the slice
+/// keeps a leading 1 if `type` has one, else drops the batch axis. Errors
+/// name `what` and both types when they do not fit.
+llvm::Expected<Tensor> sampleFor(const Tensor &data, int64_t index,
+                                 const TensorSpec &type, llvm::StringRef what);
+
+/// Concatenates tensors of one dtype along their first axis (rank-0 tensors
+/// become a vector).
+Tensor concatenateSamples(llvm::ArrayRef<Tensor> samples);
+
+/// Index of the largest element (first on ties).
+int64_t argmax(const Tensor &tensor);
+
+} // namespace compress
+
+#endif // COMPRESS_RUNTIME_MODELRUNNER_H

@@ -1,0 +1,258 @@
+//===- compress-run.cpp - Run a model on .npy samples ---------------------===//
+//
+// Runs a model's entry function once per sample along the first axis of an
+// .npy input, with the reference evaluator or JIT-compiled code, and reports
+// accuracy (--labels), latency (--bench) or the outputs (-o). Every failure
+// is one line on stderr and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/InitAll.h"
+#include "compress/Runtime/ModelRunner.h"
+#include "compress/Runtime/Npy.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+using namespace compress;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Backend { Reference, Jit };
+
+cl::OptionCategory category("compress-run options");
+cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                               cl::desc("<model.mlir | ->"),
+                               cl::cat(category));
+cl::opt<std::string> inputPath("input", cl::Required,
+                               cl::desc("Samples (.npy), one per entry of "
+                                        "the first axis"),
+                               cl::value_desc("X.npy"), cl::cat(category));
+cl::opt<std::string> labelsPath("labels",
+                                cl::desc("Integer labels (.npy); prints "
+                                         "top-1 accuracy"),
+                                cl::value_desc("Y.npy"), cl::cat(category));
+cl::opt<Backend> backend(
+    "backend", cl::desc("How to execute the model"),
+    cl::values(clEnumValN(Backend::Reference, "reference",
+                          "the reference evaluator (defines the semantics)"),
+               clEnumValN(Backend::Jit, "jit",
+                          "compile through LLVM and run natively")),
+    cl::init(Backend::Reference), cl::cat(category));
+cl::opt<std::string> outputPath("o",
+                                cl::desc("Write the outputs, stacked along "
+                                         "the first axis (.npy; .npz for "
+                                         "several results)"),
+                                cl::value_desc("OUT.npy"), cl::cat(category));
+cl::opt<int64_t> limit("limit", cl::desc("Run only the first N samples"),
+                       cl::value_desc("N"), cl::init(-1), cl::cat(category));
+cl::opt<bool> bench("bench",
+                    cl::desc("Print the median latency per sample"),
+                    cl::cat(category));
+cl::opt<std::string> entryName("entry",
+                               cl::desc("Function to run (default: @main, "
+                                        "or the only public function)"),
+                               cl::cat(category));
+cl::opt<std::string> comparePath(
+    "compare",
+    cl::desc("Compare the first output with this .npy and fail if the "
+             "largest absolute difference exceeds --tolerance"),
+    cl::value_desc("REF.npy"), cl::cat(category));
+cl::opt<double> tolerance("tolerance",
+                          cl::desc("Largest absolute difference --compare "
+                                   "accepts"),
+                          cl::init(1e-4), cl::cat(category));
+
+/// Prints one line and returns the exit code for a failure.
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "compress-run: error: " << message << "\n";
+  return 1;
+}
+
+int fail(llvm::Error error) {
+  std::string text = llvm::toString(std::move(error));
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return fail(text);
+}
+
+/// Location of a diagnostic as "file:line:col".
+std::string locationText(Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
+    os << fileLoc.getFilename() << ":" << fileLoc.getLine() << ":"
+       << fileLoc.getColumn();
+  else
+    os << loc;
+  return text;
+}
+
+int runMain() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  // Diagnostics become single lines: "file:line:col: message".
+  bool hadError = false;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() != DiagnosticSeverity::Error)
+      return success();
+    hadError = true;
+    std::string text = diag.str();
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    llvm::errs() << "compress-run: error: " << locationText(diag.getLocation())
+                 << ": " << text << "\n";
+    return success();
+  });
+
+  std::string error;
+  auto file = openInputFile(modelPath, &error);
+  if (!file)
+    return fail(modelPath + ": " + error);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return hadError ? 1 : fail(modelPath + ": cannot parse the model");
+
+  auto data = readNpy(inputPath);
+  if (!data)
+    return fail(data.takeError());
+  std::optional<Tensor> labels;
+  if (!labelsPath.empty()) {
+    auto read = readNpy(labelsPath);
+    if (!read)
+      return fail(read.takeError());
+    if (isFloat(read->dtype()) || read->rank() < 1 ||
+        read->size() != read->dim(0))
+      return fail(labelsPath + ": labels must be integers of shape [N] or "
+                               "[N, 1], got " +
+                  dtypeName(read->dtype()) + " " +
+                  shapeToString(read->shape()));
+    labels = std::move(*read);
+  }
+
+  auto entry = findEntryFunction(*module, entryName);
+  if (!entry)
+    return fail(entry.takeError());
+  llvm::Expected<std::unique_ptr<ModelRunner>> runner =
+      backend == Backend::Jit ? createJitRunner(*module, entryName)
+                              : createReferenceRunner(*entry);
+  if (!runner)
+    return fail(runner.takeError());
+  ModelRunner &model = **runner;
+  if (model.argumentTypes().size() != 1)
+    return fail("the model takes " +
+                llvm::Twine(model.argumentTypes().size()) +
+                " inputs; compress-run feeds exactly one");
+
+  if (data->rank() == 0)
+    return fail(inputPath + ": expected samples along a first axis, got a "
+                            "scalar");
+  int64_t samples = data->dim(0);
+  if (limit >= 0)
+    samples = std::min<int64_t>(samples, limit);
+  if (labels && labels->dim(0) < samples)
+    return fail(labelsPath + ": " + llvm::Twine(labels->dim(0)) +
+                " labels for " + llvm::Twine(samples) + " samples");
+
+  std::vector<std::vector<Tensor>> outputs(model.resultTypes().size());
+  std::vector<double> latencies;
+  int64_t correct = 0;
+  for (int64_t i = 0; i < samples; ++i) {
+    auto sample = sampleFor(*data, i, model.argumentTypes()[0], inputPath);
+    if (!sample)
+      return fail(sample.takeError());
+    auto start = std::chrono::steady_clock::now();
+    auto result = model.run({*sample});
+    auto stop = std::chrono::steady_clock::now();
+    if (!result)
+      return fail(("sample " + llvm::Twine(i) + ": ").str() +
+                  llvm::toString(result.takeError()));
+    latencies.push_back(
+        std::chrono::duration<double, std::milli>(stop - start).count());
+    if (labels && !result->empty() &&
+        argmax((*result)[0]) == labels->ints()[i])
+      ++correct;
+    if (!outputPath.empty() || !comparePath.empty())
+      for (auto [k, tensor] : llvm::enumerate(*result))
+        outputs[k].push_back(std::move(tensor));
+  }
+
+  if (labels) {
+    llvm::outs() << llvm::format("top1: %.4f\n",
+                                 samples ? double(correct) / samples : 0.0);
+    llvm::outs() << "samples: " << samples << "\n";
+  }
+  if (bench && !latencies.empty()) {
+    std::nth_element(latencies.begin(),
+                     latencies.begin() + latencies.size() / 2,
+                     latencies.end());
+    llvm::outs() << llvm::format("latency_ms: %.4f\n",
+                                 latencies[latencies.size() / 2]);
+  }
+  if (!outputPath.empty()) {
+    if (StringRef(outputPath).ends_with(".npz")) {
+      std::vector<std::pair<std::string, Tensor>> arrays;
+      for (auto [k, list] : llvm::enumerate(outputs))
+        arrays.push_back({"result" + std::to_string(k),
+                          concatenateSamples(list)});
+      if (auto err = writeNpz(outputPath, arrays))
+        return fail(std::move(err));
+    } else {
+      if (outputs.size() != 1)
+        return fail("the model has " + llvm::Twine(outputs.size()) +
+                    " results; write them with -o FILE.npz");
+      if (auto err = writeNpy(outputPath, concatenateSamples(outputs[0])))
+        return fail(std::move(err));
+    }
+  }
+  if (!comparePath.empty()) {
+    auto reference = readNpy(comparePath);
+    if (!reference)
+      return fail(reference.takeError());
+    if (outputs.empty())
+      return fail("the model has no result to compare");
+    Tensor actual = concatenateSamples(outputs[0]);
+    if (reference->shape() != actual.shape())
+      return fail(comparePath + ": shape " +
+                  shapeToString(reference->shape()) +
+                  " differs from the outputs' " +
+                  shapeToString(actual.shape()));
+    double maxDiff = 0.0;
+    for (int64_t i = 0; i < actual.size(); ++i) {
+      double diff =
+          std::fabs(actual.getAsDouble(i) - reference->getAsDouble(i));
+      if (!(diff <= maxDiff))
+        maxDiff = std::isnan(diff) ? INFINITY : diff;
+    }
+    llvm::outs() << llvm::format("max_abs_diff: %.3g\n", maxDiff);
+    if (maxDiff > tolerance)
+      return fail(llvm::formatv("outputs differ from {0} by {1} (tolerance "
+                                "{2})",
+                                comparePath, maxDiff, tolerance.getValue())
+                      .str());
+  }
+  return 0;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "compress-run: run a model on .npy samples\n");
+  return runMain();
+}
