@@ -18,7 +18,6 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.compress_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%examples",
                              os.path.join(config.compress_src_root,
@@ -28,7 +27,8 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.compress_tools_dir, config.llvm_tools_dir]
-tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner"]
+tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner", "not",
+         "count", "FileCheck", "split-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Tests on the real models and data of ../shared run where it exists.

@@ -16,7 +16,6 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -77,6 +76,7 @@ cl::opt<double> tolerance("tolerance",
 
 /// Prints one line and returns the exit code for a failure.
 int fail(const llvm::Twine &message) {
+  llvm::outs().flush();
   llvm::errs() << "compress-run: error: " << message << "\n";
   return 1;
 }
@@ -92,7 +92,7 @@ std::string locationText(Location loc) {
   std::string text;
   llvm::raw_string_ostream os(text);
   if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
-    os << fileLoc.getFilename() << ":" << fileLoc.getLine() << ":"
+    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
        << fileLoc.getColumn();
   else
     os << loc;
@@ -104,18 +104,22 @@ int runMain() {
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
-  // Diagnostics become single lines: "file:line:col: message".
-  bool hadError = false;
+  // The first error diagnostic becomes the one line the tool prints.
+  std::string firstError;
   ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-    if (diag.getSeverity() != DiagnosticSeverity::Error)
+    if (diag.getSeverity() != DiagnosticSeverity::Error || !firstError.empty())
       return success();
-    hadError = true;
-    std::string text = diag.str();
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    llvm::errs() << "compress-run: error: " << locationText(diag.getLocation())
-                 << ": " << text << "\n";
+    firstError = locationText(diag.getLocation()) + ": " + diag.str();
+    std::replace(firstError.begin(), firstError.end(), '\n', ' ');
     return success();
   });
+  // Failures that MLIR diagnosed are reported with the diagnostic.
+  auto failDiagnosed = [&](llvm::Error error) {
+    if (firstError.empty())
+      return fail(std::move(error));
+    llvm::consumeError(std::move(error));
+    return fail(firstError);
+  };
 
   std::string error;
   auto file = openInputFile(modelPath, &error);
@@ -125,7 +129,8 @@ int runMain() {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
-    return hadError ? 1 : fail(modelPath + ": cannot parse the model");
+    return fail(firstError.empty() ? modelPath + ": cannot parse the model"
+                                   : firstError);
 
   auto data = readNpy(inputPath);
   if (!data)
@@ -151,7 +156,7 @@ int runMain() {
       backend == Backend::Jit ? createJitRunner(*module, entryName)
                               : createReferenceRunner(*entry);
   if (!runner)
-    return fail(runner.takeError());
+    return failDiagnosed(runner.takeError());
   ModelRunner &model = **runner;
   if (model.argumentTypes().size() != 1)
     return fail("the model takes " +
@@ -178,9 +183,14 @@ int runMain() {
     auto start = std::chrono::steady_clock::now();
     auto result = model.run({*sample});
     auto stop = std::chrono::steady_clock::now();
-    if (!result)
+    if (!result) {
+      if (!firstError.empty()) {
+        llvm::consumeError(result.takeError());
+        return fail("sample " + llvm::Twine(i) + ": " + firstError);
+      }
       return fail(("sample " + llvm::Twine(i) + ": ").str() +
                   llvm::toString(result.takeError()));
+    }
     latencies.push_back(
         std::chrono::duration<double, std::milli>(stop - start).count());
     if (labels && !result->empty() &&
@@ -239,11 +249,13 @@ int runMain() {
         maxDiff = std::isnan(diff) ? INFINITY : diff;
     }
     llvm::outs() << llvm::format("max_abs_diff: %.3g\n", maxDiff);
-    if (maxDiff > tolerance)
-      return fail(llvm::formatv("outputs differ from {0} by {1} (tolerance "
-                                "{2})",
-                                comparePath, maxDiff, tolerance.getValue())
-                      .str());
+    if (maxDiff > tolerance) {
+      std::string message;
+      llvm::raw_string_ostream os(message);
+      os << comparePath << ": outputs differ by " << llvm::format("%g", maxDiff)
+         << " (tolerance " << llvm::format("%g", tolerance.getValue()) << ")";
+      return fail(message);
+    }
   }
   return 0;
 }
@@ -252,7 +264,19 @@ int runMain() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "compress-run: run a model on .npy samples\n");
+  // Option errors, like every other failure, are a single line.
+  std::string optionErrors;
+  llvm::raw_string_ostream errorStream(optionErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "compress-run: run a model on .npy "
+                                   "samples\n",
+                                   &errorStream)) {
+    // Bad option values were already reported on one line by the parser.
+    StringRef first = StringRef(optionErrors).split('\n').first;
+    if (first.empty())
+      return 1;
+    first.consume_front("compress-run: ");
+    return fail(first);
+  }
   return runMain();
 }

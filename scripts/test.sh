@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test (lit suite and gtests) once; ends
+# with the summary line "tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+BUILD_DIR=${BUILD_DIR:-build}
+ninja -C "$BUILD_DIR" ${NINJA_JOBS:+-j "$NINJA_JOBS"} all CompressUnitTests || exit 1
+
+log="$BUILD_DIR/test-results.log"
+/usr/lib/llvm-22/bin/lit -sv "$BUILD_DIR/test" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+count() { sed -nE "s/^ *$1 *: *([0-9]+).*/\1/p" "$log" | tail -n 1; }
+passed=$(( $(count Passed || true) + 0 ))
+failed=$(( $(count Failed || true) + 0 ))
+xfail=$(( $(count "Expectedly Failed" || true) + 0 ))
+unsupported=$(( $(count Unsupported || true) + 0 ))
+passed=$(( passed + xfail ))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed, $unsupported skipped"
+exit "$status"
