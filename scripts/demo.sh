@@ -12,9 +12,11 @@ mkdir -p "$out"
 model=examples/lenet_mnist.tosa.mlir
 data=(--input examples/mnist_test1000_x.npy --labels examples/mnist_test1000_y.npy)
 
+count_ops() { grep -oE '[" ]tosa\.[a-z_0-9]+' "$1" | tr -d ' "' | sort | uniq -c | sort -rn | tr -s ' ' | paste -sd, -; }
 echo "== graph cleanup: $model"
-"$bin/compress-opt" --compress-cleanup --mlir-pass-statistics "$model" \
-  -o "$out/lenet.clean.mlir" 2>&1 | grep -E "transposes|batch-norm|constants" || true
+echo "before:$(count_ops "$model")"
+"$bin/compress-opt" --compress-cleanup "$model" -o "$out/lenet.clean.mlir"
+echo "after: $(count_ops "$out/lenet.clean.mlir")"
 for backend in reference jit; do
   echo "== LeNet-5, cleaned up, backend $backend"
   "$bin/compress-run" "$out/lenet.clean.mlir" "${data[@]}" --backend "$backend" --bench
