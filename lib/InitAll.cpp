@@ -4,6 +4,7 @@
 
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
+#include "compress/Dialect/QInt/Transforms/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Transforms/Passes.h"
 
@@ -24,5 +25,6 @@ void compress::registerAllDialects(mlir::DialectRegistry &registry) {
 void compress::registerAllPasses() {
   mlir::registerAllPasses();
   registerCompressPasses();
+  qint::registerQIntPasses();
   registerCompressPipelines();
 }

@@ -8,6 +8,7 @@
 
 #include "compress/Evaluator/Evaluator.h"
 #include "Kernels.h"
+#include "compress/Dialect/QInt/IR/QInt.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -216,9 +217,11 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
                           "regions, such as '")
              << op.getName() << "'";
     Attribute constant;
-    if (op.getNumResults() == 1 &&
-        op.hasTrait<OpTrait::ConstantLike>() &&
-        matchPattern(op.getResult(0), m_Constant(&constant))) {
+    if (auto weights = dyn_cast<qint::WeightsOp>(op))
+      constant = weights.getValues();
+    if (constant || (op.getNumResults() == 1 &&
+                     op.hasTrait<OpTrait::ConstantLike>() &&
+                     matchPattern(op.getResult(0), m_Constant(&constant)))) {
       FailureOr<Tensor> tensor = tensorFromAttr(constant);
       if (failed(tensor))
         return op.emitError("reference evaluator cannot read the value of "

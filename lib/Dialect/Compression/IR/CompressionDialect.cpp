@@ -35,6 +35,10 @@ ValueRangeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!std::isfinite(min) || !std::isfinite(max) || min > max)
     return emitError() << "range needs finite min <= max, got [" << min
                        << ", " << max << "]";
+  if (method != "minmax" && method != "percentile" && method != "mse")
+    return emitError() << "range method must be minmax, percentile or mse, "
+                          "got '"
+                       << method << "'";
   if (samples < 0)
     return emitError() << "sample count must be non-negative";
   return success();
@@ -45,6 +49,10 @@ SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                         APFloat traceValue, StringRef method,
                         int64_t samples) {
   double trace = traceValue.convertToDouble();
+  if (method != "fisher" && method != "hutchinson" && method != "import")
+    return emitError() << "sensitivity method must be fisher, hutchinson or "
+                          "import, got '"
+                       << method << "'";
   if (!std::isfinite(trace) || trace < 0)
     return emitError() << "sensitivity trace must be finite and "
                           "non-negative, got "

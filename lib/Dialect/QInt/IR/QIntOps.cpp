@@ -1,6 +1,6 @@
 //===- QIntOps.cpp - Integer kernel dialect operations --------------------===//
 //
-// Verifiers, folders and integer range inference of the `qint` ops. The
+// Verifiers and integer range inference of the `qint` ops. The
 // ranges are what the overflow analysis builds on: accumulating ops bound
 // their accumulators from their input ranges and, when the weights are
 // constants, from the exact weight values of each output channel.
@@ -102,9 +102,14 @@ static std::optional<SmallVector<int64_t>> constantInts(Value value) {
     return std::nullopt;
   if (!isa<IntegerType>(attr.getElementType()))
     return std::nullopt;
+  // Resource-backed constants cannot be iterated as APInt; they are then
+  // bounded by their type, like any unknown value.
+  auto values = attr.tryGetValues<APInt>();
+  if (!values)
+    return std::nullopt;
   SmallVector<int64_t> result;
   result.reserve(attr.getNumElements());
-  for (const APInt &v : attr.getValues<APInt>())
+  for (const APInt &v : *values)
     result.push_back(v.getSExtValue());
   return result;
 }
@@ -126,25 +131,33 @@ static std::pair<__int128, __int128> signedBounds(const ConstantIntRanges &r) {
 }
 
 /// Bounds of sum_k w_k * (x_k - zp) + bias for x in `input`: per output
-/// channel when the weights are known (`weightsPerChannel` values in
-/// channel-major groups of `reduction` elements), else from ranges.
+/// channel when the weights are known (`weightIndex(c, k)` locates term `k`
+/// of channel `c`), else from ranges. A padded window reads `zp` out of
+/// bounds, so with `padded` a term may also be 0 even when `input` excludes
+/// `zp`. A dynamic (negative) `reduction` bounds nothing.
 static ConstantIntRanges accumulatorRange(
-    const ConstantIntRanges &input, int64_t zp,
+    const ConstantIntRanges &input, int64_t zp, bool padded,
     const std::optional<SmallVector<int64_t>> &weights,
     const ConstantIntRanges &weightRange, int64_t channels, int64_t reduction,
     std::function<int64_t(int64_t, int64_t)> weightIndex,
     const std::optional<SmallVector<int64_t>> &bias,
     std::optional<ConstantIntRanges> biasRange, Type accType) {
+  if (reduction < 0)
+    return ConstantIntRanges::maxRange(elementWidth(accType));
   auto [xlo, xhi] = signedBounds(input);
   xlo -= zp;
   xhi -= zp;
+  if (padded) {
+    xlo = std::min<__int128>(xlo, 0);
+    xhi = std::max<__int128>(xhi, 0);
+  }
   auto mulRange = [](__int128 alo, __int128 ahi, __int128 blo, __int128 bhi) {
     __int128 c[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
     return std::pair<__int128, __int128>{*std::min_element(c, c + 4),
                                          *std::max_element(c, c + 4)};
   };
   __int128 lo, hi;
-  if (weights && channels > 0 && reduction >= 0) {
+  if (weights && channels > 0) {
     lo = std::numeric_limits<__int128>::max();
     hi = std::numeric_limits<__int128>::min();
     for (int64_t c = 0; c < channels; ++c) {
@@ -201,6 +214,12 @@ LogicalResult WeightsOp::verify() {
     return emitOpError("values shape does not match the result type");
   if (!valuesType.getElementType().isInteger(8))
     return emitOpError("values must be i8");
+  // The values are checked (and read by the evaluator) element by element,
+  // which resource-backed attributes such as dense_resource do not allow.
+  auto values = getValues().tryGetValues<APInt>();
+  if (!values)
+    return emitOpError("values must be readable element by element, as "
+                       "dense<...> is");
   if (!getIsSigned() && getBitsAttr().getInt() > 7)
     return emitOpError("unsigned weights need at most 7 bits in i8 storage");
   int64_t axis = getAxisAttr().getInt();
@@ -217,7 +236,7 @@ LogicalResult WeightsOp::verify() {
   auto [lo, hi] = getValueBounds();
   bool binary = getIsSigned() && getBitsAttr().getInt() == 1;
   int64_t index = 0;
-  for (const APInt &v : getValues().getValues<APInt>()) {
+  for (const APInt &v : *values) {
     int64_t x = v.getSExtValue();
     if (x < lo || x > hi || (binary && x == 0))
       return emitOpError() << "value " << x << " at flat index " << index
@@ -228,8 +247,6 @@ LogicalResult WeightsOp::verify() {
   }
   return success();
 }
-
-OpFoldResult WeightsOp::fold(FoldAdaptor) { return getValuesAttr(); }
 
 void WeightsOp::inferResultRanges(ArrayRef<ConstantIntRanges>,
                                   SetIntRangeFn setResultRange) {
@@ -275,8 +292,8 @@ LogicalResult QuantizeOp::verify() {
   return success();
 }
 
-void QuantizeOp::inferResultRanges(ArrayRef<ConstantIntRanges>,
-                                   SetIntRangeFn setResultRange) {
+void QuantizeOp::inferResultRangesFromOptional(
+    ArrayRef<IntegerValueRange>, SetIntLatticeFn setResultRange) {
   auto [qmin, qmax] = getClampBounds();
   setResultRange(getOutput(), makeRange(qmin, qmax, getOutput().getType()));
 }
@@ -336,8 +353,11 @@ void Conv2DOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
                                  SetIntRangeFn setResultRange) {
   auto wType = getWeights().getType();
   int64_t channels = wType.getDimSize(0);
-  int64_t reduction = wType.getDimSize(1) * wType.getDimSize(2) *
-                      wType.getDimSize(3);
+  // The verifier guarantees a static kernel; the input channels may be
+  // dynamic, and then the reduction size is unknown.
+  int64_t reduction = wType.getDimSize(3);
+  if (!ShapedType::isDynamic(reduction))
+    reduction *= wType.getDimSize(1) * wType.getDimSize(2);
   auto weights = constantInts(getWeights());
   std::optional<ConstantIntRanges> biasRange;
   std::optional<SmallVector<int64_t>> bias;
@@ -347,7 +367,9 @@ void Conv2DOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
   }
   setResultRange(getOutput(),
                  accumulatorRange(
-                     argRanges[0], getInputZpAttr().getInt(), weights, argRanges[1],
+                     argRanges[0], getInputZpAttr().getInt(),
+                     llvm::any_of(getPad(), [](int64_t p) { return p > 0; }),
+                     weights, argRanges[1],
                      wType.hasStaticShape() ? channels : 0, reduction,
                      [&](int64_t c, int64_t k) { return c * reduction + k; },
                      bias, biasRange, getOutput().getType()));
@@ -395,7 +417,9 @@ void DepthwiseConv2DOp::inferResultRanges(
   // Output channel oc = ci*m + mi reads weights [:, :, ci, mi].
   setResultRange(getOutput(),
                  accumulatorRange(
-                     argRanges[0], getInputZpAttr().getInt(), weights, argRanges[1],
+                     argRanges[0], getInputZpAttr().getInt(),
+                     llvm::any_of(getPad(), [](int64_t p) { return p > 0; }),
+                     weights, argRanges[1],
                      wType.hasStaticShape() ? c * m : 0, kh * kw,
                      [&](int64_t oc, int64_t k) { return k * c * m + oc; },
                      bias, biasRange, getOutput().getType()));
@@ -445,7 +469,8 @@ void MatmulOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
   }
   setResultRange(getOutput(),
                  accumulatorRange(
-                     argRanges[0], getLhsZpAttr().getInt(), weights, rhsRange,
+                     argRanges[0], getLhsZpAttr().getInt(), /*padded=*/false,
+                     weights, rhsRange,
                      weights ? n : 0, k,
                      [&](int64_t col, int64_t row) { return row * n + col; },
                      bias, biasRange, getOutput().getType()));
@@ -512,12 +537,15 @@ void RequantizeOp::inferResultRanges(ArrayRef<ConstantIntRanges>,
 }
 
 LogicalResult AddOp::verify() {
-  for (int64_t s : {int64_t(getLhsShift()), int64_t(getRhsShift()),
-                    int64_t(getOutputShift())})
+  // The I8Attr/I32Attr getters return unsigned values, which would hide a
+  // negative multiplier and misreport a negative shift: read the attributes.
+  for (int64_t s : {getLhsShiftAttr().getInt(), getRhsShiftAttr().getInt(),
+                    getOutputShiftAttr().getInt()})
     if (failed(verifyShift(*this, s)))
       return failure();
-  for (int64_t m : {int64_t(getLhsMultiplier()), int64_t(getRhsMultiplier()),
-                    int64_t(getOutputMultiplier())})
+  for (int64_t m :
+       {getLhsMultiplierAttr().getInt(), getRhsMultiplierAttr().getInt(),
+        getOutputMultiplierAttr().getInt()})
     if (m < 0)
       return emitOpError("multipliers must be non-negative");
   Type outType = getOutput().getType();

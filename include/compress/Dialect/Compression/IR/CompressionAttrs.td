@@ -1,4 +1,8 @@
 //===- CompressionAttrs.td - Compression decisions ---------*- tablegen -*-===//
+//
+// Attributes for value ranges, sensitivities and per-layer plans.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESSION_IR_COMPRESSIONATTRS_TD
 #define COMPRESS_DIALECT_COMPRESSION_IR_COMPRESSIONATTRS_TD

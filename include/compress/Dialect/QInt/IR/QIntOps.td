@@ -34,7 +34,7 @@ class QInt_RangeOp<string mnemonic, list<Trait> traits = []>
 // Constants and float boundaries
 //===----------------------------------------------------------------------===//
 
-def QInt_WeightsOp : QInt_RangeOp<"weights", [ConstantLike]> {
+def QInt_WeightsOp : QInt_RangeOp<"weights"> {
   let summary = "quantized weight constant";
   let description = [{
     A constant of integer weights that records how it was quantized:
@@ -64,14 +64,22 @@ def QInt_WeightsOp : QInt_RangeOp<"weights", [ConstantLike]> {
   let results = (outs QInt_WeightTensor:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
   let hasVerifier = 1;
-  let hasFolder = 1;
+  // Not ConstantLike and without a folder on purpose: generic constant
+  // deduplication compares only the folded value and would merge weights
+  // that differ in bit width or scales.
   let extraClassDeclaration = [{
     /// The smallest and largest value the declared bit width allows.
     std::pair<int64_t, int64_t> getValueBounds();
   }];
 }
 
-def QInt_QuantizeOp : QInt_RangeOp<"quantize", [SameOperandsAndResultShape]> {
+// The input is float, so the range analysis has no integer range for it and
+// never calls `inferResultRanges` when the producer left it uninitialized
+// (for example `qint.dequantize`); the result range depends only on the
+// clamp, so the op implements the variant that accepts missing ranges.
+def QInt_QuantizeOp : QInt_Op<"quantize", [SameOperandsAndResultShape, Pure,
+    DeclareOpInterfaceMethods<InferIntRangeInterface,
+                              ["inferResultRangesFromOptional"]>]> {
   let summary = "float to integer with an affine per-tensor scale";
   let description = [{
     `q = clamp(roundeven(x / scale) + zero_point, qmin, qmax)`, evaluated

@@ -1,0 +1,67 @@
+//===- Passes.td - qint dialect passes ---------------------*- tablegen -*-===//
+//
+// Passes that analyse or rewrite programs in the integer kernel dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_DIALECT_QINT_TRANSFORMS_PASSES_TD
+#define COMPRESS_DIALECT_QINT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AnnotateIntRangesPass
+    : Pass<"compress-annotate-int-ranges", "mlir::func::FuncOp"> {
+  let summary = "Attach inferred integer ranges to qint results";
+  let description = [{
+    Runs MLIR's dataflow integer range analysis (with dead code analysis and
+    sparse constant propagation, as `-int-range-optimizations` does) over a
+    function and records its result on every `qint` op:
+
+    * `qint.range = array<i64: lo, hi>` on each op with an integer result:
+      the signed bounds the analysis proved for every element of the result.
+    * `qint.acc_bits_needed = N : i64` on `qint.conv2d`,
+      `qint.depthwise_conv2d` and `qint.matmul`: the smallest signed
+      two's-complement width that holds `[lo, hi]`. A value below the width
+      of the accumulator type means the accumulator can be narrowed; a value
+      equal to it means the accumulator may use every bit, or wrap (an op
+      whose exact range exceeds its type reports the whole type).
+
+    The ranges come from the ops' `InferIntRangeInterface` implementations:
+    quantize, requantize and add bound their result by their clamp, and the
+    accumulating ops bound each output channel exactly from constant
+    weights and bias. Annotations left by an earlier run are replaced, or
+    removed where the analysis has no range (for example in unreachable
+    code). The IR is otherwise unchanged.
+
+    Before:
+    ```mlir
+    %x = qint.quantize %in {scale = 0.1 : f64, zero_point = -128 : i64}
+        : tensor<1x1x2xf32> -> tensor<1x1x2xi8>
+    %w = qint.weights {axis = 2 : i64, bits = 2 : i64,
+                       scales = array<f32: 0.5, 0.5>,
+                       values = dense<[[[1, -1], [1, 1]]]> : tensor<1x2x2xi8>}
+        : tensor<1x2x2xi8>
+    %acc = qint.matmul %x, %w {lhs_zp = -128 : i64}
+        : (tensor<1x1x2xi8>, tensor<1x2x2xi8>) -> tensor<1x1x2xi32>
+    ```
+    After (column 0 sums two values in `[0, 255]`, column 1 subtracts one
+    from the other):
+    ```mlir
+    %x = qint.quantize %in {qint.range = array<i64: -128, 127>, ...}
+    %w = qint.weights {qint.range = array<i64: -1, 1>, ...}
+    %acc = qint.matmul %x, %w {lhs_zp = -128 : i64,
+        qint.acc_bits_needed = 10 : i64, qint.range = array<i64: -255, 510>}
+        : (tensor<1x1x2xi8>, tensor<1x2x2xi8>) -> tensor<1x1x2xi32>
+    ```
+  }];
+  let statistics = [
+    Statistic<"numRangesAnnotated", "ranges-annotated",
+              "Results of qint ops given a qint.range">,
+    Statistic<"numAccumulatorsAnnotated", "accumulators-annotated",
+              "Accumulators given a qint.acc_bits_needed">,
+    Statistic<"numFullWidthAccumulators", "full-width-accumulators",
+              "Accumulators whose range needs every bit of their type">,
+  ];
+}
+
+#endif // COMPRESS_DIALECT_QINT_TRANSFORMS_PASSES_TD
