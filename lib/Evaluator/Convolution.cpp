@@ -278,11 +278,23 @@ void compress::detail::maxPool(const ConvShape &s, const Tensor &input,
 }
 
 /// The divisor of average pooling at an output position: upstream's
-/// lowering's count (equal to the in-bounds count when the windows tile
-/// the padded input exactly).
+/// tosa.avg_pool2d lowering's count (equal to the in-bounds count when the
+/// windows tile the padded input exactly, which TOSA requires).
 static int64_t windowCount(const ConvShape &s, int64_t oy, int64_t ox) {
   return avgPoolCount(oy, s.oh, s.kh, s.sh, s.padTop, s.padBottom) *
          avgPoolCount(ox, s.ow, s.kw, s.sw, s.padLeft, s.padRight);
+}
+
+/// The number of in-bounds elements of the window at an output position.
+static int64_t inBoundsCount(const ConvShape &s, int64_t oy, int64_t ox) {
+  auto axis = [](int64_t o, int64_t stride, int64_t pad, int64_t kernel,
+                 int64_t size) {
+    int64_t begin = o * stride - pad;
+    return std::max<int64_t>(
+        0, std::min(begin + kernel, size) - std::max<int64_t>(begin, 0));
+  };
+  return axis(oy, s.sh, s.padTop, s.kh, s.ih) *
+         axis(ox, s.sw, s.padLeft, s.kw, s.iw);
 }
 
 void compress::detail::avgPoolFloat(const ConvShape &s, const float *input,
@@ -302,7 +314,8 @@ void compress::detail::avgPoolFloat(const ConvShape &s, const float *input,
 
 void compress::detail::avgPoolInt(const ConvShape &s, const int64_t *input,
                                   int64_t inputZp, int64_t outputZp,
-                                  DType outType, int64_t *output) {
+                                  DType outType, AvgPoolDivisor divisor,
+                                  int64_t *output) {
   std::vector<int64_t> sums(s.c);
   poolLoop(
       s, [&](int64_t) { std::fill(sums.begin(), sums.end(), 0); },
@@ -311,7 +324,9 @@ void compress::detail::avgPoolInt(const ConvShape &s, const int64_t *input,
           sums[c] += input[i + c];
       },
       [&](int64_t o, int64_t oy, int64_t ox) {
-        int64_t count = windowCount(s, oy, ox);
+        int64_t count = divisor == AvgPoolDivisor::InBounds
+                            ? std::max<int64_t>(1, inBoundsCount(s, oy, ox))
+                            : windowCount(s, oy, ox);
         for (int64_t c = 0; c < s.c; ++c)
           output[o + c] = wrapInt(avgPoolElement(wrapInt(sums[c], DType::I32),
                                                  count, inputZp, outputZp,

@@ -72,9 +72,19 @@ void matmulInt(int64_t batch, int64_t m, int64_t k, int64_t n,
 void maxPool(const ConvShape &s, const Tensor &input, Tensor &output);
 /// Float average pooling over the in-bounds part of each window.
 void avgPoolFloat(const ConvShape &s, const float *input, float *output);
+/// What integer average pooling divides a window sum by.
+enum class AvgPoolDivisor {
+  /// The number of in-bounds elements (qint.avg_pool2d).
+  InBounds,
+  /// The count upstream's tosa.avg_pool2d lowering computes, which differs
+  /// from the in-bounds count when windows do not tile the padded input.
+  TosaLowering,
+};
+
 /// Integer average pooling with tosa.avg_pool2d's rounding division.
 void avgPoolInt(const ConvShape &s, const int64_t *input, int64_t inputZp,
-                int64_t outputZp, DType outType, int64_t *output);
+                int64_t outputZp, DType outType, AvgPoolDivisor divisor,
+                int64_t *output);
 
 } // namespace compress::detail
 

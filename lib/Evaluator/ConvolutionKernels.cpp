@@ -165,7 +165,8 @@ LogicalResult avgPool2dKernel(KernelContext &ctx) {
   if (isFloat(in.dtype()))
     return ctx.fail("unsupported float element type");
   avgPoolInt(s, in.ints().data(), scalarInt(ctx.operand(1)),
-             scalarInt(ctx.operand(2)), out.dtype(), out.ints().data());
+             scalarInt(ctx.operand(2)), out.dtype(),
+             AvgPoolDivisor::TosaLowering, out.ints().data());
   return success();
 }
 

@@ -329,8 +329,11 @@ LogicalResult castKernel(KernelContext &ctx) {
         out.ints()[i] = v != 0.0;
         continue;
       }
-      // Round half to even, saturate; NaN converts to 0.
-      double r = std::isnan(v) ? 0.0 : std::nearbyint(v);
+      // Round half to even and saturate. NaN becomes the largest value:
+      // upstream's f32 -> i32 lowering does that (its overflow test is true
+      // for NaN); for narrower types its result is undefined, and the same
+      // choice keeps the kernel uniform.
+      double r = std::isnan(v) ? double(intMax(to)) : std::nearbyint(v);
       r = std::clamp(r, double(intMin(to)), double(intMax(to)));
       out.ints()[i] = int64_t(r);
     } else if (isFloat(to)) {

@@ -153,7 +153,8 @@ LogicalResult avgPool2dKernel(KernelContext &ctx) {
   ConvShape s = makeConvShape(ctx.operand(0), out, op.getKernel(),
                               op.getPad(), op.getStride(), {});
   avgPoolInt(s, ctx.operand(0).ints().data(), op.getInputZpAttr().getInt(),
-             op.getOutputZpAttr().getInt(), out.dtype(), out.ints().data());
+             op.getOutputZpAttr().getInt(), out.dtype(),
+             AvgPoolDivisor::InBounds, out.ints().data());
   return success();
 }
 
@@ -163,15 +164,17 @@ LogicalResult quantizeKernel(KernelContext &ctx) {
     return failure();
   const Tensor &in = ctx.operand(0);
   Tensor &out = ctx.results[0];
-  float scale = float(op.getScale().convertToDouble());
+  float inverse = float(1.0 / op.getScale().convertToDouble());
   int64_t zp = op.getZeroPointAttr().getInt();
   auto [qmin, qmax] = op.getClampBounds();
-  float lo = float(qmin - zp), hi = float(qmax - zp);
   for (int64_t i = 0, e = in.size(); i < e; ++i) {
-    float t = std::nearbyint(in.f32()[i] / scale);
-    // NaN fails both comparisons and lands on the lower bound.
-    t = t > lo ? (t < hi ? t : hi) : lo;
-    out.ints()[i] = int64_t(t) + zp;
+    float t = std::nearbyint(in.f32()[i] * inverse);
+    // Saturating f32 -> i32 conversion as upstream's tosa.cast lowering
+    // does it: its overflow test is true for NaN, so NaN becomes INT32_MAX.
+    int64_t v = std::isnan(t) || t >= 2147483648.0f ? INT32_MAX
+                : t < -2147483648.0f ? INT32_MIN
+                                      : int64_t(t);
+    out.ints()[i] = std::clamp(v, qmin - zp, qmax - zp) + zp;
   }
   return success();
 }

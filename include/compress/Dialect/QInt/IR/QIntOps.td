@@ -82,12 +82,20 @@ def QInt_QuantizeOp : QInt_Op<"quantize", [SameOperandsAndResultShape, Pure,
                               ["inferResultRangesFromOptional"]>]> {
   let summary = "float to integer with an affine per-tensor scale";
   let description = [{
-    `q = clamp(roundeven(x / scale) + zero_point, qmin, qmax)`, evaluated
-    in f32: the quotient is rounded half to even, clamped to
-    `[qmin - zero_point, qmax - zero_point]` while still float (so NaN and
-    infinities cannot reach the conversion; NaN gives `qmin`), then
-    converted. `qmin`/`qmax` default to the range of the result type;
-    narrower bounds express 4-bit activations stored in i8.
+    In f32, with `inv = float(1 / scale)` (the reciprocal computed in f64
+    and rounded once to f32):
+
+    ```
+    t = cast_i32(x * inv)                  round half to even, saturate to i32,
+                                           NaN -> INT32_MAX (as upstream lowers
+                                           tosa.cast f32 -> i32)
+    q = clamp(t, qmin - zero_point, qmax - zero_point) + zero_point
+    ```
+
+    This is exactly `tosa.mul`, `tosa.cast`, `tosa.clamp`, `tosa.add` and a
+    narrowing `tosa.cast`, so it exports to TOSA bit for bit. `qmin`/`qmax`
+    default to the range of the result type; narrower bounds express 4-bit
+    activations stored in i8.
 
     ```mlir
     %q = qint.quantize %x {scale = 0.05 : f64, zero_point = -128 : i64}
@@ -329,7 +337,9 @@ def QInt_AvgPool2DOp : QInt_RangeOp<"avg_pool2d"> {
     Sums `in - input_zp` over the in-bounds part of each window in
     `acc_type`, divides by the number of in-bounds elements with the
     fixed-point reciprocal of `tosa.avg_pool2d` (single rounding), adds
-    `output_zp` and clamps to the result type.
+    `output_zp` and clamps to the result type. Unlike `tosa.avg_pool2d`,
+    windows need not tile the padded input exactly; the count is always
+    that of the in-bounds elements.
   }];
   let arguments = (ins
     QInt_ActTensor:$input,
