@@ -2,6 +2,7 @@
 
 #include "compress/InitAll.h"
 
+#include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
 #include "compress/Dialect/QInt/Transforms/Passes.h"
@@ -26,5 +27,6 @@ void compress::registerAllPasses() {
   mlir::registerAllPasses();
   registerCompressPasses();
   qint::registerQIntPasses();
+  registerCompressConversionPasses();
   registerCompressPipelines();
 }

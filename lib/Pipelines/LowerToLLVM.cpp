@@ -1,5 +1,12 @@
 //===- LowerToLLVM.cpp - The compress-lower-to-llvm pipeline --------------===//
 //
+// Lowers float TOSA and qint programs to the LLVM dialect. qint ops are
+// first exported to integer TOSA (convert-qint-to-tosa), so that one path,
+// upstream's TOSA lowering, compiles both kinds of program; the export is
+// exact, so compiled integer code keeps agreeing with the reference
+// evaluator bit for bit. Float programs contain no qint ops and pass
+// through the export unchanged.
+//
 // Upstream's TOSA lowering is used as is. Upstream's own
 // `tosa-to-linalg-pipeline` starts with TOSA validation at the default 8K
 // level, which MLIR 22 wrongly fails on a rank-4 `tosa.pad` (its padding
@@ -9,6 +16,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Pipelines/Pipelines.h"
+
+#include "compress/Conversion/Passes.h"
 #include "compress/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -25,6 +34,7 @@ using namespace mlir;
 void compress::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createConvertQIntToTosaPass());
   if (options.cleanup)
     funcPm.addPass(createCleanupPass());
   funcPm.addPass(tosa::createTosaToLinalgNamed(TosaToLinalgNamedOptions()));
@@ -48,8 +58,14 @@ void compress::buildLowerToLLVMPipeline(
 }
 
 void compress::registerCompressPipelines() {
+  PassPipelineRegistration<CompressPipelineOptions>(
+      "compress-pipeline",
+      "Quantize a float TOSA model: cleanup, calibration, quantization to "
+      "qint, canonicalization",
+      buildCompressPipeline);
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "compress-lower-to-llvm",
-      "Lower float TOSA to the LLVM dialect (for JIT or AOT compilation)",
+      "Lower float TOSA and qint programs to the LLVM dialect (for JIT or AOT "
+      "compilation)",
       buildLowerToLLVMPipeline);
 }

@@ -1,4 +1,4 @@
-//===- ModelRunner.cpp - Entry lookup, sample handling, reference runner --===//
+//===- ModelRunner.cpp - Reference runner and sample helpers --------------===//
 
 #include "compress/Runtime/ModelRunner.h"
 #include "compress/Evaluator/Evaluator.h"
@@ -23,65 +23,6 @@ llvm::Error ModelRunner::checkInputs(ArrayRef<Tensor> inputs) const {
           dtypeName(input.dtype()).data(),
           shapeToString(input.shape()).c_str());
   }
-  return llvm::Error::success();
-}
-
-llvm::Expected<func::FuncOp> compress::findEntryFunction(ModuleOp module,
-                                                         StringRef name) {
-  if (!name.empty()) {
-    if (auto func = module.lookupSymbol<func::FuncOp>(name))
-      if (!func.isExternal())
-        return func;
-    return llvm::createStringError("no function '%s' with a body in the model",
-                                   name.str().c_str());
-  }
-  if (auto main = module.lookupSymbol<func::FuncOp>("main"))
-    if (!main.isExternal())
-      return main;
-  func::FuncOp found;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isPrivate() || func.isExternal())
-      continue;
-    if (found)
-      return llvm::createStringError(
-          "the model has several public functions and no @main; choose one "
-          "with --entry");
-    found = func;
-  }
-  if (!found)
-    return llvm::createStringError("the model has no public function to run");
-  return found;
-}
-
-static llvm::Error toTensorType(Type type, TensorSpec &out, StringRef what,
-                                unsigned index) {
-  auto ranked = dyn_cast<RankedTensorType>(type);
-  DType dtype;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << type;
-  if (!ranked || !ranked.hasStaticShape() ||
-      !dtypeFromMLIR(ranked.getElementType(), dtype))
-    return llvm::createStringError(
-        "%s %u has type %s; only statically shaped tensors of "
-        "float32/float64/int1..int64/uint8 are supported",
-        what.str().c_str(), index, text.c_str());
-  out = {dtype, Shape(ranked.getShape())};
-  return llvm::Error::success();
-}
-
-llvm::Error compress::getSignature(func::FuncOp func,
-                                   SmallVectorImpl<TensorSpec> &args,
-                                   SmallVectorImpl<TensorSpec> &results) {
-  FunctionType type = func.getFunctionType();
-  args.resize(type.getNumInputs());
-  results.resize(type.getNumResults());
-  for (auto [i, t] : llvm::enumerate(type.getInputs()))
-    if (auto err = toTensorType(t, args[i], "argument", i))
-      return err;
-  for (auto [i, t] : llvm::enumerate(type.getResults()))
-    if (auto err = toTensorType(t, results[i], "result", i))
-      return err;
   return llvm::Error::success();
 }
 
@@ -118,31 +59,6 @@ compress::createReferenceRunner(func::FuncOp func) {
   return std::make_unique<ReferenceRunner>(std::move(*program),
                                            std::move(args),
                                            std::move(results));
-}
-
-llvm::Expected<Tensor> compress::sampleFor(const Tensor &data, int64_t index,
-                                           const TensorSpec &type,
-                                           StringRef what) {
-  const auto &[dtype, shape] = type;
-  auto mismatch = [&]() {
-    Shape sample(data.shape().begin(), data.shape().end());
-    if (!sample.empty())
-      sample.erase(sample.begin());
-    return llvm::createStringError(
-        "%s: samples are %s %s, but the model expects %s %s",
-        what.str().c_str(), dtypeName(data.dtype()).data(),
-        shapeToString(sample).c_str(), dtypeName(dtype).data(),
-        shapeToString(shape).c_str());
-  };
-  if (data.dtype() != dtype || data.rank() == 0)
-    return mismatch();
-  ArrayRef<int64_t> rest = data.shape().drop_front();
-  Tensor slice = data.sliceBatch(index);
-  if (slice.shape() == ArrayRef<int64_t>(shape))
-    return slice;
-  if (rest == ArrayRef<int64_t>(shape))
-    return slice.reshaped(shape);
-  return mismatch();
 }
 
 Tensor compress::concatenateSamples(ArrayRef<Tensor> samples) {

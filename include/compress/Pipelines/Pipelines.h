@@ -32,6 +32,50 @@ struct LowerToLLVMPipelineOptions
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                               const LowerToLLVMPipelineOptions &options);
 
+/// Options of `compress-pipeline`.
+struct CompressPipelineOptions
+    : public mlir::PassPipelineOptions<CompressPipelineOptions> {
+  Option<std::string> calibration{
+      *this, "calibration",
+      llvm::cl::desc("Calibration samples (.npy), one per entry of the first "
+                     "axis (required)")};
+  Option<int64_t> samples{*this, "samples",
+                          llvm::cl::desc("Calibrate on the first N samples "
+                                         "(0: all)"),
+                          llvm::cl::init(0)};
+  Option<std::string> calibrationMethod{
+      *this, "calibration-method",
+      llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
+      llvm::cl::init("mse")};
+  Option<double> percentile{*this, "percentile",
+                            llvm::cl::desc("Percentile kept by "
+                                           "calibration-method=percentile"),
+                            llvm::cl::init(99.99)};
+  Option<int64_t> weightBits{*this, "weight-bits",
+                             llvm::cl::desc("Weight bits (1..8)"),
+                             llvm::cl::init(8)};
+  Option<int64_t> activationBits{*this, "activation-bits",
+                                 llvm::cl::desc("Activation bits (4..8 or 16)"),
+                                 llvm::cl::init(8)};
+  Option<std::string> weightClip{
+      *this, "weight-clip",
+      llvm::cl::desc("Per-channel weight scales: max or mse"),
+      llvm::cl::init("max")};
+  Option<std::string> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Requantization rounding: double or single"),
+      llvm::cl::init("double")};
+  Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Write the JSON report (sizes, per-layer SQNR) here")};
+};
+
+/// Float TOSA to an int8 (or narrower) qint program: compress-cleanup,
+/// compress-calibrate, compress-quantize, then canonicalization and CSE of
+/// the result.
+void buildCompressPipeline(mlir::OpPassManager &pm,
+                           const CompressPipelineOptions &options);
+
 /// Registers the named pipelines with the global pass registry.
 void registerCompressPipelines();
 

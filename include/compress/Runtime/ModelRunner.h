@@ -10,6 +10,7 @@
 #define COMPRESS_RUNTIME_MODELRUNNER_H
 
 #include "compress/Evaluator/Tensor.h"
+#include "compress/Runtime/Samples.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,9 +19,6 @@
 #include <memory>
 
 namespace compress {
-
-/// A statically shaped tensor type: element type and shape.
-using TensorSpec = std::pair<DType, Shape>;
 
 class ModelRunner {
 public:
@@ -36,18 +34,6 @@ protected:
   llvm::Error checkInputs(llvm::ArrayRef<Tensor> inputs) const;
   llvm::SmallVector<TensorSpec> argTypes, resTypes;
 };
-
-/// The function to run: `name` if given, else `@main`, else the only public
-/// function of the module.
-llvm::Expected<mlir::func::FuncOp> findEntryFunction(mlir::ModuleOp module,
-                                                     llvm::StringRef name);
-
-/// Static tensor types of a function's arguments and results, or an error
-/// naming the first one that is not a statically shaped tensor of a
-/// supported element type.
-llvm::Error getSignature(mlir::func::FuncOp func,
-                         llvm::SmallVectorImpl<TensorSpec> &args,
-                         llvm::SmallVectorImpl<TensorSpec> &results);
 
 /// Runs `func` with the reference evaluator. Fails (with diagnostics
 /// emitted) if it contains an op the evaluator does not support.
@@ -65,12 +51,6 @@ struct JitOptions {
 llvm::Expected<std::unique_ptr<ModelRunner>>
 createJitRunner(mlir::ModuleOp module, llvm::StringRef entry,
                 const JitOptions &options = {});
-
-/// The sample `index` of `data` (first axis) shaped as `type`: the slice
-/// keeps a leading 1 if `type` has one, else drops the batch axis. Errors
-/// name `what` and both types when they do not fit.
-llvm::Expected<Tensor> sampleFor(const Tensor &data, int64_t index,
-                                 const TensorSpec &type, llvm::StringRef what);
 
 /// Concatenates tensors of one dtype along their first axis (rank-0 tensors
 /// become a vector).

@@ -7,6 +7,9 @@
 #ifndef COMPRESS_TRANSFORMS_PASSES_H
 #define COMPRESS_TRANSFORMS_PASSES_H
 
+#include "compress/Dialect/Compression/IR/Compression.h"
+#include "compress/Dialect/QInt/IR/QInt.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/Pass.h"

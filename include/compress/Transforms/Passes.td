@@ -63,4 +63,127 @@ def CleanupPass : Pass<"compress-cleanup", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
+  let summary = "Record the value ranges of a float graph on sample inputs";
+  let description = [{
+    Runs the entry function (`@main`, or the only public function) with the
+    reference evaluator once per sample along the first axis of the
+    `calibration` .npy file and records, for every float tensor the
+    function computes and for its arguments, the range that quantization
+    should cover, as a `#compress.range` attribute: `compress.range` on the
+    op that defines the value (argument attributes for arguments).
+
+    Statistics are over all elements of all samples; NaNs and infinities
+    are left out (with a warning). Every range contains 0, which the affine
+    quantizer represents exactly. Methods:
+
+    * `minmax`: the observed extremes.
+    * `percentile` (p in (50, 100]): `[Q(1 - p/100), Q(p/100)]`, where `Q`
+      inverts the distribution of a 2048-bin histogram over the observed
+      range, interpolating linearly inside a bin; p = 100 is `minmax`.
+    * `mse`: the `[lo, hi]` over histogram bin edges that minimises
+      `sum_{x<lo} (lo-x)^2 + sum_{x>hi} (x-hi)^2 + n * delta^2 / 12`, with
+      `delta = (hi - lo) / (2^bits - 1)` and `n` the values inside that are
+      not exactly 0: exact clipping error plus uniform rounding error.
+
+    `percentile` and `mse` run the samples twice: once for the extremes,
+    once to fill histograms over them.
+
+    Before:
+    ```mlir
+    %1 = tosa.conv2d %0, %w, %b, %z, %z {...} : ...
+    ```
+    After:
+    ```mlir
+    %1 = tosa.conv2d %0, %w, %b, %z, %z {...,
+        compress.range = #compress.range<min = -3.1, max = 5.7,
+                                         method = "minmax", samples = 256>}
+    ```
+  }];
+  let options = [
+    Option<"calibration", "calibration", "std::string", /*default=*/"",
+           "Sample inputs (.npy), one per entry of the first axis">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use only the first N samples (0: all)">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "Range method: minmax, percentile or mse">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile kept by the percentile method">,
+    Option<"bits", "bits", "int64_t", /*default=*/"8",
+           "Quantization bits the mse method optimises for">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "Function to calibrate (default: @main or the only public one)">,
+  ];
+  let statistics = [
+    Statistic<"numRangesRecorded", "ranges-recorded",
+              "Tensors given a calibrated range">,
+  ];
+  let dependentDialects = ["compress::CompressionDialect"];
+}
+
+def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
+  let summary = "Rewrite a calibrated float graph into qint integer kernels";
+  let description = [{
+    Turns a cleaned-up, calibrated float TOSA function into an integer
+    program in the `qint` dialect, following the numerics contract:
+
+    * weights per output channel, symmetric, signed, narrow range
+      (`weight-bits`, or the op's `compress.plan`), scales by maximum or by
+      MSE-optimal clipping (`weight-clip`);
+    * activations per tensor, affine, from the `compress.range` attributes
+      (`activation-bits`, or the consumer's `compress.plan`);
+    * bias as i32 at `s_x * s_w[c]`; requantization with a 32-bit
+      multiplier and shift (`rounding`); ReLU/clamp fused into the
+      requantize clamp; residual adds as `qint.add`; pooling, reshape,
+      pad, slice and transpose on integers; dequantize at the outputs.
+
+    Ops it cannot quantize stay float between `qint.dequantize` and
+    `qint.quantize`; each is reported with a remark. With `report=FILE` it
+    also writes a JSON report: float and integer weight bytes and, per
+    layer, its name, bit widths and the SQNR of its integer output against
+    the float output over `report-samples` samples of `calibration`.
+
+    Before:
+    ```mlir
+    %1 = tosa.conv2d %x, %w, %b, %z, %z {...} : (...) -> tensor<1x8x8x16xf32>
+    %2 = tosa.clamp %1 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : ...
+    ```
+    After:
+    ```mlir
+    %q = qint.quantize %x {scale = ..., zero_point = ...} : ...
+    %w = qint.weights {bits = 8 : i64, scales = array<f32: ...>, ...}
+    %a = qint.conv2d %q, %w, %bias {input_zp = ...} : (...) -> tensor<1x8x8x16xi32>
+    %2 = qint.requantize %a {multiplier = array<i32: ...>, shift = ...,
+                             clamp_min = -128, ...} : ... -> tensor<1x8x8x16xi8>
+    ```
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "int64_t", /*default=*/"8",
+           "Weight bits (1..8) of layers without a compress.plan">,
+    Option<"activationBits", "activation-bits", "int64_t", /*default=*/"8",
+           "Activation bits (4..8, or 16) of tensors without a plan">,
+    Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
+           "Per-channel weight scale: max or mse (clipping that minimises "
+           "the squared rounding error)">,
+    Option<"rounding", "rounding", "std::string",
+           /*default=*/"\"double\"",
+           "Requantization rounding: double or single (as tosa.rescale)">,
+    Option<"report", "report", "std::string", /*default=*/"",
+           "Write a JSON report (sizes, per-layer bits and SQNR) here">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"",
+           "Samples (.npy) for the report's per-layer SQNR">,
+    Option<"reportSamples", "report-samples", "int64_t", /*default=*/"32",
+           "Samples the report's SQNR is measured on">,
+  ];
+  let statistics = [
+    Statistic<"numLayersQuantized", "layers-quantized",
+              "Convolutions and matmuls rewritten to integer kernels">,
+    Statistic<"numOpsLeftFloat", "ops-left-float",
+              "Ops kept in float between dequantize and quantize">,
+  ];
+  let dependentDialects = ["compress::CompressionDialect",
+                           "compress::qint::QIntDialect",
+                           "mlir::tosa::TosaDialect"];
+}
+
 #endif // COMPRESS_TRANSFORMS_PASSES_TD

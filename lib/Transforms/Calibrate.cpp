@@ -1,0 +1,209 @@
+//===- Calibrate.cpp - The compress-calibrate pass ------------------------===//
+//
+// Runs the entry function on the calibration samples with the reference
+// evaluator and records the range chosen for every float tensor as a
+// `#compress.range` attribute, which quantization reads to pick each
+// activation's scale and zero point. Ranges live in the IR rather than in a
+// side file so that they travel with the graph through later passes and
+// can be inspected and tested like any other decision.
+//
+// The statistics and range-selection methods are in
+// compress/Analysis/Calibration.h; this file validates the options, loads
+// the data and writes the attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Transforms/Passes.h"
+
+#include "compress/Analysis/Calibration.h"
+#include "compress/Evaluator/Evaluator.h"
+#include "compress/Runtime/Npy.h"
+#include "compress/Runtime/Samples.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace compress {
+#define GEN_PASS_DEF_CALIBRATEPASS
+#include "compress/Transforms/Passes.h.inc"
+} // namespace compress
+
+using namespace mlir;
+using namespace compress;
+
+/// Attribute names: one range for single-result ops and arguments, an
+/// array with one entry per result (a unit attribute where a result has
+/// none) for ops with several results.
+static constexpr StringLiteral kRangeAttrName("compress.range");
+static constexpr StringLiteral kRangesAttrName("compress.ranges");
+
+/// Writes a `\r`-updated progress line to stderr.
+static void printProgress(unsigned pass, unsigned numPasses, int64_t done,
+                          int64_t total) {
+  llvm::errs() << "\rcalibrating: ";
+  if (numPasses > 1)
+    llvm::errs() << (pass == 0 ? "extremes " : "histograms ");
+  llvm::errs() << done << "/" << total;
+  if (done == total && pass + 1 == numPasses)
+    llvm::errs() << "\n";
+  llvm::errs().flush();
+}
+
+namespace {
+
+struct CalibratePass : public compress::impl::CalibratePassBase<CalibratePass> {
+  using CalibratePassBase::CalibratePassBase;
+
+  void runOnOperation() override;
+
+private:
+  /// Checks the options and turns them into analysis options.
+  FailureOr<CalibrationOptions> parseOptions();
+  /// Writes the ranges as attributes; warns about tensors that held NaNs or
+  /// infinities.
+  void recordRanges(func::FuncOp func,
+                    const llvm::MapVector<Value, CalibratedRange> &ranges,
+                    StringRef methodName, int64_t numSamples);
+};
+
+} // namespace
+
+FailureOr<CalibrationOptions> CalibratePass::parseOptions() {
+  ModuleOp module = getOperation();
+  CalibrationOptions options;
+  if (calibration.empty())
+    return module.emitError("compress-calibrate needs the sample inputs: "
+                            "calibration=FILE.npy");
+  std::optional<RangeMethod> parsed = parseRangeMethod(method);
+  if (!parsed)
+    return module.emitError("unknown calibration method '")
+           << method.getValue() << "'; expected minmax, percentile or mse";
+  options.method = *parsed;
+  if (!(percentile > 50.0 && percentile <= 100.0))
+    return module.emitError("percentile must be in (50, 100], got ")
+           << percentile.getValue();
+  options.percentile = percentile;
+  if (bits < 2 || bits > 16)
+    return module.emitError("bits must be in [2, 16], got ")
+           << bits.getValue();
+  options.bits = bits;
+  if (samples < 0)
+    return module.emitError("samples must be non-negative, got ")
+           << samples.getValue();
+  return options;
+}
+
+void CalibratePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  FailureOr<CalibrationOptions> options = parseOptions();
+  if (failed(options))
+    return signalPassFailure();
+
+  llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
+  if (!entryFunc) {
+    module.emitError(llvm::toString(entryFunc.takeError()));
+    return signalPassFailure();
+  }
+  func::FuncOp func = *entryFunc;
+  SmallVector<TensorSpec> argTypes, resultTypes;
+  if (llvm::Error err = getSignature(func, argTypes, resultTypes)) {
+    func.emitError(llvm::toString(std::move(err)));
+    return signalPassFailure();
+  }
+  // One .npy file holds the samples of one argument.
+  if (argTypes.size() != 1) {
+    func.emitError("calibration data feeds one argument, but @")
+        << func.getSymName() << " takes " << argTypes.size();
+    return signalPassFailure();
+  }
+
+  llvm::Expected<Tensor> data = readNpy(calibration);
+  if (!data) {
+    module.emitError("cannot load calibration data: ")
+        << llvm::toString(data.takeError());
+    return signalPassFailure();
+  }
+  int64_t available = data->rank() ? data->dim(0) : 0;
+  if (data->rank() && available == 0) {
+    module.emitError("calibration data '")
+        << calibration.getValue() << "' holds no samples";
+    return signalPassFailure();
+  }
+  // Checking the first sample reports a mismatch before any work is done;
+  // every sample has the same type.
+  if (llvm::Expected<Tensor> first =
+          sampleFor(*data, 0, argTypes.front(), calibration);
+      !first) {
+    func.emitError(llvm::toString(first.takeError()));
+    return signalPassFailure();
+  }
+  int64_t numSamples = samples ? std::min<int64_t>(samples, available)
+                               : available;
+
+  FailureOr<Program> program = Program::compile(func);
+  if (failed(program))
+    return signalPassFailure();
+
+  SmallVector<Value> values = collectCalibratedValues(func);
+  auto inputsFor = [&](int64_t index) -> llvm::Expected<SmallVector<Tensor>> {
+    llvm::Expected<Tensor> sample =
+        sampleFor(*data, index, argTypes.front(), calibration);
+    if (!sample)
+      return sample.takeError();
+    SmallVector<Tensor> inputs;
+    inputs.push_back(std::move(*sample));
+    return inputs;
+  };
+  std::optional<CalibrationProgress> progress;
+  if (llvm::errs().is_displayed())
+    progress = printProgress;
+  auto ranges = calibrateRanges(*program, values, numSamples, inputsFor,
+                                *options, progress);
+  if (!ranges) {
+    // End the progress line so that the diagnostic starts on its own.
+    if (progress)
+      llvm::errs() << "\n";
+    func.emitError("calibration failed: ")
+        << llvm::toString(ranges.takeError());
+    return signalPassFailure();
+  }
+  recordRanges(func, *ranges, rangeMethodName(options->method), numSamples);
+}
+
+void CalibratePass::recordRanges(
+    func::FuncOp func, const llvm::MapVector<Value, CalibratedRange> &ranges,
+    StringRef methodName, int64_t numSamples) {
+  MLIRContext *ctx = &getContext();
+  // Ops with several results collect their entries here first.
+  llvm::MapVector<Operation *, SmallVector<Attribute>> multiResult;
+  for (const auto &[value, calibrated] : ranges) {
+    if (!calibrated.range) {
+      emitWarning(value.getLoc(), "no finite value seen; no range recorded");
+      continue;
+    }
+    if (int64_t n = calibrated.nonFiniteCount)
+      emitWarning(value.getLoc())
+          << n << (n == 1 ? " value was" : " values were")
+          << " NaN or infinite and left out of the range";
+    auto attr = ValueRangeAttr::get(ctx, APFloat(calibrated.range->min),
+                                    APFloat(calibrated.range->max),
+                                    methodName, numSamples);
+    ++numRangesRecorded;
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      func.setArgAttr(arg.getArgNumber(), kRangeAttrName, attr);
+      continue;
+    }
+    auto result = cast<OpResult>(value);
+    Operation *op = result.getOwner();
+    if (op->getNumResults() == 1) {
+      op->setAttr(kRangeAttrName, attr);
+      continue;
+    }
+    SmallVector<Attribute> &entries = multiResult[op];
+    if (entries.empty())
+      entries.assign(op->getNumResults(), UnitAttr::get(ctx));
+    entries[result.getResultNumber()] = attr;
+  }
+  for (auto &[op, entries] : multiResult)
+    op->setAttr(kRangesAttrName, ArrayAttr::get(ctx, entries));
+}

@@ -1,0 +1,897 @@
+//===- Quantize.cpp - Calibrated float TOSA to qint integer kernels -------===//
+//
+// Rewrites each function of a cleaned-up, calibrated float TOSA module into
+// an integer program. The rewrite walks the function once in order and
+// keeps, for every float value it has quantized, the integer value and its
+// affine parameters; an op is rewritten when it can consume integers, and
+// float values are materialised again (qint.dequantize) only where a float
+// op or the return needs them. Layer-level fusion (conv + bias + ReLU,
+// matmul + reshape + bias add + ReLU, add + ReLU) happens here because the
+// output parameters of a layer are those of the last fused op.
+//
+// With `report=`, the pass also measures every layer's SQNR: it keeps a
+// float copy of the function and runs both versions on calibration samples
+// with the reference evaluator, comparing each layer's dequantized integer
+// output with the float value it replaces.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+#include "compress/Evaluator/Evaluator.h"
+#include "compress/Runtime/Npy.h"
+#include "compress/Runtime/Samples.h"
+#include "compress/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace compress {
+#define GEN_PASS_DEF_QUANTIZEPASS
+#include "compress/Transforms/Passes.h.inc"
+} // namespace compress
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::qint;
+
+/// Discardable attribute naming a quantized layer on the float op whose
+/// value the layer produces and on the qint op that produces it.
+static constexpr llvm::StringLiteral kLayerAttr = "compress.layer";
+
+namespace {
+
+/// An integer value standing for a float value.
+struct QValue {
+  Value value;
+  AffineParams params;
+};
+
+/// What the report says about one layer.
+struct LayerInfo {
+  std::string name;
+  std::string kind;
+  unsigned weightBits;
+  unsigned activationBits;
+  int64_t floatWeightBytes;
+  int64_t weightBytes;
+  AffineParams output;
+  double signal = 0.0, noise = 0.0;
+};
+
+struct Options {
+  unsigned weightBits, activationBits;
+  WeightClip clip;
+  RoundingMode rounding;
+};
+
+/// Bytes of `count` weights of `bits` bits, packed.
+int64_t packedBytes(int64_t count, unsigned bits) {
+  return (count * bits + 7) / 8;
+}
+
+/// Reads a float constant operand.
+std::optional<std::vector<float>> floatConstant(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  std::vector<float> result;
+  result.reserve(attr.getNumElements());
+  for (const APFloat &v : attr.getValues<APFloat>())
+    result.push_back(v.convertToFloat());
+  return result;
+}
+
+/// True if `value` is a float constant that is zero everywhere.
+bool isZeroConstant(Value value) {
+  auto values = floatConstant(value);
+  return values && llvm::all_of(*values, [](float v) { return v == 0.0f; });
+}
+
+/// The sole user of `value`, if it has exactly one use.
+Operation *soleUser(Value value) {
+  return value.hasOneUse() ? *value.getUsers().begin() : nullptr;
+}
+
+class FunctionQuantizer {
+public:
+  /// `floatCopyOps`, if given, maps each op of `func` to its twin in a float
+  /// copy of the function, where layer names are recorded too.
+  FunctionQuantizer(func::FuncOp func, const Options &options,
+                    const DenseMap<Operation *, Operation *> *floatCopyOps)
+      : func(func), builder(func.getContext()), options(options),
+        floatCopyOps(floatCopyOps) {}
+
+  /// Rewrites the function; fails after emitting an error.
+  LogicalResult run();
+
+  std::vector<LayerInfo> layers;
+  std::vector<std::pair<std::string, std::string>> leftFloat;
+  int64_t floatWeightBytes = 0, weightBytes = 0;
+
+private:
+  /// The integer form of a float value, quantizing it where it is defined
+  /// if it has none yet.
+  FailureOr<QValue> getQuantized(Value value);
+  /// The affine parameters a float value gets from its calibrated range.
+  FailureOr<AffineParams> paramsFor(Value value);
+  unsigned activationBitsFor(Value value);
+  unsigned weightBitsFor(Operation *op);
+
+  /// The integer constants of a layer with float `weights` of `shape`
+  /// quantized per slice along `axis`: the qint.weights, the i32 bias at
+  /// scale s_x * s_w[c] (`bias` has one value per output channel, or one for
+  /// all) and each output channel's rescaling factor s_x * s_w[c] / s_y.
+  /// Output channel c uses scale c / `channelsPerScale`.
+  struct LayerConstants {
+    Value weights, bias;
+    SmallVector<double> factors;
+    int64_t packedBytes;
+  };
+  LayerConstants buildLayerConstants(Location loc, ArrayRef<float> weights,
+                                     RankedTensorType type, int64_t axis,
+                                     unsigned bits, ArrayRef<float> bias,
+                                     int64_t channels,
+                                     int64_t channelsPerScale,
+                                     double inputScale, double outputScale);
+
+  LogicalResult quantizeConv(Operation *op);
+  LogicalResult quantizeMatmul(tosa::MatMulOp op);
+  LogicalResult quantizeAdd(tosa::AddOp op);
+  LogicalResult quantizeSameParams(Operation *op);
+  LogicalResult quantizeClamp(tosa::ClampOp op);
+  LogicalResult quantizeConcat(tosa::ConcatOp op);
+
+  /// If the sole user of `value` is a tosa.clamp, returns it: its bounds
+  /// fuse into the producer's requantize clamp.
+  tosa::ClampOp fusibleClamp(Value value);
+  /// Integer clamp bounds for `params`, narrowed by a fused clamp.
+  std::pair<int64_t, int64_t> clampBounds(const AffineParams &params,
+                                          tosa::ClampOp clamp);
+  /// The integer tensor type of `value`'s shape for `params`.
+  RankedTensorType intType(Value value, const AffineParams &params);
+  Value requantize(Location loc, Value acc, ArrayRef<double> factors,
+                   Type resultType, const AffineParams &out,
+                   tosa::ClampOp clamp);
+  void markReplaced(Operation *op) { replaced.push_back(op); }
+  /// Names the layer after its kernel (`conv2d_0`, `matmul_2`, ...) on the
+  /// op producing its integer output and on the float twin of its output.
+  void recordLayer(Operation *kernel, Operation *floatOp, Operation *intOp,
+                   LayerInfo info);
+
+  func::FuncOp func;
+  OpBuilder builder;
+  Options options;
+  const DenseMap<Operation *, Operation *> *floatCopyOps;
+  /// Set once an error has been emitted: the rewrite then stops.
+  bool hadError = false;
+  DenseMap<Value, QValue> quantized;
+  SmallVector<Operation *> replaced;
+  DenseMap<StringRef, int64_t> layerCounts;
+};
+
+FailureOr<AffineParams> FunctionQuantizer::paramsFor(Value value) {
+  unsigned bits = activationBitsFor(value);
+  Attribute attr;
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    attr = func.getArgAttr(arg.getArgNumber(), "compress.range");
+  else
+    attr = value.getDefiningOp()->getAttr("compress.range");
+  if (auto range = dyn_cast_or_null<ValueRangeAttr>(attr))
+    return chooseAffineParams(range.getMin().convertToDouble(),
+                              range.getMax().convertToDouble(), bits);
+  // A constant needs no calibration: its values are its range.
+  if (auto values = floatConstant(value)) {
+    auto [lo, hi] = std::minmax_element(values->begin(), values->end());
+    return chooseAffineParams(values->empty() ? 0.0 : *lo,
+                              values->empty() ? 0.0 : *hi, bits);
+  }
+  hadError = true;
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    return func.emitError() << "argument #" << arg.getArgNumber()
+                            << " has no calibrated range (compress.range); "
+                               "run compress-calibrate before "
+                               "compress-quantize";
+  return value.getDefiningOp()->emitError(
+      "value has no calibrated range (compress.range); run "
+      "compress-calibrate before compress-quantize");
+}
+
+unsigned FunctionQuantizer::activationBitsFor(Value value) {
+  if (Operation *def = value.getDefiningOp())
+    if (auto plan = def->getAttrOfType<LayerPlanAttr>("compress.plan"))
+      return plan.getActivationBits();
+  return options.activationBits;
+}
+
+unsigned FunctionQuantizer::weightBitsFor(Operation *op) {
+  if (auto plan = op->getAttrOfType<LayerPlanAttr>("compress.plan"))
+    return plan.getWeightBits();
+  return options.weightBits;
+}
+
+RankedTensorType FunctionQuantizer::intType(Value value,
+                                            const AffineParams &params) {
+  auto type = cast<RankedTensorType>(value.getType());
+  return type.clone(builder.getIntegerType(params.bits <= 8 ? 8 : 16));
+}
+
+FailureOr<QValue> FunctionQuantizer::getQuantized(Value value) {
+  auto it = quantized.find(value);
+  if (it != quantized.end())
+    return it->second;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.getElementType().isF32())
+    return failure();
+  FailureOr<AffineParams> params = paramsFor(value);
+  if (failed(params))
+    return failure();
+  OpBuilder::InsertionGuard guard(builder);
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    builder.setInsertionPointToStart(arg.getOwner());
+  else
+    builder.setInsertionPointAfter(value.getDefiningOp());
+  auto op = QuantizeOp::create(
+      builder, value.getLoc(), intType(value, *params), value,
+      builder.getF64FloatAttr(params->scale),
+      builder.getI64IntegerAttr(params->zeroPoint),
+      builder.getI64IntegerAttr(params->qmin),
+      builder.getI64IntegerAttr(params->qmax));
+  QValue result{op.getResult(), *params};
+  quantized[value] = result;
+  return result;
+}
+
+tosa::ClampOp FunctionQuantizer::fusibleClamp(Value value) {
+  auto clamp = dyn_cast_or_null<tosa::ClampOp>(soleUser(value));
+  if (!clamp || !isa<FloatAttr>(clamp.getMinValAttr()))
+    return nullptr;
+  return clamp;
+}
+
+std::pair<int64_t, int64_t>
+FunctionQuantizer::clampBounds(const AffineParams &params,
+                               tosa::ClampOp clamp) {
+  int64_t lo = params.qmin, hi = params.qmax;
+  if (clamp) {
+    double fmin = cast<FloatAttr>(clamp.getMinValAttr()).getValueAsDouble();
+    double fmax = cast<FloatAttr>(clamp.getMaxValAttr()).getValueAsDouble();
+    lo = std::max(lo, params.quantize(fmin));
+    hi = std::min(hi, params.quantize(fmax));
+    hi = std::max(hi, lo);
+  }
+  return {lo, hi};
+}
+
+Value FunctionQuantizer::requantize(Location loc, Value acc,
+                                    ArrayRef<double> factors, Type resultType,
+                                    const AffineParams &out,
+                                    tosa::ClampOp clamp) {
+  SmallVector<int32_t> multipliers;
+  SmallVector<int8_t> shifts;
+  for (double factor : factors) {
+    // Factors are products of scales: far below 2^29 for any sane model;
+    // one that is not gets the largest representable factor.
+    FixedPointFactor f = toFixedPoint(factor).value_or(
+        FixedPointFactor{INT32_MAX, 2});
+    multipliers.push_back(f.multiplier);
+    shifts.push_back(f.shift);
+  }
+  // One factor for all channels is per-tensor scaling.
+  if (llvm::all_equal(multipliers) && llvm::all_equal(shifts)) {
+    multipliers.resize(1);
+    shifts.resize(1);
+  }
+  auto [lo, hi] = clampBounds(out, clamp);
+  return RequantizeOp::create(
+      builder, loc, resultType, acc,
+      builder.getDenseI32ArrayAttr(multipliers),
+      builder.getDenseI8ArrayAttr(shifts), builder.getI64IntegerAttr(0),
+      builder.getI64IntegerAttr(out.zeroPoint),
+      RoundingModeAttr::get(builder.getContext(), options.rounding),
+      builder.getI64IntegerAttr(lo), builder.getI64IntegerAttr(hi));
+}
+
+void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
+                                    Operation *intOp, LayerInfo info) {
+  StringRef kind = kernel->getName().stripDialect();
+  info.name = (kind + "_" + Twine(layerCounts[kind]++)).str();
+  info.kind = kind.str();
+  StringAttr name = builder.getStringAttr(info.name);
+  if (floatCopyOps)
+    if (Operation *twin = floatCopyOps->lookup(floatOp))
+      twin->setAttr(kLayerAttr, name);
+  intOp->setAttr(kLayerAttr, name);
+  floatWeightBytes += info.floatWeightBytes;
+  weightBytes += info.weightBytes;
+  layers.push_back(std::move(info));
+}
+
+FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
+    Location loc, ArrayRef<float> weights, RankedTensorType type, int64_t axis,
+    unsigned bits, ArrayRef<float> bias, int64_t channels,
+    int64_t channelsPerScale, double inputScale, double outputScale) {
+  QuantizedWeights qw =
+      quantizeWeights(weights, type.getShape(), axis, bits, options.clip);
+  LayerConstants result;
+  SmallVector<int32_t> biasValues;
+  for (int64_t c = 0; c < channels; ++c) {
+    double accScale = inputScale * qw.scales[c / channelsPerScale];
+    result.factors.push_back(accScale / outputScale);
+    double b = bias.empty() ? 0.0 : bias[bias.size() == 1 ? 0 : c] / accScale;
+    biasValues.push_back(
+        int32_t(std::clamp(std::round(b), -2147483648.0, 2147483647.0)));
+  }
+  auto valuesType = type.clone(builder.getI8Type());
+  result.weights = WeightsOp::create(
+      builder, loc, valuesType,
+      DenseElementsAttr::get(valuesType, ArrayRef<int8_t>(qw.values)),
+      builder.getI64IntegerAttr(bits), builder.getDenseF32ArrayAttr(qw.scales),
+      builder.getI64IntegerAttr(axis), builder.getBoolAttr(true),
+      WeightLayoutAttr::get(builder.getContext(), WeightLayout::dense));
+  auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
+  result.bias = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(biasType, ArrayRef(biasValues)));
+  result.packedBytes = packedBytes(qw.values.size(), bits) +
+                       int64_t(qw.scales.size()) * 4 + channels * 4;
+  return result;
+}
+
+LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
+  bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
+  Value input = op->getOperand(0), weightsValue = op->getOperand(1);
+  auto weights = floatConstant(weightsValue);
+  auto bias = floatConstant(op->getOperand(2));
+  if (!weights || !bias || !isZeroConstant(op->getOperand(3)) ||
+      !isZeroConstant(op->getOperand(4)))
+    return failure();
+  FailureOr<QValue> x = getQuantized(input);
+  if (failed(x))
+    return failure();
+
+  auto wType = cast<RankedTensorType>(weightsValue.getType());
+  unsigned bits = weightBitsFor(op);
+  Value result = op->getResult(0);
+  tosa::ClampOp clamp = fusibleClamp(result);
+  Value layerOutput = clamp ? clamp.getResult() : result;
+  FailureOr<AffineParams> out = paramsFor(layerOutput);
+  if (failed(out))
+    return failure();
+
+  // Per output channel: axis 0 of OHWI; for depthwise [KH, KW, C, M] the
+  // channel multiplier groups share the scale of their input channel.
+  auto resultType = cast<RankedTensorType>(result.getType());
+  int64_t channels = resultType.getShape().back();
+  builder.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  LayerConstants layer = buildLayerConstants(
+      loc, *weights, wType, depthwise ? 2 : 0, bits, *bias, channels,
+      depthwise ? wType.getDimSize(3) : 1, x->params.scale, out->scale);
+  auto accType = resultType.clone(builder.getI32Type());
+  Operation *acc;
+  auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad"));
+  auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride"));
+  auto dilation = cast<DenseI64ArrayAttr>(op->getAttr("dilation"));
+  auto zp = builder.getI64IntegerAttr(x->params.zeroPoint);
+  if (depthwise)
+    acc = DepthwiseConv2DOp::create(builder, loc, accType, x->value,
+                                    layer.weights, layer.bias, zp, pad, stride,
+                                    dilation);
+  else
+    acc = Conv2DOp::create(builder, loc, accType, x->value, layer.weights,
+                           layer.bias, zp, pad, stride, dilation);
+  Value y = requantize(loc, acc->getResult(0), layer.factors,
+                       intType(layerOutput, *out), *out, clamp);
+
+  quantized[layerOutput] = {y, *out};
+  markReplaced(op);
+  if (clamp)
+    markReplaced(clamp);
+  recordLayer(acc, layerOutput.getDefiningOp(), y.getDefiningOp(),
+              {"", "", bits, out->bits,
+               int64_t(weights->size() + bias->size()) * 4, layer.packedBytes,
+               *out});
+  return success();
+}
+
+LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
+  auto weights = floatConstant(op.getB());
+  auto bType = cast<RankedTensorType>(op.getB().getType());
+  if (!weights || bType.getDimSize(0) != 1 || !isZeroConstant(op.getAZp()) ||
+      !isZeroConstant(op.getBZp()))
+    return failure();
+  FailureOr<QValue> x = getQuantized(op.getA());
+  if (failed(x))
+    return failure();
+  int64_t n = bType.getDimSize(2);
+
+  // A fully-connected layer as frontends emit it: matmul -> reshape to
+  // [M, N] -> add of a constant bias -> optional clamp.
+  Value layerOutput = op.getResult();
+  auto reshape = dyn_cast_or_null<tosa::ReshapeOp>(soleUser(op.getResult()));
+  tosa::AddOp biasAdd;
+  std::optional<std::vector<float>> bias;
+  if (reshape)
+    biasAdd = dyn_cast_or_null<tosa::AddOp>(soleUser(reshape.getResult()));
+  if (biasAdd) {
+    Value other = biasAdd.getInput1() == reshape.getResult()
+                      ? biasAdd.getInput2()
+                      : biasAdd.getInput1();
+    bias = floatConstant(other);
+    if (!bias || (bias->size() != size_t(n) && bias->size() != 1) ||
+        biasAdd.getType() != reshape.getType())
+      bias.reset();
+  }
+  tosa::ClampOp clamp;
+  if (bias) {
+    layerOutput = biasAdd.getResult();
+    clamp = fusibleClamp(layerOutput);
+  } else {
+    clamp = fusibleClamp(layerOutput);
+  }
+  if (clamp)
+    layerOutput = clamp.getResult();
+  FailureOr<AffineParams> out = paramsFor(layerOutput);
+  if (failed(out))
+    return failure();
+
+  unsigned bits = weightBitsFor(op);
+  builder.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  LayerConstants layer = buildLayerConstants(
+      loc, *weights, bType, 2, bits,
+      bias ? ArrayRef<float>(*bias) : ArrayRef<float>(), n, 1,
+      x->params.scale, out->scale);
+  auto accType = op.getType().clone(builder.getI32Type());
+  auto acc = MatmulOp::create(builder, loc, accType, x->value, layer.weights,
+                              layer.bias,
+                              builder.getI64IntegerAttr(x->params.zeroPoint),
+                              builder.getI64IntegerAttr(0));
+  auto outType = cast<RankedTensorType>(op.getType());
+  Value y = requantize(loc, acc, layer.factors, outType.clone(intType(layerOutput,
+                                                                *out)
+                                                            .getElementType()),
+                       *out, clamp);
+  Operation *producer = y.getDefiningOp();
+  if (bias) {
+    // The reshape to [M, N] moves to the integer side.
+    auto reshapedType = intType(reshape.getResult(), *out);
+    ImplicitLocOpBuilder shapeBuilder(loc, builder);
+    auto reshaped = tosa::ReshapeOp::create(
+        builder, loc, reshapedType, y,
+        tosa::getTosaConstShape(shapeBuilder, reshapedType.getShape()));
+    y = reshaped.getResult();
+    markReplaced(reshape);
+    markReplaced(biasAdd);
+  }
+  quantized[layerOutput] = {y, *out};
+  markReplaced(op);
+  if (clamp)
+    markReplaced(clamp);
+  recordLayer(acc, layerOutput.getDefiningOp(), producer,
+              {"", "", bits, out->bits,
+               int64_t(weights->size() + (bias ? bias->size() : 0)) * 4,
+               layer.packedBytes, *out});
+  return success();
+}
+
+LogicalResult FunctionQuantizer::quantizeAdd(tosa::AddOp op) {
+  FailureOr<QValue> a = getQuantized(op.getInput1());
+  if (failed(a))
+    return failure();
+  FailureOr<QValue> b = getQuantized(op.getInput2());
+  if (failed(b))
+    return failure();
+  if (op.getInput1().getType() != op.getType() ||
+      op.getInput2().getType() != op.getType())
+    return failure(); // qint.add does not broadcast
+  tosa::ClampOp clamp = fusibleClamp(op.getResult());
+  Value layerOutput = clamp ? clamp.getResult() : op.getResult();
+  FailureOr<AffineParams> out = paramsFor(layerOutput);
+  if (failed(out))
+    return failure();
+  // Both sides are brought to a common scale 2^20 finer than twice the
+  // larger input scale, as TFLite's integer add does: exact enough for
+  // 8- and 16-bit inputs and far from overflowing i32.
+  double common = 2.0 * std::max(a->params.scale, b->params.scale) /
+                  double(1 << 20);
+  auto fp = [](double factor) {
+    return toFixedPoint(factor).value_or(FixedPointFactor{INT32_MAX, 2});
+  };
+  FixedPointFactor fa = fp(a->params.scale / common);
+  FixedPointFactor fb = fp(b->params.scale / common);
+  FixedPointFactor fo = fp(common / out->scale);
+  auto [lo, hi] = clampBounds(*out, clamp);
+  builder.setInsertionPoint(op);
+  auto add = AddOp::create(
+      builder, op.getLoc(), intType(layerOutput, *out), a->value, b->value,
+      builder.getI64IntegerAttr(a->params.zeroPoint),
+      builder.getI64IntegerAttr(b->params.zeroPoint),
+      builder.getI32IntegerAttr(fa.multiplier),
+      builder.getI8IntegerAttr(fa.shift),
+      builder.getI32IntegerAttr(fb.multiplier),
+      builder.getI8IntegerAttr(fb.shift),
+      builder.getI32IntegerAttr(fo.multiplier),
+      builder.getI8IntegerAttr(fo.shift),
+      builder.getI64IntegerAttr(out->zeroPoint),
+      RoundingModeAttr::get(builder.getContext(), options.rounding),
+      builder.getI64IntegerAttr(lo), builder.getI64IntegerAttr(hi));
+  quantized[layerOutput] = {add.getResult(), *out};
+  markReplaced(op);
+  if (clamp)
+    markReplaced(clamp);
+  return success();
+}
+
+/// Ops whose integer form is the same op on integers with unchanged
+/// parameters: layout, shape and selection ops, and max pooling.
+LogicalResult FunctionQuantizer::quantizeSameParams(Operation *op) {
+  FailureOr<QValue> x = getQuantized(op->getOperand(0));
+  if (failed(x))
+    return failure();
+  builder.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  Value result = op->getResult(0);
+  RankedTensorType type = intType(result, x->params);
+  Value y;
+  if (auto pool = dyn_cast<tosa::MaxPool2dOp>(op)) {
+    y = MaxPool2DOp::create(builder, loc, type, x->value, pool.getKernelAttr(),
+                            pool.getStrideAttr(), pool.getPadAttr());
+  } else if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op)) {
+    if (!isZeroConstant(pool.getInputZp()) ||
+        !isZeroConstant(pool.getOutputZp()))
+      return failure();
+    auto zp = builder.getI64IntegerAttr(x->params.zeroPoint);
+    y = AvgPool2DOp::create(builder, loc, type, x->value, pool.getKernelAttr(),
+                            pool.getStrideAttr(), pool.getPadAttr(), zp, zp,
+                            TypeAttr::get(builder.getI32Type()));
+  } else if (auto pad = dyn_cast<tosa::PadOp>(op)) {
+    // Padding with the zero point pads with real 0.
+    auto padValues = floatConstant(pad.getPadConst());
+    if (!padValues || padValues->size() != 1 || (*padValues)[0] != 0.0f)
+      return failure();
+    auto constType =
+        RankedTensorType::get({1}, type.getElementType());
+    Value padConst = tosa::ConstOp::create(
+        builder, loc, constType,
+        DenseElementsAttr::get(constType,
+                               builder.getIntegerAttr(type.getElementType(),
+                                                      x->params.zeroPoint)));
+    y = tosa::PadOp::create(builder, loc, type, x->value, pad.getPadding(),
+                            padConst);
+  } else {
+    IRMapping mapping;
+    mapping.map(op->getOperand(0), x->value);
+    Operation *clone = builder.clone(*op, mapping);
+    clone->getResult(0).setType(type);
+    y = clone->getResult(0);
+  }
+  quantized[result] = {y, x->params};
+  markReplaced(op);
+  return success();
+}
+
+LogicalResult FunctionQuantizer::quantizeClamp(tosa::ClampOp op) {
+  FailureOr<QValue> x = getQuantized(op.getInput());
+  if (failed(x) || !isa<FloatAttr>(op.getMinValAttr()))
+    return failure();
+  auto [lo, hi] = clampBounds(x->params, op);
+  builder.setInsertionPoint(op);
+  RankedTensorType type = intType(op.getResult(), x->params);
+  auto clamp = tosa::ClampOp::create(
+      builder, op.getLoc(), type, x->value,
+      builder.getIntegerAttr(type.getElementType(), lo),
+      builder.getIntegerAttr(type.getElementType(), hi),
+      op.getNanModeAttr());
+  quantized[op.getResult()] = {clamp.getResult(), x->params};
+  markReplaced(op);
+  return success();
+}
+
+LogicalResult FunctionQuantizer::quantizeConcat(tosa::ConcatOp op) {
+  FailureOr<AffineParams> out = paramsFor(op.getResult());
+  if (failed(out))
+    return failure();
+  SmallVector<Value> inputs;
+  builder.setInsertionPoint(op);
+  for (Value input : op.getInput1()) {
+    FailureOr<QValue> x = getQuantized(input);
+    if (failed(x))
+      return failure();
+    if (x->params.scale == out->scale &&
+        x->params.zeroPoint == out->zeroPoint && x->params.bits == out->bits) {
+      inputs.push_back(x->value);
+      continue;
+    }
+    // Inputs at other scales are brought to the output's parameters.
+    FixedPointFactor f = toFixedPoint(x->params.scale / out->scale)
+                             .value_or(FixedPointFactor{INT32_MAX, 2});
+    inputs.push_back(RequantizeOp::create(
+        builder, op.getLoc(), intType(input, *out), x->value,
+        builder.getDenseI32ArrayAttr({f.multiplier}),
+        builder.getDenseI8ArrayAttr({f.shift}),
+        builder.getI64IntegerAttr(x->params.zeroPoint),
+        builder.getI64IntegerAttr(out->zeroPoint),
+        RoundingModeAttr::get(builder.getContext(), options.rounding),
+        builder.getI64IntegerAttr(out->qmin),
+        builder.getI64IntegerAttr(out->qmax)));
+  }
+  auto concat = tosa::ConcatOp::create(builder, op.getLoc(),
+                                       intType(op.getResult(), *out), inputs,
+                                       op.getAxisAttr());
+  quantized[op.getResult()] = {concat.getResult(), *out};
+  markReplaced(op);
+  return success();
+}
+
+LogicalResult FunctionQuantizer::run() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    if (llvm::is_contained(replaced, op) || isa<func::ReturnOp>(op) ||
+        op->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    bool floatOp = llvm::any_of(op->getResultTypes(), [](Type t) {
+      auto ranked = dyn_cast<RankedTensorType>(t);
+      return ranked && ranked.getElementType().isF32();
+    });
+    if (!floatOp)
+      continue;
+    // Subgraphs of constants stay float: they feed weights, not kernels.
+    if (llvm::all_of(op->getOperands(), [](Value v) {
+          return matchPattern(v, m_Constant());
+        }))
+      continue;
+    // Errors come from missing ranges; an op that cannot take integers
+    // simply stays float.
+    LogicalResult result =
+        TypeSwitch<Operation *, LogicalResult>(op)
+            .Case<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(
+                [&](Operation *conv) { return quantizeConv(conv); })
+            .Case([&](tosa::MatMulOp matmul) { return quantizeMatmul(matmul); })
+            .Case([&](tosa::AddOp add) { return quantizeAdd(add); })
+            .Case([&](tosa::ClampOp clamp) { return quantizeClamp(clamp); })
+            .Case([&](tosa::ConcatOp concat) { return quantizeConcat(concat); })
+            .Case<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ReshapeOp,
+                  tosa::TransposeOp, tosa::SliceOp, tosa::PadOp,
+                  tosa::TileOp, tosa::ReverseOp>(
+                [&](Operation *other) { return quantizeSameParams(other); })
+            .Default([](Operation *) { return failure(); });
+    if (succeeded(result))
+      continue;
+    if (hadError)
+      return failure();
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << op->getLoc();
+    leftFloat.push_back({op->getName().getStringRef().str(), text});
+    op->emitRemark("left in float: no integer form for this op here");
+  }
+
+  // Float users of quantized values (ops left float, the return) read a
+  // dequantized copy.
+  llvm::SmallPtrSet<Operation *, 32> replacedSet(replaced.begin(),
+                                                 replaced.end());
+  for (Operation *op : replaced)
+    for (Value result : op->getResults()) {
+      auto it = quantized.find(result);
+      Value dequantized;
+      for (OpOperand &use : llvm::make_early_inc_range(result.getUses())) {
+        if (replacedSet.contains(use.getOwner()))
+          continue;
+        if (it == quantized.end())
+          return op->emitError("quantized value has no integer form");
+        if (!dequantized) {
+          builder.setInsertionPointAfterValue(it->second.value);
+          dequantized = DequantizeOp::create(
+              builder, op->getLoc(), result.getType(), it->second.value,
+              builder.getF64FloatAttr(it->second.params.scale),
+              builder.getI64IntegerAttr(it->second.params.zeroPoint));
+        }
+        use.set(dequantized);
+      }
+    }
+  for (Operation *op : llvm::reverse(replaced))
+    op->erase();
+  // Float constants that only fed rewritten ops are dead now.
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front())))
+    if (op.use_empty() && !isa<func::ReturnOp>(op) && isMemoryEffectFree(&op))
+      op.erase();
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Report
+//===----------------------------------------------------------------------===//
+
+/// Runs the float copy and the quantized function on `samples` and
+/// accumulates, per layer, the energy of the float output and of the
+/// difference to the dequantized integer output.
+static LogicalResult measureSqnr(func::FuncOp floatFunc, func::FuncOp intFunc,
+                                 const Tensor &data, int64_t samples,
+                                 std::vector<LayerInfo> &layers) {
+  FailureOr<Program> floatProgram = Program::compile(floatFunc);
+  FailureOr<Program> intProgram = Program::compile(intFunc);
+  if (failed(floatProgram) || failed(intProgram))
+    return failure();
+  SmallVector<TensorSpec> args, results;
+  if (auto err = getSignature(floatFunc, args, results))
+    return intFunc.emitError(llvm::toString(std::move(err)));
+  if (args.size() != 1)
+    return intFunc.emitError("the report measures functions of one input");
+  llvm::StringMap<LayerInfo *> byName;
+  for (LayerInfo &layer : layers)
+    byName[layer.name] = &layer;
+  llvm::StringMap<Tensor> floatOutputs;
+  for (int64_t i = 0; i < samples; ++i) {
+    auto sample = sampleFor(data, i, args[0], "calibration");
+    if (!sample)
+      return intFunc.emitError(llvm::toString(sample.takeError()));
+    auto observeFloat = [&](Value value, const Tensor &tensor) {
+      if (Operation *def = value.getDefiningOp())
+        if (auto name = def->getAttrOfType<StringAttr>(kLayerAttr))
+          floatOutputs[name.getValue()] = tensor;
+    };
+    auto observeInt = [&](Value value, const Tensor &tensor) {
+      Operation *def = value.getDefiningOp();
+      auto name = def ? def->getAttrOfType<StringAttr>(kLayerAttr) : nullptr;
+      if (!name || !byName.count(name.getValue()) ||
+          !floatOutputs.count(name.getValue()))
+        return;
+      LayerInfo &layer = *byName[name.getValue()];
+      const Tensor &exact = floatOutputs[name.getValue()];
+      if (exact.size() != tensor.size())
+        return;
+      for (int64_t k = 0; k < tensor.size(); ++k) {
+        double f = exact.f32()[k];
+        double d = f - layer.output.dequantize(tensor.ints()[k]);
+        layer.signal += f * f;
+        layer.noise += d * d;
+      }
+    };
+    if (auto err = floatProgram->run({*sample}, ValueObserver(observeFloat))
+                       .takeError())
+      return intFunc.emitError(llvm::toString(std::move(err)));
+    if (auto err =
+            intProgram->run({*sample}, ValueObserver(observeInt)).takeError())
+      return intFunc.emitError(llvm::toString(std::move(err)));
+  }
+  return success();
+}
+
+static LogicalResult writeReport(StringRef path, const FunctionQuantizer &q,
+                                 const Options &options, int64_t samples,
+                                 Operation *anchor) {
+  llvm::json::Array layers;
+  for (const LayerInfo &layer : q.layers) {
+    double sqnr = sqnrDecibels(layer.signal, layer.noise);
+    layers.push_back(llvm::json::Object{
+        {"name", layer.name},
+        {"op", layer.kind},
+        {"weight_bits", int64_t(layer.weightBits)},
+        {"activation_bits", int64_t(layer.activationBits)},
+        {"float_weight_bytes", layer.floatWeightBytes},
+        {"weight_bytes", layer.weightBytes},
+        {"sqnr_db", std::isfinite(sqnr) ? llvm::json::Value(sqnr)
+                                        : llvm::json::Value(nullptr)},
+    });
+  }
+  llvm::json::Array leftFloat;
+  for (const auto &[name, loc] : q.leftFloat)
+    leftFloat.push_back(llvm::json::Object{{"op", name}, {"loc", loc}});
+  llvm::json::Object report{
+      {"float_weight_bytes", q.floatWeightBytes},
+      {"weight_bytes", q.weightBytes},
+      {"weight_bits", int64_t(options.weightBits)},
+      {"activation_bits", int64_t(options.activationBits)},
+      {"sqnr_samples", samples},
+      {"layers", std::move(layers)},
+      {"left_float", std::move(leftFloat)},
+  };
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return anchor->emitError() << "cannot write the report " << path << ": "
+                               << ec.message();
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
+  using QuantizePassBase::QuantizePassBase;
+
+  LogicalResult parseOptions(ModuleOp module, Options &options) {
+    if (weightBits < 1 || weightBits > 8)
+      return module.emitError() << "weight-bits must be in [1, 8], got "
+                                << int64_t(weightBits);
+    if (!((activationBits >= 4 && activationBits <= 8) ||
+          activationBits == 16))
+      return module.emitError()
+             << "activation-bits must be in [4, 8] or 16, got "
+             << int64_t(activationBits);
+    if (weightClip != "max" && weightClip != "mse")
+      return module.emitError() << "weight-clip must be max or mse, got '"
+                                << weightClip << "'";
+    if (rounding != "double" && rounding != "single")
+      return module.emitError() << "rounding must be double or single, got '"
+                                << rounding << "'";
+    if (!report.empty() && calibration.empty())
+      return module.emitError("report= needs calibration= samples to measure "
+                              "the SQNR of each layer");
+    options = {unsigned(weightBits), unsigned(activationBits),
+               weightClip == "mse" ? WeightClip::Mse : WeightClip::Max,
+               rounding == "double" ? RoundingMode::double_round
+                                    : RoundingMode::single_round};
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    Options options;
+    if (failed(parseOptions(module, options)))
+      return signalPassFailure();
+    func::FuncOp entry;
+    std::optional<Tensor> data;
+    if (!report.empty()) {
+      auto found = findEntryFunction(module, "");
+      if (!found) {
+        module.emitError(llvm::toString(found.takeError()));
+        return signalPassFailure();
+      }
+      entry = *found;
+      auto read = readNpy(calibration);
+      if (!read) {
+        module.emitError(llvm::toString(read.takeError()));
+        return signalPassFailure();
+      }
+      data = std::move(*read);
+    }
+
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      if (func.isExternal())
+        continue;
+      OwningOpRef<func::FuncOp> floatCopy;
+      DenseMap<Operation *, Operation *> twins;
+      if (func == entry) {
+        floatCopy = func.clone();
+        for (auto [a, b] : llvm::zip(func.getBody().front(),
+                                     floatCopy->getBody().front()))
+          twins[&a] = &b;
+      }
+      FunctionQuantizer quantizer(func, options,
+                                  floatCopy ? &twins : nullptr);
+      if (failed(quantizer.run()))
+        return signalPassFailure();
+      numLayersQuantized += quantizer.layers.size();
+      numOpsLeftFloat += quantizer.leftFloat.size();
+      if (func != entry)
+        continue;
+      int64_t samples = std::min<int64_t>(reportSamples, data->dim(0));
+      if (failed(measureSqnr(*floatCopy, func, *data, samples,
+                             quantizer.layers)) ||
+          failed(writeReport(report, quantizer, options, samples, func)))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace

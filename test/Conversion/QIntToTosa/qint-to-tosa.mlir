@@ -1,0 +1,343 @@
+// RUN: compress-opt %s --split-input-file --convert-qint-to-tosa | FileCheck %s
+
+/// Weights become a constant of their logical values.
+// CHECK-LABEL: func.func @weights
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[}}7, -7], [1, 0]]> : tensor<2x2xi8>}> : () -> tensor<2x2xi8>
+// CHECK-NOT: qint.
+// CHECK: return %[[W]]
+func.func @weights() -> tensor<2x2xi8> {
+  %w = qint.weights {bits = 4 : i64, scales = array<f32: 0.5, 0.25>,
+                     values = dense<[[7, -7], [1, 0]]> : tensor<2x2xi8>}
+      : tensor<2x2xi8>
+  return %w : tensor<2x2xi8>
+}
+
+// -----
+
+/// conv2d: the bias operand is passed on, the input zero point becomes a
+/// constant and the weight zero point is 0.
+// CHECK-LABEL: func.func @conv2d
+// CHECK-SAME: %[[X:.*]]: tensor<1x8x8x3xi8>, %[[W:.*]]: tensor<16x3x3x3xi8>, %[[B:.*]]: tensor<16xi32>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}>
+// CHECK-DAG: %[[WZP:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK: %[[Y:.*]] = tosa.conv2d %[[X]], %[[W]], %[[B]], %[[IZP]], %[[WZP]] {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : {{.*}} -> tensor<1x8x8x16xi32>
+// CHECK: return %[[Y]]
+func.func @conv2d(%x: tensor<1x8x8x3xi8>, %w: tensor<16x3x3x3xi8>,
+                  %b: tensor<16xi32>) -> tensor<1x8x8x16xi32> {
+  %acc = qint.conv2d %x, %w, %b {input_zp = -128 : i64,
+      pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x8x8x3xi8>, tensor<16x3x3x3xi8>, tensor<16xi32>)
+      -> tensor<1x8x8x16xi32>
+  return %acc : tensor<1x8x8x16xi32>
+}
+
+// -----
+
+/// Without a bias, TOSA gets a zero bias of one value per output channel.
+// CHECK-LABEL: func.func @conv2d_without_bias
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<0> : tensor<4xi32>}>
+// CHECK: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]],
+func.func @conv2d_without_bias(%x: tensor<1x4x4x2xi8>, %w: tensor<4x1x1x2xi8>)
+    -> tensor<1x4x4x4xi32> {
+  %acc = qint.conv2d %x, %w {input_zp = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x2xi8>, tensor<4x1x1x2xi8>) -> tensor<1x4x4x4xi32>
+  return %acc : tensor<1x4x4x4xi32>
+}
+
+// -----
+
+/// An incomplete last window (8 + 1 + 1 - 3 = 7 is odd) is allowed in qint
+/// and not in TOSA: the trailing padding row and column no window reads
+/// are removed.
+// CHECK-LABEL: func.func @conv2d_trailing_padding_unread
+// CHECK-NOT: tosa.slice
+// CHECK: tosa.conv2d {{.*}}pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>{{.*}} -> tensor<1x4x4x2xi32>
+func.func @conv2d_trailing_padding_unread(%x: tensor<1x8x8x3xi8>,
+    %w: tensor<2x3x3x3xi8>) -> tensor<1x4x4x2xi32> {
+  %acc = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 1, 1, 1, 1>,
+      stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>}
+      : (tensor<1x8x8x3xi8>, tensor<2x3x3x3xi8>) -> tensor<1x4x4x2xi32>
+  return %acc : tensor<1x4x4x2xi32>
+}
+
+// -----
+
+/// Without trailing padding to take, the input rows and columns after the
+/// last window are sliced off (7 - 2 = 5 leaves one row at stride 2; 5 - 2
+/// = 3 leaves one column).
+// CHECK-LABEL: func.func @conv2d_trailing_input_unread
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x7x5x3xi8>
+// CHECK-DAG: %[[START:.*]] = tosa.const_shape {values = dense<0> : tensor<4xindex>}
+// CHECK-DAG: %[[SIZE:.*]] = tosa.const_shape {values = dense<[1, 6, 4, 3]> : tensor<4xindex>}
+// CHECK: %[[IN:.*]] = tosa.slice %[[X]], %[[START]], %[[SIZE]] : {{.*}} -> tensor<1x6x4x3xi8>
+// CHECK: tosa.conv2d %[[IN]], {{.*}}pad = array<i64: 0, 0, 0, 0>{{.*}} -> tensor<1x3x2x4xi32>
+func.func @conv2d_trailing_input_unread(%x: tensor<1x7x5x3xi8>,
+    %w: tensor<4x2x2x3xi8>) -> tensor<1x3x2x4xi32> {
+  %acc = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>}
+      : (tensor<1x7x5x3xi8>, tensor<4x2x2x3xi8>) -> tensor<1x3x2x4xi32>
+  return %acc : tensor<1x3x2x4xi32>
+}
+
+// -----
+
+/// The only window reads the top padding row. Trimming would leave no
+/// input, so the padding grows by one more window whose output is dropped.
+// CHECK-LABEL: func.func @conv2d_window_in_padding
+// CHECK: %[[Y:.*]] = tosa.conv2d {{.*}}pad = array<i64: 1, 1, 0, 0>, stride = array<i64: 2, 1>{{.*}} -> tensor<1x2x1x3xi32>
+// CHECK: %[[SIZE:.*]] = tosa.const_shape {values = dense<[1, 1, 1, 3]> : tensor<4xindex>}
+// CHECK: %[[R:.*]] = tosa.slice %[[Y]], %{{.*}}, %[[SIZE]] : {{.*}} -> tensor<1x1x1x3xi32>
+// CHECK: return %[[R]]
+func.func @conv2d_window_in_padding(%x: tensor<1x1x1x2xi8>,
+    %w: tensor<3x1x1x2xi8>) -> tensor<1x1x1x3xi32> {
+  %acc = qint.conv2d %x, %w {input_zp = 5 : i64, pad = array<i64: 1, 0, 0, 0>,
+      stride = array<i64: 2, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x1x1x2xi8>, tensor<3x1x1x2xi8>) -> tensor<1x1x1x3xi32>
+  return %acc : tensor<1x1x1x3xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @depthwise_conv2d
+// CHECK-SAME: %[[X:.*]]: tensor<1x5x5x2xi8>, %[[W:.*]]: tensor<3x3x2x2xi8>, %[[B:.*]]: tensor<4xi32>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}>
+// CHECK-DAG: %[[WZP:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK: tosa.depthwise_conv2d %[[X]], %[[W]], %[[B]], %[[IZP]], %[[WZP]] {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : {{.*}} -> tensor<1x3x3x4xi32>
+func.func @depthwise_conv2d(%x: tensor<1x5x5x2xi8>, %w: tensor<3x3x2x2xi8>,
+                            %b: tensor<4xi32>) -> tensor<1x3x3x4xi32> {
+  %acc = qint.depthwise_conv2d %x, %w, %b {input_zp = -1 : i64,
+      pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x5x5x2xi8>, tensor<3x3x2x2xi8>, tensor<4xi32>)
+      -> tensor<1x3x3x4xi32>
+  return %acc : tensor<1x3x3x4xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: %[[A:.*]]: tensor<2x3x4xi8>, %[[B:.*]]: tensor<2x4x5xi8>
+// CHECK-DAG: %[[AZP:.*]] = "tosa.const"() <{values = dense<3> : tensor<1xi8>}>
+// CHECK-DAG: %[[BZP:.*]] = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}>
+// CHECK: %[[Y:.*]] = tosa.matmul %[[A]], %[[B]], %[[AZP]], %[[BZP]] : {{.*}} -> tensor<2x3x5xi32>
+// CHECK-NOT: tosa.add
+// CHECK: return %[[Y]]
+func.func @matmul(%a: tensor<2x3x4xi8>, %b: tensor<2x4x5xi8>)
+    -> tensor<2x3x5xi32> {
+  %y = qint.matmul %a, %b {lhs_zp = 3 : i64, rhs_zp = -1 : i64}
+      : (tensor<2x3x4xi8>, tensor<2x4x5xi8>) -> tensor<2x3x5xi32>
+  return %y : tensor<2x3x5xi32>
+}
+
+// -----
+
+/// tosa.matmul has no bias: it is added as a [1, 1, N] row.
+// CHECK-LABEL: func.func @matmul_bias
+// CHECK-SAME: %[[BIAS:[^:]*]]: tensor<5xi32>
+// CHECK: %[[Y:.*]] = tosa.matmul
+// CHECK: %[[SHAPE:.*]] = tosa.const_shape {values = dense<[1, 1, 5]> : tensor<3xindex>}
+// CHECK: %[[ROW:.*]] = tosa.reshape %[[BIAS]], %[[SHAPE]] : {{.*}} -> tensor<1x1x5xi32>
+// CHECK: %[[SUM:.*]] = tosa.add %[[Y]], %[[ROW]] : (tensor<2x3x5xi32>, tensor<1x1x5xi32>) -> tensor<2x3x5xi32>
+// CHECK: return %[[SUM]]
+func.func @matmul_bias(%a: tensor<2x3x4xi8>, %b: tensor<2x4x5xi8>,
+                       %bias: tensor<5xi32>) -> tensor<2x3x5xi32> {
+  %y = qint.matmul %a, %b, %bias {lhs_zp = 0 : i64}
+      : (tensor<2x3x4xi8>, tensor<2x4x5xi8>, tensor<5xi32>)
+      -> tensor<2x3x5xi32>
+  return %y : tensor<2x3x5xi32>
+}
+
+// -----
+
+/// A clamp over the whole result type needs no tosa.clamp.
+// CHECK-LABEL: func.func @requantize
+// CHECK-SAME: %[[X:.*]]: tensor<1x16xi32>
+// CHECK-DAG: %[[M:.*]] = "tosa.const"() <{values = dense<1518500250> : tensor<1xi32>}>
+// CHECK-DAG: %[[S:.*]] = "tosa.const"() <{values = dense<38> : tensor<1xi8>}>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi32>}>
+// CHECK-DAG: %[[OZP:.*]] = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}>
+// CHECK: %[[Y:.*]] = tosa.rescale %[[X]], %[[M]], %[[S]], %[[IZP]], %[[OZP]] {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : {{.*}} -> tensor<1x16xi8>
+// CHECK-NOT: tosa.clamp
+// CHECK: return %[[Y]]
+func.func @requantize(%x: tensor<1x16xi32>) -> tensor<1x16xi8> {
+  %y = qint.requantize %x {multiplier = array<i32: 1518500250>,
+      shift = array<i8: 38>, output_zp = -128 : i64,
+      clamp_min = -128 : i64, clamp_max = 127 : i64}
+      : tensor<1x16xi32> -> tensor<1x16xi8>
+  return %y : tensor<1x16xi8>
+}
+
+// -----
+
+/// Several multipliers scale per channel; a narrower clamp (a fused ReLU)
+/// follows the rescale.
+// CHECK-LABEL: func.func @requantize_per_channel_relu
+// CHECK-DAG: %[[M:.*]] = "tosa.const"() <{values = dense<[1073741824, 1518500250, 2000000000]> : tensor<3xi32>}>
+// CHECK-DAG: %[[S:.*]] = "tosa.const"() <{values = dense<[31, 35, 40]> : tensor<3xi8>}>
+// CHECK: %[[R:.*]] = tosa.rescale %{{.*}}, %[[M]], %[[S]], {{.*}}per_channel = true, rounding_mode = SINGLE_ROUND, scale32 = true{{.*}} -> tensor<2x3xi8>
+// CHECK: %[[Y:.*]] = tosa.clamp %[[R]] {max_val = 127 : i8, min_val = -100 : i8}
+// CHECK: return %[[Y]]
+func.func @requantize_per_channel_relu(%x: tensor<2x3xi32>) -> tensor<2x3xi8> {
+  %y = qint.requantize %x {
+      multiplier = array<i32: 1073741824, 1518500250, 2000000000>,
+      shift = array<i8: 31, 35, 40>, output_zp = -100 : i64,
+      rounding = #qint.rounding<single_round>,
+      clamp_min = -100 : i64, clamp_max = 127 : i64}
+      : tensor<2x3xi32> -> tensor<2x3xi8>
+  return %y : tensor<2x3xi8>
+}
+
+// -----
+
+/// tosa.rescale takes zero points only on i8: the i16 input's is subtracted
+/// in i32 first, the i16 output's added in i32 before the clamp, and the
+/// clamped i32 narrows exactly.
+// CHECK-LABEL: func.func @requantize_i16_zero_points
+// CHECK-SAME: %[[X:.*]]: tensor<4x2xi16>
+// CHECK: %[[WIDE:.*]] = tosa.cast %[[X]] : (tensor<4x2xi16>) -> tensor<4x2xi32>
+// CHECK: %[[IZP:.*]] = "tosa.const"() <{values = dense<7> : tensor<1x1xi32>}>
+// CHECK: %[[CENTRED:.*]] = tosa.sub %[[WIDE]], %[[IZP]]
+// CHECK-DAG: %[[ZERO_IN:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi32>}>
+// CHECK-DAG: %[[ZERO_OUT:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi32>}>
+// CHECK: %[[R:.*]] = tosa.rescale %[[CENTRED]], %{{.*}}, %{{.*}}, %[[ZERO_IN]], %[[ZERO_OUT]] {{.*}} -> tensor<4x2xi32>
+// CHECK: %[[OZP:.*]] = "tosa.const"() <{values = dense<-5> : tensor<1x1xi32>}>
+// CHECK: %[[SHIFTED:.*]] = tosa.add %[[R]], %[[OZP]]
+/// TOSA's integer profile has no i32 clamp: maximum and minimum instead.
+// CHECK: %[[LO:.*]] = "tosa.const"() <{values = dense<-32768> : tensor<1x1xi32>}>
+// CHECK: %[[ATLEAST:.*]] = tosa.maximum %[[SHIFTED]], %[[LO]]
+// CHECK: %[[HI:.*]] = "tosa.const"() <{values = dense<32767> : tensor<1x1xi32>}>
+// CHECK: %[[CLAMPED:.*]] = tosa.minimum %[[ATLEAST]], %[[HI]]
+// CHECK: %[[Y:.*]] = tosa.cast %[[CLAMPED]] : (tensor<4x2xi32>) -> tensor<4x2xi16>
+// CHECK: return %[[Y]]
+func.func @requantize_i16_zero_points(%x: tensor<4x2xi16>) -> tensor<4x2xi16> {
+  %y = qint.requantize %x {multiplier = array<i32: 1073741824>,
+      shift = array<i8: 30>, input_zp = 7 : i64, output_zp = -5 : i64,
+      clamp_min = -32768 : i64, clamp_max = 32767 : i64}
+      : tensor<4x2xi16> -> tensor<4x2xi16>
+  return %y : tensor<4x2xi16>
+}
+
+// -----
+
+/// Both operands are rescaled to i32 with their zero points, added, and the
+/// sum rescaled to the output with its zero point, then clamped.
+// CHECK-LABEL: func.func @add
+// CHECK-SAME: %[[A:.*]]: tensor<1x4xi8>, %[[B:.*]]: tensor<1x4xi8>
+// CHECK-DAG: %[[AM:.*]] = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}>
+// CHECK-DAG: %[[AS:.*]] = "tosa.const"() <{values = dense<10> : tensor<1xi8>}>
+// CHECK-DAG: %[[AZP:.*]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK: %[[A32:.*]] = tosa.rescale %[[A]], %[[AM]], %[[AS]], %[[AZP]], %{{.*}} {{.*}}rounding_mode = DOUBLE_ROUND{{.*}} -> tensor<1x4xi32>
+// CHECK: %[[B32:.*]] = tosa.rescale %[[B]], {{.*}} -> tensor<1x4xi32>
+// CHECK: %[[SUM:.*]] = tosa.add %[[A32]], %[[B32]] : {{.*}} -> tensor<1x4xi32>
+// CHECK: %[[OZP:.*]] = "tosa.const"() <{values = dense<2> : tensor<1xi8>}>
+// CHECK: %[[R:.*]] = tosa.rescale %[[SUM]], %{{.*}}, %{{.*}}, %{{.*}}, %[[OZP]] {{.*}} -> tensor<1x4xi8>
+// CHECK: %[[Y:.*]] = tosa.clamp %[[R]] {max_val = 127 : i8, min_val = 0 : i8}
+// CHECK: return %[[Y]]
+func.func @add(%a: tensor<1x4xi8>, %b: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  %y = qint.add %a, %b {lhs_zp = -3 : i64, rhs_zp = 5 : i64,
+      lhs_multiplier = 1073741824 : i32, lhs_shift = 10 : i8,
+      rhs_multiplier = 1500000000 : i32, rhs_shift = 11 : i8,
+      output_multiplier = 1200000000 : i32, output_shift = 50 : i8,
+      output_zp = 2 : i64, clamp_min = 0 : i64, clamp_max = 127 : i64}
+      : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x4xi8>
+  return %y : tensor<1x4xi8>
+}
+
+// -----
+
+/// The trailing row and column of a 5x5 input lie after the last 2x2
+/// window at stride 2.
+// CHECK-LABEL: func.func @max_pool2d
+// CHECK: %[[IN:.*]] = tosa.slice {{.*}} -> tensor<1x4x4x2xi8>
+// CHECK: %[[Y:.*]] = tosa.max_pool2d %[[IN]] {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : {{.*}} -> tensor<1x2x2x2xi8>
+// CHECK: return %[[Y]]
+func.func @max_pool2d(%x: tensor<1x5x5x2xi8>) -> tensor<1x2x2x2xi8> {
+  %y = qint.max_pool2d %x {kernel = array<i64: 2, 2>,
+      stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+      : tensor<1x5x5x2xi8> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @avg_pool2d
+// CHECK-SAME: %[[X:.*]]: tensor<1x5x5x2xi8>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<-4> : tensor<1xi8>}>
+// CHECK-DAG: %[[OZP:.*]] = "tosa.const"() <{values = dense<6> : tensor<1xi8>}>
+// CHECK: tosa.avg_pool2d %[[X]], %[[IZP]], %[[OZP]] {acc_type = i32, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 2, 2>} : {{.*}} -> tensor<1x3x3x2xi8>
+func.func @avg_pool2d(%x: tensor<1x5x5x2xi8>) -> tensor<1x3x3x2xi8> {
+  %y = qint.avg_pool2d %x {kernel = array<i64: 3, 3>,
+      stride = array<i64: 2, 2>, pad = array<i64: 1, 1, 1, 1>,
+      input_zp = -4 : i64, output_zp = 6 : i64, acc_type = i32}
+      : tensor<1x5x5x2xi8> -> tensor<1x3x3x2xi8>
+  return %y : tensor<1x3x3x2xi8>
+}
+
+// -----
+
+/// The definition of qint.quantize, op for op: scale by float(1 / 0.05) =
+/// 20, round to i32, clamp to [qmin - zp, qmax - zp], add zp, narrow.
+// CHECK-LABEL: func.func @quantize
+// CHECK-SAME: %[[X:.*]]: tensor<1x4xf32>
+// CHECK-DAG: %[[INV:.*]] = "tosa.const"() <{values = dense<2.000000e+01> : tensor<1x1xf32>}>
+// CHECK-DAG: %[[NOSHIFT:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK: %[[SCALED:.*]] = tosa.mul %[[X]], %[[INV]], %[[NOSHIFT]] : {{.*}} -> tensor<1x4xf32>
+// CHECK: %[[ROUNDED:.*]] = tosa.cast %[[SCALED]] : (tensor<1x4xf32>) -> tensor<1x4xi32>
+// CHECK: %[[LO:.*]] = "tosa.const"() <{values = dense<0> : tensor<1x1xi32>}>
+// CHECK: %[[ATLEAST:.*]] = tosa.maximum %[[ROUNDED]], %[[LO]]
+// CHECK: %[[HI:.*]] = "tosa.const"() <{values = dense<15> : tensor<1x1xi32>}>
+// CHECK: %[[CLAMPED:.*]] = tosa.minimum %[[ATLEAST]], %[[HI]]
+// CHECK: %[[ZP:.*]] = "tosa.const"() <{values = dense<-8> : tensor<1x1xi32>}>
+// CHECK: %[[SHIFTED:.*]] = tosa.add %[[CLAMPED]], %[[ZP]]
+// CHECK: %[[Q:.*]] = tosa.cast %[[SHIFTED]] : (tensor<1x4xi32>) -> tensor<1x4xi8>
+// CHECK: return %[[Q]]
+func.func @quantize(%x: tensor<1x4xf32>) -> tensor<1x4xi8> {
+  %q = qint.quantize %x {scale = 0.05 : f64, zero_point = -8 : i64,
+                         qmin = -8 : i64, qmax = 7 : i64}
+      : tensor<1x4xf32> -> tensor<1x4xi8>
+  return %q : tensor<1x4xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @dequantize
+// CHECK-SAME: %[[Q:.*]]: tensor<3xi8>
+// CHECK: %[[WIDE:.*]] = tosa.cast %[[Q]] : (tensor<3xi8>) -> tensor<3xi32>
+// CHECK: %[[ZP:.*]] = "tosa.const"() <{values = dense<-128> : tensor<1xi32>}>
+// CHECK: %[[CENTRED:.*]] = tosa.sub %[[WIDE]], %[[ZP]]
+// CHECK: %[[F:.*]] = tosa.cast %[[CENTRED]] : (tensor<3xi32>) -> tensor<3xf32>
+// CHECK-DAG: %[[SCALE:.*]] = "tosa.const"() <{values = dense<2.500000e-01> : tensor<1xf32>}>
+// CHECK-DAG: %[[NOSHIFT:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK: %[[X:.*]] = tosa.mul %[[F]], %[[SCALE]], %[[NOSHIFT]]
+// CHECK: return %[[X]]
+func.func @dequantize(%q: tensor<3xi8>) -> tensor<3xf32> {
+  %x = qint.dequantize %q {scale = 0.25 : f64, zero_point = -128 : i64}
+      : tensor<3xi8> -> tensor<3xf32>
+  return %x : tensor<3xf32>
+}
+
+// -----
+
+/// An i32 input needs no widening cast.
+// CHECK-LABEL: func.func @dequantize_i32
+// CHECK-SAME: %[[Q:.*]]: tensor<3xi32>
+// CHECK-NOT: tosa.cast %[[Q]]
+// CHECK: tosa.sub %[[Q]]
+func.func @dequantize_i32(%q: tensor<3xi32>) -> tensor<3xf32> {
+  %x = qint.dequantize %q {scale = 0.25 : f64, zero_point = 0 : i64}
+      : tensor<3xi32> -> tensor<3xf32>
+  return %x : tensor<3xf32>
+}
+
+// -----
+
+/// Ops of other dialects are left alone.
+// CHECK-LABEL: func.func @negative_float_tosa
+// CHECK: %[[Y:.*]] = tosa.add %arg0, %arg0
+// CHECK-NEXT: return %[[Y]]
+func.func @negative_float_tosa(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = tosa.add %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}

@@ -1,0 +1,623 @@
+//===- QIntBackendAgreementTest.cpp - qint: evaluator vs exported TOSA ----===//
+//
+// Runs every qint op on random shapes, zero points, multipliers, shifts,
+// clamps, rounding modes, weights, biases and windows with the reference
+// evaluator, whose kernels define what the ops mean, and JIT-compiled (the
+// JIT exports qint to TOSA with convert-qint-to-tosa and compiles that with
+// upstream's TOSA lowering), and requires bit-identical results. Inputs
+// include the extremes of each type and exact rounding ties of each
+// rescale, where an off-by-one in the export or the lowering would show.
+//
+// Compiling a module costs far more than running it, so each module's
+// entry function holds many independent cases, one result each.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AgreementTestUtils.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+using namespace compress;
+using namespace compress::agreement;
+using llvm::SmallVector;
+
+namespace {
+
+/// Cases per module: large enough to amortise compilation, small enough to
+/// keep a failing module readable.
+constexpr int64_t kCasesPerModule = 16;
+
+std::string joinInts(llvm::ArrayRef<int64_t> values) {
+  std::string text;
+  for (size_t i = 0; i < values.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(values[i]);
+  return text;
+}
+
+/// A double as the bit-exact hexadecimal literal MLIR parses for f64.
+std::string f64Literal(double value) {
+  return llvm::formatv("{0:x16} : f64", llvm::bit_cast<uint64_t>(value)).str();
+}
+
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+class QIntBackendAgreement : public AgreementTest {
+protected:
+  void TearDown() override {
+    llvm::outs() << llvm::formatv("[ compared ] {0} random cases, {1} elements",
+                                  numResultsCompared, numElementsCompared);
+    if (numTies)
+      llvm::outs() << llvm::formatv(" ({0} at or next to rescale ties)",
+                                    numTies);
+    llvm::outs() << ", bit for bit\n";
+  }
+
+  int64_t uniform(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  }
+  bool oneIn(int64_t n) { return uniform(0, n - 1) == 0; }
+  template <typename T> T pick(std::initializer_list<T> choices) {
+    return choices.begin()[uniform(0, choices.size() - 1)];
+  }
+
+  /// Builds `numCases` cases with `addCase`, kCasesPerModule per module, and
+  /// runs each module with both backends.
+  void runCases(int64_t numCases,
+                llvm::function_ref<void(BatchedModule &, int64_t)> addCase) {
+    for (int64_t first = 0; first < numCases; first += kCasesPerModule) {
+      BatchedModule module;
+      for (int64_t i = first; i < std::min(numCases, first + kCasesPerModule);
+           ++i)
+        addCase(module, i);
+      expectAgreement(module);
+      if (HasFatalFailure())
+        return;
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Values
+  //===--------------------------------------------------------------------===//
+
+  /// A value where integer code tends to go wrong: the ends of the type,
+  /// zero and the zero point, and their neighbours.
+  int64_t edgeValue(DType type, int64_t zp) {
+    int64_t lo = intMin(type), hi = intMax(type);
+    int64_t v =
+        pick<int64_t>({lo, lo + 1, hi, hi - 1, 0, 1, -1, zp, zp - 1, zp + 1});
+    return std::clamp(v, lo, hi);
+  }
+
+  /// An activation: an edge value, a value near the zero point, a value of
+  /// random magnitude, or any value of the type.
+  int64_t activation(DType type, int64_t zp) {
+    int64_t lo = intMin(type), hi = intMax(type);
+    switch (uniform(0, 3)) {
+    case 0:
+      return edgeValue(type, zp);
+    case 1:
+      return std::clamp(zp + uniform(-16, 16), lo, hi);
+    case 2: {
+      int64_t magnitude = int64_t(1) << uniform(0, intBitWidth(type) - 2);
+      return std::clamp(zp + uniform(-magnitude, magnitude), lo, hi);
+    }
+    default:
+      return uniform(lo, hi);
+    }
+  }
+
+  Tensor activations(DType type, llvm::ArrayRef<int64_t> shape, int64_t zp) {
+    Tensor t(type, shape);
+    for (int64_t &v : t.ints())
+      v = activation(type, zp);
+    return t;
+  }
+
+  /// A zero point of `type`: often 0, else anywhere in the type.
+  int64_t zeroPoint(DType type) {
+    return oneIn(3) ? 0 : uniform(intMin(type), intMax(type));
+  }
+
+  /// `[lo, hi]` within `type`: the whole type, or a random sub-range.
+  std::pair<int64_t, int64_t> clampRange(DType type) {
+    if (oneIn(3))
+      return {intMin(type), intMax(type)};
+    int64_t a = uniform(intMin(type), intMax(type));
+    int64_t b = uniform(intMin(type), intMax(type));
+    return {std::min(a, b), std::max(a, b)};
+  }
+
+  /// A multiplier in [2^30, 2^31): uniform, or with many trailing zero bits
+  /// so that products of small values land exactly on rounding ties.
+  int32_t multiplier() {
+    if (oneIn(2))
+      return int32_t(uniform(int64_t(1) << 30, (int64_t(1) << 31) - 1));
+    int64_t zeros = uniform(8, 29);
+    return int32_t((int64_t(1) << 30) +
+                   (uniform(0, (int64_t(1) << (30 - zeros)) - 1) << zeros));
+  }
+
+  /// A value v in [lo, hi] with v * multiplier == target (mod 2^bits), if
+  /// one exists.
+  std::optional<int64_t> solveProduct(int32_t multiplier, unsigned bits,
+                                      uint64_t target, int64_t lo, int64_t hi) {
+    uint64_t m = uint64_t(multiplier);
+    unsigned zeros = llvm::countr_zero(m);
+    auto mask = [](unsigned n) {
+      return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
+    };
+    target &= mask(bits);
+    if (zeros >= bits)
+      return target == 0 ? std::optional<int64_t>(uniform(lo, hi))
+                         : std::nullopt;
+    if (target & mask(zeros))
+      return std::nullopt;
+    // v = (target / 2^zeros) * odd^-1 (mod 2^(bits - zeros)); Newton's
+    // iteration doubles the correct low bits of the inverse each step.
+    uint64_t odd = m >> zeros, inverse = odd;
+    for (int i = 0; i < 6; ++i)
+      inverse *= 2 - odd * inverse;
+    unsigned periodBits = bits - zeros;
+    int64_t v0 = int64_t(((target >> zeros) * inverse) & mask(periodBits));
+    int64_t period = int64_t(1) << periodBits;
+    int64_t nLo = -floorDiv(v0 - lo, period);
+    int64_t nHi = floorDiv(hi - v0, period);
+    if (nLo > nHi)
+      return std::nullopt;
+    return v0 + uniform(nLo, nHi) * period;
+  }
+
+  /// An input of a rescale by `multiplier * 2^-shift` after subtracting
+  /// `zp`: often an exact rounding tie of that rescale (single rounding, or
+  /// either step of double rounding) or its neighbour, else an activation.
+  int64_t rescaleInput(DType type, int64_t zp, int32_t multiplier, int shift) {
+    int64_t lo = intMin(type), hi = intMax(type);
+    if (!oneIn(3)) {
+      uint64_t half = uint64_t(1) << (shift - 1);
+      uint64_t roundBit30 = uint64_t(1) << 30;
+      unsigned bits = shift;
+      uint64_t target = half;
+      if (shift > 31) {
+        switch (uniform(0, 3)) {
+        case 1:
+          target = half - roundBit30;
+          break;
+        case 2:
+          target = half + roundBit30;
+          break;
+        case 3:
+          target = roundBit30;
+          bits = 31;
+          break;
+        default:
+          break;
+        }
+      }
+      if (auto v = solveProduct(multiplier, bits, target, lo - zp, hi - zp)) {
+        uint64_t mask = (uint64_t(1) << bits) - 1;
+        EXPECT_EQ((uint64_t(*v) * uint64_t(multiplier)) & mask, target & mask);
+        ++numTies;
+        return std::clamp(zp + *v + pick<int64_t>({0, 0, 1, -1}), lo, hi);
+      }
+    }
+    return activation(type, zp);
+  }
+
+  /// A positive scale: a power of two (whose reciprocal is exact, so that
+  /// ties of the quantization are exact too) or any magnitude.
+  double scale() {
+    if (oneIn(2))
+      return std::ldexp(1.0, int(uniform(-12, 3)));
+    double exponent = std::uniform_real_distribution<double>(-9.0, 2.5)(rng);
+    return std::exp(exponent);
+  }
+
+  std::mt19937_64 rng{20260513};
+  /// Rescale inputs generated at an exact rounding tie or next to one.
+  int64_t numTies = 0;
+};
+
+//===----------------------------------------------------------------------===//
+// Rescaling
+//===----------------------------------------------------------------------===//
+
+TEST_F(QIntBackendAgreement, Requantize) {
+  runCases(80, [&](BatchedModule &module, int64_t index) {
+    DType inType = pick({DType::I8, DType::I16, DType::I32});
+    DType outType = pick({DType::I8, DType::I16, DType::I32});
+    bool doubleRound = index % 2;
+    SmallVector<int64_t> shape;
+    for (int64_t rank = uniform(1, 4), d = 1; d < rank; ++d)
+      shape.push_back(uniform(1, 4));
+    int64_t channels = uniform(1, 8);
+    shape.push_back(channels);
+    bool perChannel = channels > 1 && !oneIn(3);
+    SmallVector<int64_t> multipliers, shifts;
+    for (int64_t c = 0, e = perChannel ? channels : 1; c < e; ++c) {
+      multipliers.push_back(multiplier());
+      shifts.push_back(uniform(2, 50));
+    }
+    int64_t inZp = zeroPoint(inType), outZp = zeroPoint(outType);
+    auto [lo, hi] = clampRange(outType);
+    Tensor input(inType, shape);
+    for (int64_t i = 0; i < input.size(); ++i) {
+      int64_t c = perChannel ? i % channels : 0;
+      input.ints()[i] =
+          rescaleInput(inType, inZp, multipliers[c], int(shifts[c]));
+    }
+    std::string inTypeName = tensorTypeName(input);
+    std::string outTypeName = tensorTypeName(shape, elementTypeName(outType));
+    std::string x = module.addArgument(std::move(input));
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.requantize {1} {{multiplier = array<i32: {2}>, shift = "
+        "array<i8: {3}>, input_zp = {4} : i64, output_zp = {5} : i64, "
+        "rounding = #qint.rounding<{6}>, clamp_min = {7} : i64, clamp_max = "
+        "{8} : i64} : {9} -> {10}",
+        y, x, joinInts(multipliers), joinInts(shifts), inZp, outZp,
+        doubleRound ? "double_round" : "single_round", lo, hi, inTypeName,
+        outTypeName);
+    module.addLine(line);
+    module.addResult(y, outTypeName, line);
+  });
+}
+
+TEST_F(QIntBackendAgreement, Add) {
+  runCases(32, [&](BatchedModule &module, int64_t index) {
+    DType lhsType = pick({DType::I8, DType::I16});
+    DType rhsType = pick({DType::I8, DType::I16});
+    DType outType = pick({DType::I8, DType::I16});
+    SmallVector<int64_t> shape;
+    for (int64_t rank = uniform(1, 4), d = 0; d < rank; ++d)
+      shape.push_back(uniform(1, 5));
+    // Half the cases scale like real models (inputs up by ~2^10 to 2^20,
+    // the sum down again), half use any shift.
+    bool modelLike = index % 4 < 2;
+    auto inputShift = [&] {
+      return modelLike ? uniform(10, 28) : uniform(2, 50);
+    };
+    int64_t lhsShift = inputShift(), rhsShift = inputShift();
+    int64_t outShift = modelLike ? uniform(30, 50) : uniform(2, 50);
+    int32_t lhsMultiplier = multiplier(), rhsMultiplier = multiplier(),
+            outMultiplier = multiplier();
+    int64_t lhsZp = zeroPoint(lhsType), rhsZp = zeroPoint(rhsType);
+    int64_t outZp = zeroPoint(outType);
+    auto [lo, hi] = clampRange(outType);
+    Tensor lhs(lhsType, shape), rhs(rhsType, shape);
+    for (int64_t i = 0; i < lhs.size(); ++i) {
+      lhs.ints()[i] = rescaleInput(lhsType, lhsZp, lhsMultiplier, lhsShift);
+      rhs.ints()[i] = rescaleInput(rhsType, rhsZp, rhsMultiplier, rhsShift);
+    }
+    std::string lhsTypeName = tensorTypeName(lhs);
+    std::string rhsTypeName = tensorTypeName(rhs);
+    std::string outTypeName = tensorTypeName(shape, elementTypeName(outType));
+    std::string a = module.addArgument(std::move(lhs));
+    std::string b = module.addArgument(std::move(rhs));
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.add {1}, {2} {{lhs_zp = {3} : i64, rhs_zp = {4} : i64, "
+        "lhs_multiplier = {5} : i32, lhs_shift = {6} : i8, rhs_multiplier = "
+        "{7} : i32, rhs_shift = {8} : i8, output_multiplier = {9} : i32, "
+        "output_shift = {10} : i8, output_zp = {11} : i64, rounding = "
+        "#qint.rounding<{12}>, clamp_min = {13} : i64, clamp_max = {14} : "
+        "i64} : ({15}, {16}) -> {17}",
+        y, a, b, lhsZp, rhsZp, lhsMultiplier, lhsShift, rhsMultiplier, rhsShift,
+        outMultiplier, outShift, outZp,
+        index % 2 ? "double_round" : "single_round", lo, hi, lhsTypeName,
+        rhsTypeName, outTypeName);
+    module.addLine(line);
+    module.addResult(y, outTypeName, line);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Accumulating kernels
+//===----------------------------------------------------------------------===//
+
+/// A random window (kernel, stride, dilation, padding) over a random
+/// spatial size that leaves at least one window.
+struct Window {
+  int64_t in[2], kernel[2], stride[2], dilation[2], pad[4], out[2];
+};
+
+class QIntWindowAgreement : public QIntBackendAgreement {
+protected:
+  /// Windows with padding below `maxPad` (or below the kernel for
+  /// pooling) and strides up to 3, so that many leave an incomplete last
+  /// window for the export to trim.
+  Window window(bool dilated, bool padBelowKernel) {
+    Window w;
+    for (int axis = 0; axis < 2; ++axis) {
+      w.kernel[axis] = uniform(1, 4);
+      w.stride[axis] = uniform(1, 3);
+      w.dilation[axis] = dilated ? uniform(1, 2) : 1;
+      int64_t maxPad = padBelowKernel ? w.kernel[axis] - 1 : 2;
+      w.pad[2 * axis] = uniform(0, maxPad);
+      w.pad[2 * axis + 1] = uniform(0, maxPad);
+      int64_t extent = (w.kernel[axis] - 1) * w.dilation[axis] + 1;
+      int64_t minIn =
+          std::max<int64_t>(1, extent - w.pad[2 * axis] - w.pad[2 * axis + 1]);
+      w.in[axis] = uniform(minIn, minIn + 7);
+      int64_t span =
+          w.in[axis] + w.pad[2 * axis] + w.pad[2 * axis + 1] - extent;
+      w.out[axis] = span / w.stride[axis] + 1;
+    }
+    return w;
+  }
+
+  static std::string windowAttributes(const Window &w, bool withDilation) {
+    std::string text = llvm::formatv("pad = array<i64: {0}, {1}, {2}, {3}>, "
+                                     "stride = array<i64: {4}, {5}>",
+                                     w.pad[0], w.pad[1], w.pad[2], w.pad[3],
+                                     w.stride[0], w.stride[1]);
+    if (withDilation)
+      text += llvm::formatv(", dilation = array<i64: {0}, {1}>", w.dilation[0],
+                            w.dilation[1]);
+    return text;
+  }
+
+  /// Weights of `shape`: a qint.weights constant of random bit width (which
+  /// exports as tosa.const), or an argument with any i8 value. Returns the
+  /// SSA name.
+  std::string weights(BatchedModule &module, llvm::ArrayRef<int64_t> shape,
+                      int64_t axis) {
+    Tensor values(DType::I8, shape);
+    if (oneIn(3)) {
+      for (int64_t &v : values.ints())
+        v = activation(DType::I8, 0);
+      return module.addArgument(std::move(values));
+    }
+    bool isSigned = !oneIn(5);
+    int64_t bits = isSigned ? uniform(1, 8) : uniform(1, 7);
+    int64_t hi =
+        isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+    int64_t lo = isSigned ? -hi : 0;
+    for (int64_t &v : values.ints())
+      v = isSigned && bits == 1 ? pick<int64_t>({-1, 1}) : uniform(lo, hi);
+    std::string scales;
+    for (int64_t i = 0; i < shape[axis]; ++i)
+      scales += i ? ", 0.5" : "0.5";
+    std::string name = module.freshValue();
+    std::string type = tensorTypeName(values);
+    module.addLine(llvm::formatv(
+        "{0} = qint.weights {{axis = {1} : i64, bits = {2} : i64, is_signed "
+        "= {3}, scales = array<f32: {4}>, values = dense<{5}> : {6}} : {6}",
+        name, axis, bits, isSigned ? "true" : "false", scales,
+        denseLiteral(values.ints(), shape), type));
+    return name;
+  }
+
+  /// An optional bias of `channels` i32 values, sometimes near the ends of
+  /// i32 so that the accumulator wraps. Returns `, %name` or nothing, and
+  /// the matching `, type` in `typeSuffix`.
+  std::string bias(BatchedModule &module, int64_t channels,
+                   std::string &typeSuffix) {
+    typeSuffix.clear();
+    if (oneIn(3))
+      return "";
+    Tensor values(DType::I32, {channels});
+    for (int64_t &v : values.ints())
+      v = oneIn(6) ? pick<int64_t>({INT32_MAX - uniform(0, 1000),
+                                    INT32_MIN + uniform(0, 1000)})
+                   : uniform(-(1 << 20), 1 << 20);
+    typeSuffix = ", " + tensorTypeName(values);
+    return ", " + module.addArgument(std::move(values));
+  }
+};
+
+TEST_F(QIntWindowAgreement, Conv2D) {
+  runCases(40, [&](BatchedModule &module, int64_t) {
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2), c = uniform(1, 5), o = uniform(1, 6);
+    int64_t zp = zeroPoint(DType::I8);
+    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
+    std::string wName = weights(module, wShape, /*axis=*/0);
+    std::string biasType;
+    std::string biasOperand = bias(module, o, biasType);
+    std::string outType = tensorTypeName({n, w.out[0], w.out[1], o}, "i32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} : ({6}, "
+        "{7}{8}) -> {9}",
+        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
+        tensorTypeName(wShape, "i8"), biasType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+TEST_F(QIntWindowAgreement, DepthwiseConv2D) {
+  runCases(32, [&](BatchedModule &module, int64_t) {
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2), c = uniform(1, 5), m = uniform(1, 3);
+    int64_t zp = zeroPoint(DType::I8);
+    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    SmallVector<int64_t> wShape = {w.kernel[0], w.kernel[1], c, m};
+    std::string wName = weights(module, wShape, /*axis=*/2);
+    std::string biasType;
+    std::string biasOperand = bias(module, c * m, biasType);
+    std::string outType = tensorTypeName({n, w.out[0], w.out[1], c * m}, "i32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.depthwise_conv2d {1}, {2}{3} {{input_zp = {4} : i64, "
+        "{5}} : ({6}, {7}{8}) -> {9}",
+        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
+        tensorTypeName(wShape, "i8"), biasType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+TEST_F(QIntWindowAgreement, Matmul) {
+  runCases(40, [&](BatchedModule &module, int64_t) {
+    int64_t b = uniform(1, 2), m = uniform(1, 5), k = uniform(1, 16),
+            n = uniform(1, 6);
+    int64_t lhsZp = zeroPoint(DType::I8), rhsZp = zeroPoint(DType::I8);
+    Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
+    std::string lhsType = tensorTypeName(lhs);
+    std::string a = module.addArgument(std::move(lhs));
+    SmallVector<int64_t> rhsShape = {b, k, n};
+    std::string rhs = weights(module, rhsShape, /*axis=*/2);
+    std::string biasType;
+    std::string biasOperand = bias(module, n, biasType);
+    std::string outType = tensorTypeName({b, m, n}, "i32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64, rhs_zp = {5} : "
+        "i64} : ({6}, {7}{8}) -> {9}",
+        y, a, rhs, biasOperand, lhsZp, rhsZp, lhsType,
+        tensorTypeName(rhsShape, "i8"), biasType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+TEST_F(QIntWindowAgreement, MaxPool2D) {
+  runCases(32, [&](BatchedModule &module, int64_t) {
+    Window w = window(/*dilated=*/false, /*padBelowKernel=*/true);
+    DType type = pick({DType::I8, DType::I16});
+    int64_t n = uniform(1, 2), c = uniform(1, 4);
+    Tensor input = activations(type, {n, w.in[0], w.in[1], c}, 0);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    std::string outType =
+        tensorTypeName({n, w.out[0], w.out[1], c}, elementTypeName(type));
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.max_pool2d {1} {{kernel = array<i64: {2}, {3}>, {4}} : "
+        "{5} -> {6}",
+        y, x, w.kernel[0], w.kernel[1], windowAttributes(w, false), inputType,
+        outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+TEST_F(QIntWindowAgreement, AvgPool2D) {
+  runCases(32, [&](BatchedModule &module, int64_t) {
+    // Windows need not tile the padded input: the divisor is the in-bounds
+    // count, which the export reproduces by trimming to an exact tiling.
+    Window w = window(/*dilated=*/false, /*padBelowKernel=*/true);
+    DType type = pick({DType::I8, DType::I16});
+    // TOSA takes zero points on i8 average pooling only.
+    int64_t inZp = type == DType::I8 ? zeroPoint(type) : 0;
+    int64_t outZp = type == DType::I8 ? zeroPoint(type) : 0;
+    int64_t n = uniform(1, 2), c = uniform(1, 4);
+    Tensor input = activations(type, {n, w.in[0], w.in[1], c}, inZp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    std::string outType =
+        tensorTypeName({n, w.out[0], w.out[1], c}, elementTypeName(type));
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.avg_pool2d {1} {{kernel = array<i64: {2}, {3}>, {4}, "
+        "input_zp = {5} : i64, output_zp = {6} : i64, acc_type = i32} : {7} "
+        "-> {8}",
+        y, x, w.kernel[0], w.kernel[1], windowAttributes(w, false), inZp, outZp,
+        inputType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Float boundaries
+//===----------------------------------------------------------------------===//
+
+TEST_F(QIntBackendAgreement, Quantize) {
+  runCases(48, [&](BatchedModule &module, int64_t) {
+    DType outType = oneIn(4) ? DType::I16 : DType::I8;
+    double s = scale();
+    std::string bounds;
+    int64_t qmin = intMin(outType), qmax = intMax(outType);
+    if (oneIn(2)) {
+      std::tie(qmin, qmax) =
+          oneIn(2) ? std::pair<int64_t, int64_t>(-8, 7) : clampRange(outType);
+      bounds = llvm::formatv(", qmin = {0} : i64, qmax = {1} : i64", qmin, qmax)
+                   .str();
+    }
+    int64_t zp = uniform(qmin, qmax);
+    SmallVector<int64_t> shape;
+    for (int64_t rank = uniform(1, 3), d = 0; d < rank; ++d)
+      shape.push_back(uniform(1, 6));
+    Tensor input(DType::F32, shape);
+    const float inf = std::numeric_limits<float>::infinity();
+    for (float &x : input.f32()) {
+      // Exact ties when the scale is a power of two, extremes and NaN.
+      float tie = float((double(uniform(-300, 300)) + 0.5) * s);
+      switch (uniform(0, 4)) {
+      case 0:
+        x = tie;
+        break;
+      case 1:
+        x = std::nextafter(tie, oneIn(2) ? inf : -inf);
+        break;
+      case 2:
+        x = pick<float>({inf, -inf, std::numeric_limits<float>::quiet_NaN(),
+                         std::numeric_limits<float>::max(),
+                         -std::numeric_limits<float>::max(), 0.0f, -0.0f,
+                         1e-40f, -1e-40f, float(2147483648.0 * s),
+                         float(-2147483648.0 * s), float(2147483520.0 * s),
+                         1e30f, -1e30f});
+        break;
+      default:
+        x = float(std::uniform_real_distribution<double>(-300, 300)(rng) * s);
+      }
+    }
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    std::string outTypeName = tensorTypeName(shape, elementTypeName(outType));
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.quantize {1} {{scale = {2}, zero_point = {3} : i64{4}} : "
+        "{5} -> {6}",
+        y, x, f64Literal(s), zp, bounds, inputType, outTypeName);
+    module.addLine(line);
+    module.addResult(y, outTypeName, line);
+  });
+}
+
+TEST_F(QIntBackendAgreement, Dequantize) {
+  runCases(32, [&](BatchedModule &module, int64_t) {
+    DType inType = pick({DType::I8, DType::I16, DType::I32});
+    // An i32 input with a zero point does not export (q - zp can overflow).
+    int64_t zp = inType == DType::I32 ? 0 : zeroPoint(inType);
+    SmallVector<int64_t> shape;
+    for (int64_t rank = uniform(1, 3), d = 0; d < rank; ++d)
+      shape.push_back(uniform(1, 6));
+    Tensor input = activations(inType, shape, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    std::string outType = tensorTypeName(shape, "f32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.dequantize {1} {{scale = {2}, zero_point = {3} : i64} : "
+        "{4} -> {5}",
+        y, x, f64Literal(scale()), zp, inputType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+} // namespace
