@@ -25,7 +25,8 @@ struct LowerToLLVMPipelineOptions
                        llvm::cl::init(false)};
 };
 
-/// Lowers a module of float TOSA functions to the LLVM dialect through
+/// Lowers a module of float TOSA or qint functions (qint is first exported
+/// to TOSA with convert-qint-to-tosa) to the LLVM dialect through
 /// upstream's tosa-to-linalg path, one-shot bufferization (function
 /// boundaries included) and the standard conversions to LLVM. The result
 /// can be run with mlir::ExecutionEngine or translated to LLVM IR.
