@@ -8,11 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/InitAll.h"
-#include "compress/Runtime/ModelRunner.h"
+#include "AgreementTestUtils.h"
 
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include "gtest/gtest.h"
@@ -21,47 +18,12 @@
 
 using namespace mlir;
 using namespace compress;
+using namespace compress::agreement;
 
 namespace {
 
-class BackendAgreement : public ::testing::Test {
+class BackendAgreement : public AgreementTest {
 protected:
-  BackendAgreement() {
-    DialectRegistry registry;
-    registerAllDialects(registry);
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-  }
-
-  /// Runs `source` on `input` with both backends; expects equal outputs.
-  void expectAgreement(const std::string &source, const Tensor &input) {
-    OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
-    ASSERT_TRUE(module) << source;
-    auto func = findEntryFunction(*module, "main");
-    ASSERT_TRUE(bool(func));
-    auto reference = createReferenceRunner(*func);
-    ASSERT_TRUE(bool(reference)) << llvm::toString(reference.takeError());
-    auto jit = createJitRunner(*module, "main");
-    ASSERT_TRUE(bool(jit)) << llvm::toString(jit.takeError());
-    auto expected = (*reference)->run({input});
-    ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
-    auto actual = (*jit)->run({input});
-    ASSERT_TRUE(bool(actual)) << llvm::toString(actual.takeError());
-    ASSERT_EQ(expected->size(), actual->size());
-    for (size_t r = 0; r < expected->size(); ++r) {
-      const Tensor &e = (*expected)[r], &a = (*actual)[r];
-      ASSERT_EQ(e.shape(), a.shape());
-      int64_t mismatches = 0;
-      for (int64_t i = 0; i < e.size(); ++i)
-        if (e.ints()[i] != a.ints()[i] && mismatches++ < 5)
-          ADD_FAILURE() << "element " << i << ": evaluator " << e.ints()[i]
-                        << ", upstream " << a.ints()[i] << ", input "
-                        << input.ints()[i % input.size()];
-      EXPECT_EQ(mismatches, 0) << source;
-    }
-  }
-
-  MLIRContext context;
   std::mt19937_64 rng{20261122};
 };
 
@@ -138,7 +100,7 @@ TEST_F(BackendAgreement, RescalePerTensorTiesBothRoundings) {
       Tensor input = rescaleInputs(n, 32, 1 << 30, shift, rng);
       expectAgreement(rescaleModule(n, 32, 8, {1 << 30}, {shift}, 0, -3,
                                     doubleRound),
-                      input);
+                      {input});
     }
 }
 
@@ -162,7 +124,7 @@ TEST_F(BackendAgreement, RescaleRandomMultipliers) {
         Tensor input = rescaleInputs(2048, c.inBits, m, s, rng);
         expectAgreement(rescaleModule(2048, c.inBits, c.outBits, {m}, {s},
                                       c.inZp, c.outZp, doubleRound),
-                        input);
+                        {input});
       }
 }
 
@@ -180,17 +142,10 @@ TEST_F(BackendAgreement, RescalePerChannel) {
     Tensor input = rescaleInputs(channels, 32, 1 << 30, 32, rng);
     expectAgreement(rescaleModule(channels, 32, 8, ms, ss, 0, -128 + 7,
                                   doubleRound),
-                    input);
+                    {input});
   }
 }
 
-Tensor randomInts(DType dtype, ArrayRef<int64_t> shape, std::mt19937_64 &rng) {
-  Tensor t(dtype, shape);
-  std::uniform_int_distribution<int64_t> dist(intMin(dtype), intMax(dtype));
-  for (int64_t &v : t.ints())
-    v = dist(rng);
-  return t;
-}
 
 TEST_F(BackendAgreement, IntegerAvgPoolWithPadding) {
   struct Case {
@@ -210,7 +165,7 @@ TEST_F(BackendAgreement, IntegerAvgPoolWithPadding) {
 })",
         h, o, c.k, c.s, c.pad);
     SCOPED_TRACE(source);
-    expectAgreement(source, randomInts(DType::I8, {1, h, h, 8}, rng));
+    expectAgreement(source, {randomInts(DType::I8, {1, h, h, 8}, rng)});
   }
 }
 
@@ -231,7 +186,7 @@ TEST_F(BackendAgreement, IntegerConvAndMatmulWithZeroPoints) {
   return %y : tensor<1x5x5x6xi32>
 })",
       values);
-  expectAgreement(conv, randomInts(DType::I8, {1, 9, 9, 5}, rng));
+  expectAgreement(conv, {randomInts(DType::I8, {1, 9, 9, 5}, rng)});
 
   std::string matmul = R"(func.func @main(%x: tensor<1x7x16xi8>) -> tensor<1x7x7xi32> {
   %t = tosa.transpose %x {perms = array<i32: 0, 2, 1>} : (tensor<1x7x16xi8>) -> tensor<1x16x7xi8>
@@ -240,7 +195,7 @@ TEST_F(BackendAgreement, IntegerConvAndMatmulWithZeroPoints) {
   %y = tosa.matmul %x, %t, %az, %bz : (tensor<1x7x16xi8>, tensor<1x16x7xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x7x7xi32>
   return %y : tensor<1x7x7xi32>
 })";
-  expectAgreement(matmul, randomInts(DType::I8, {1, 7, 16}, rng));
+  expectAgreement(matmul, {randomInts(DType::I8, {1, 7, 16}, rng)});
 }
 
 } // namespace
