@@ -28,7 +28,7 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.compress_tools_dir, config.llvm_tools_dir]
 tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner", "not",
-         "count", "FileCheck", "split-file"]
+         "count", "FileCheck", "split-file", "compress-aot"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Tests on the real models and data of ../shared run where it exists.

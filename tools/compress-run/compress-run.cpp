@@ -9,12 +9,11 @@
 
 #include "compress/InitAll.h"
 #include "compress/Runtime/ModelRunner.h"
+#include "compress/Runtime/ToolSupport.h"
 #include "compress/Runtime/Npy.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -74,63 +73,21 @@ cl::opt<double> tolerance("tolerance",
                                    "accepts"),
                           cl::init(1e-4), cl::cat(category));
 
-/// Prints one line and returns the exit code for a failure.
-int fail(const llvm::Twine &message) {
-  llvm::outs().flush();
-  llvm::errs() << "compress-run: error: " << message << "\n";
-  return 1;
-}
-
-int fail(llvm::Error error) {
-  std::string text = llvm::toString(std::move(error));
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return fail(text);
-}
-
-/// Location of a diagnostic as "file:line:col".
-std::string locationText(Location loc) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
-    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
-       << fileLoc.getColumn();
-  else
-    os << loc;
-  return text;
-}
-
 int runMain() {
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
-  // The first error diagnostic becomes the one line the tool prints.
-  std::string firstError;
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-    if (diag.getSeverity() != DiagnosticSeverity::Error || !firstError.empty())
-      return success();
-    firstError = locationText(diag.getLocation()) + ": " + diag.str();
-    std::replace(firstError.begin(), firstError.end(), '\n', ' ');
-    return success();
-  });
-  // Failures that MLIR diagnosed are reported with the diagnostic.
-  auto failDiagnosed = [&](llvm::Error error) {
-    if (firstError.empty())
-      return fail(std::move(error));
-    llvm::consumeError(std::move(error));
-    return fail(firstError);
+  ToolDiagnostics diagnostics("compress-run", context);
+  auto fail = [&](auto &&message) {
+    return diagnostics.fail(std::forward<decltype(message)>(message));
   };
 
-  std::string error;
-  auto file = openInputFile(modelPath, &error);
-  if (!file)
-    return fail(modelPath + ": " + error);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      diagnostics.parseModel(modelPath, sourceMgr, context);
   if (!module)
-    return fail(firstError.empty() ? modelPath + ": cannot parse the model"
-                                   : firstError);
+    return 1;
 
   auto data = readNpy(inputPath);
   if (!data)
@@ -156,7 +113,7 @@ int runMain() {
       backend == Backend::Jit ? createJitRunner(*module, entryName)
                               : createReferenceRunner(*entry);
   if (!runner)
-    return failDiagnosed(runner.takeError());
+    return diagnostics.failDiagnosed(runner.takeError());
   ModelRunner &model = **runner;
   if (model.argumentTypes().size() != 1)
     return fail("the model takes " +
@@ -184,9 +141,10 @@ int runMain() {
     auto result = model.run({*sample});
     auto stop = std::chrono::steady_clock::now();
     if (!result) {
-      if (!firstError.empty()) {
+      if (!diagnostics.firstError().empty()) {
         llvm::consumeError(result.takeError());
-        return fail("sample " + llvm::Twine(i) + ": " + firstError);
+        return fail("sample " + llvm::Twine(i) + ": " +
+                    diagnostics.firstError());
       }
       return fail(("sample " + llvm::Twine(i) + ": ").str() +
                   llvm::toString(result.takeError()));
@@ -264,19 +222,8 @@ int runMain() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  // Option errors, like every other failure, are a single line.
-  std::string optionErrors;
-  llvm::raw_string_ostream errorStream(optionErrors);
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "compress-run: run a model on .npy "
-                                   "samples\n",
-                                   &errorStream)) {
-    // Bad option values were already reported on one line by the parser.
-    StringRef first = StringRef(optionErrors).split('\n').first;
-    if (first.empty())
-      return 1;
-    first.consume_front("compress-run: ");
-    return fail(first);
-  }
+  if (!parseToolOptions(argc, argv, "compress-run",
+                        "compress-run: run a model on .npy samples\n"))
+    return 1;
   return runMain();
 }

@@ -1,0 +1,587 @@
+//===- compress-aot.cpp - Compile a model to an object file and C header --===//
+//
+// Compiles a model's entry function ahead of time into a native object file
+// with a plain C entry point, and optionally writes a C header declaring it.
+//
+// The model, float TOSA or qint, is lowered with compress-lower-to-llvm, the
+// pipeline behind compress-run's JIT backend, so the object computes what
+// compress-run measures. The entry function gets MLIR's C interface
+// (`llvm.emit_c_interface`): each memref argument and result travels as a
+// pointer to a descriptor struct, which a C program can fill and read
+// without knowing MLIR's unpacked calling convention. That function is
+// renamed to the requested C name and every other definition becomes
+// internal, so that several compiled models link into one program. The
+// header's link instructions come from the undefined symbols of the emitted
+// object itself, so they stay exact whatever the lowering produces.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/InitAll.h"
+#include "compress/Pipelines/Pipelines.h"
+#include "compress/Runtime/Samples.h"
+#include "compress/Runtime/ToolSupport.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+#include <algorithm>
+#include <optional>
+
+using namespace mlir;
+using namespace compress;
+namespace cl = llvm::cl;
+
+#ifndef COMPRESS_MLIR_LIB_DIR
+#define COMPRESS_MLIR_LIB_DIR "/usr/lib/llvm-22/lib"
+#endif
+
+namespace {
+
+cl::OptionCategory category("compress-aot options");
+cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                               cl::desc("<model.mlir | ->"), cl::cat(category));
+cl::opt<std::string> outputPath("o", cl::Required,
+                                cl::desc("Object file to write (LLVM IR "
+                                         "text with --emit-llvm)"),
+                                cl::value_desc("OUT.o"), cl::cat(category));
+cl::opt<std::string> headerPath("header",
+                                cl::desc("Write a C header declaring the "
+                                         "compiled function"),
+                                cl::value_desc("OUT.h"), cl::cat(category));
+cl::opt<std::string> entryName("entry",
+                               cl::desc("Function to compile (default: "
+                                        "@main, or the only public "
+                                        "function)"),
+                               cl::cat(category));
+cl::opt<std::string> symbolName(
+    "symbol",
+    cl::desc("Name of the exported C function (default: "
+             "_mlir_ciface_<entry>, MLIR's name for the entry's C interface)"),
+    cl::value_desc("C_NAME"), cl::cat(category));
+cl::opt<std::string> cpuName("mcpu",
+                             cl::desc("Target CPU (default or 'native': "
+                                      "the host CPU with its features; "
+                                      "'generic' for portable code)"),
+                             cl::value_desc("CPU"), cl::cat(category));
+cl::opt<bool> emitLLVM("emit-llvm",
+                       cl::desc("Write the optimised LLVM IR as text instead "
+                                "of an object file"),
+                       cl::cat(category));
+
+/// Whether `name` can name a C function.
+bool isCIdentifier(StringRef name) {
+  if (name.empty() || llvm::isDigit(name.front()))
+    return false;
+  return llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation
+//===----------------------------------------------------------------------===//
+
+/// A target machine for the host triple. An empty `cpu` (or "native") means
+/// the host CPU with exactly the features it reports, so the object runs
+/// where it was built at full speed; a named CPU gets that CPU's features.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(StringRef cpu) {
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return llvm::createStringError(error);
+
+  std::string cpuToUse = cpu.str();
+  std::string features;
+  if (cpu.empty() || cpu == "native") {
+    cpuToUse = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures hostFeatures;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      hostFeatures.AddFeature(feature.getKey(), feature.getValue());
+    features = hostFeatures.getString();
+  } else {
+    // Checked here because the target machine would only warn and carry on
+    // with its default CPU; asking a generic subtarget avoids that warning.
+    std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+        target->createMCSubtargetInfo(triple, "generic", ""));
+    if (!subtarget || !subtarget->isCPUStringValid(cpu))
+      return llvm::createStringError("unknown --mcpu '%s' for %s",
+                                     cpu.str().c_str(), triple.str().c_str());
+  }
+  // Position-independent code links into the PIE executables and shared
+  // objects that current toolchains build by default.
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpuToUse, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return llvm::createStringError("cannot create a target machine for %s",
+                                   triple.str().c_str());
+  return machine;
+}
+
+/// Leaves `wrapper`, renamed to `symbol`, as the module's only exported
+/// definition: the other functions (the entry's unpacked form included) and
+/// globals become internal, so that objects of several models never clash.
+llvm::Error exportOnly(llvm::Module &module, StringRef wrapper,
+                       StringRef symbol) {
+  llvm::Function *exported = module.getFunction(wrapper);
+  if (!exported || exported->isDeclaration())
+    return llvm::createStringError("the lowering produced no C interface "
+                                   "'%s'",
+                                   wrapper.str().c_str());
+  for (llvm::Function &func : module)
+    if (&func != exported && !func.isDeclaration())
+      func.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (llvm::GlobalVariable &global : module.globals())
+    if (!global.isDeclaration() && !global.hasLocalLinkage() &&
+        !global.getName().starts_with("llvm."))
+      global.setLinkage(llvm::GlobalValue::InternalLinkage);
+  if (symbol == wrapper)
+    return llvm::Error::success();
+  if (llvm::GlobalValue *clash = module.getNamedValue(symbol)) {
+    if (clash->isDeclaration())
+      return llvm::createStringError("--symbol '%s' names a function the "
+                                     "compiled code calls",
+                                     symbol.str().c_str());
+    // Internal now, so nothing outside the module refers to its name.
+    clash->setName(symbol + ".impl");
+  }
+  exported->setName(symbol);
+  return llvm::Error::success();
+}
+
+/// Compiles `module` to an object file in memory.
+llvm::Expected<llvm::SmallVector<char, 0>>
+emitObject(llvm::Module &module, llvm::TargetMachine &machine) {
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream os(object);
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, os, nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError("the target cannot emit object files");
+  codegen.run(module);
+  return object;
+}
+
+/// Sorted names of the symbols an object file needs from elsewhere.
+llvm::Expected<std::vector<std::string>>
+undefinedSymbols(llvm::ArrayRef<char> object) {
+  auto file = llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(
+      StringRef(object.data(), object.size()), "compiled model"));
+  if (!file)
+    return file.takeError();
+  std::vector<std::string> names;
+  for (const llvm::object::SymbolRef &symbol : (*file)->symbols()) {
+    llvm::Expected<uint32_t> flags = symbol.getFlags();
+    if (!flags)
+      return flags.takeError();
+    if (!(*flags & llvm::object::SymbolRef::SF_Undefined))
+      continue;
+    llvm::Expected<StringRef> name = symbol.getName();
+    if (!name)
+      return name.takeError();
+    if (!name->empty())
+      names.push_back(name->str());
+  }
+  llvm::sort(names);
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+//===----------------------------------------------------------------------===//
+// The C header
+//===----------------------------------------------------------------------===//
+
+/// What the header declares.
+struct HeaderInfo {
+  /// The exported C function and the MLIR function it compiles.
+  std::string symbol, entry, source;
+  SmallVector<TensorSpec> args, results;
+  /// Undefined symbols of the object, which decide what must be linked.
+  std::vector<std::string> imports;
+};
+
+/// C spelling and short name of an element type, or std::nullopt where C
+/// has no type with the same storage (i1 and i48 are stored in whole bytes
+/// with unspecified padding bits).
+std::optional<std::pair<StringRef, StringRef>> cElementType(DType type) {
+  switch (type) {
+  case DType::F32: return std::make_pair("float", "f32");
+  case DType::F64: return std::make_pair("double", "f64");
+  case DType::I8: return std::make_pair("int8_t", "i8");
+  case DType::I16: return std::make_pair("int16_t", "i16");
+  case DType::I32: return std::make_pair("int32_t", "i32");
+  case DType::I64: return std::make_pair("int64_t", "i64");
+  case DType::U8: return std::make_pair("uint8_t", "u8");
+  case DType::I1:
+  case DType::I48: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+/// Name of the descriptor struct of a memref, e.g. compress_memref_4d_f32.
+/// Structs are shared by name across headers (each under its own guard), so
+/// one program can include the headers of several models.
+std::string descriptorName(const TensorSpec &spec) {
+  return ("compress_memref_" + llvm::Twine(spec.second.size()) + "d_" +
+          cElementType(spec.first)->second)
+      .str();
+}
+
+/// "{a, b, c}".
+std::string braceList(llvm::ArrayRef<int64_t> values) {
+  std::string text = "{";
+  for (auto [i, v] : llvm::enumerate(values))
+    text += (i ? ", " : "") + std::to_string(v);
+  return text + "}";
+}
+
+/// "float [1, 10]".
+std::string describe(const TensorSpec &spec) {
+  return (cElementType(spec.first)->first + " " + shapeToString(spec.second))
+      .str();
+}
+
+/// The descriptor struct of a memref type, guarded so that headers of
+/// several models that share it can be included together.
+void writeDescriptor(llvm::raw_ostream &os, const TensorSpec &spec) {
+  std::string name = descriptorName(spec);
+  std::string guard = StringRef(name).upper();
+  StringRef type = cElementType(spec.first)->first;
+  size_t rank = spec.second.size();
+  os << "/* Descriptor of a rank-" << rank << " memref of " << type
+     << " (MLIR's C interface layout). */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n"
+     << "typedef struct " << name << " {\n"
+     << "  " << type << " *allocated; /* what free() takes */\n"
+     << "  " << type << " *aligned; /* base of the data */\n"
+     << "  int64_t offset; /* in elements, from aligned */\n";
+  if (rank) {
+    os << "  int64_t sizes[" << rank << "];\n"
+       << "  int64_t strides[" << rank << "]; /* in elements */\n";
+  }
+  os << "} " << name << ";\n#endif\n\n";
+}
+
+/// Where each imported symbol comes from, as lines of the header comment.
+void writeLinkNotes(llvm::raw_ostream &os,
+                    llvm::ArrayRef<std::string> imports) {
+  static constexpr StringRef kLibc[] = {
+      "abort",  "aligned_alloc", "calloc", "free",           "malloc",
+      "memcpy", "memmove",       "memset", "posix_memalign", "realloc"};
+  // Entry points of MLIR's C runner utilities that lowered code calls, e.g.
+  // memref.copy between non-contiguous layouts.
+  static constexpr StringRef kRunnerUtils[] = {"memrefCopy"};
+  if (imports.empty()) {
+    os << " * Linking: the object needs no library.\n";
+    return;
+  }
+  SmallVector<StringRef> libc, runnerUtils, other;
+  for (StringRef name : imports) {
+    if (llvm::is_contained(kLibc, name))
+      libc.push_back(name);
+    else if (llvm::is_contained(kRunnerUtils, name))
+      runnerUtils.push_back(name);
+    else
+      other.push_back(name);
+  }
+  os << " * Linking: the object calls\n";
+  if (!libc.empty())
+    os << " *   - " << llvm::join(libc, ", ") << ": the C library.\n";
+  if (!runnerUtils.empty())
+    os << " *   - " << llvm::join(runnerUtils, ", ")
+       << ": MLIR's C runner utilities; link with\n"
+       << " *     -L" COMPRESS_MLIR_LIB_DIR " -lmlir_c_runner_utils\n"
+       << " *     -Wl,-rpath," COMPRESS_MLIR_LIB_DIR "\n";
+  if (!other.empty())
+    os << " *   - " << llvm::join(other, ", ")
+       << ": other libraries (math functions: -lm).\n";
+}
+
+/// The whole header: descriptor structs, the results struct when there are
+/// several results, and the exported function with its contract.
+void writeHeader(llvm::raw_ostream &os, const HeaderInfo &info) {
+  std::string guard = "COMPRESS_AOT_" + StringRef(info.symbol).upper() + "_H";
+  os << "/* C interface of @" << info.entry << " from " << info.source
+     << ", compiled by compress-aot.\n"
+     << " * Generated with its object file: regenerate both together. */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+
+  llvm::SmallVector<std::string> written;
+  for (const TensorSpec &spec : llvm::concat<const TensorSpec>(
+           llvm::ArrayRef(info.results), llvm::ArrayRef(info.args))) {
+    std::string name = descriptorName(spec);
+    if (llvm::is_contained(written, name))
+      continue;
+    written.push_back(name);
+    writeDescriptor(os, spec);
+  }
+
+  // MLIR packs several results into one struct returned through a single
+  // pointer; one result is returned through a pointer to its descriptor.
+  std::string resultType;
+  if (info.results.size() == 1)
+    resultType = descriptorName(info.results.front());
+  if (info.results.size() > 1) {
+    resultType = info.symbol + "_results";
+    os << "/* The results of " << info.symbol << ", in order. */\n"
+       << "typedef struct " << resultType << " {\n";
+    for (auto [i, spec] : llvm::enumerate(info.results))
+      os << "  " << descriptorName(spec) << " result" << i << "; /* "
+         << describe(spec) << " */\n";
+    os << "} " << resultType << ";\n\n";
+  }
+
+  os << "/* " << info.symbol << " runs @" << info.entry << " once.\n *\n";
+  for (auto [i, spec] : llvm::enumerate(info.args)) {
+    std::string head = " * arg" + std::to_string(i) + ": " + describe(spec) +
+                       ", sizes = " + braceList(spec.second) + ",";
+    std::string tail = "strides = " + braceList(rowMajorStrides(spec.second)) +
+                       ", offset = 0.";
+    os << head << (head.size() + tail.size() < 80 ? " " : "\n *   ") << tail
+       << "\n";
+  }
+  if (!info.args.empty())
+    os << " *   Arguments are dense row-major data (allocated = aligned = "
+          "the data).\n"
+       << " *   The compiled code reads them and never writes or frees "
+          "them.\n";
+  if (info.results.size() == 1)
+    os << " * result: " << describe(info.results.front())
+       << ", written to *result.\n";
+  if (info.results.size() > 1)
+    os << " * results: written to *results, one descriptor per result.\n";
+  if (info.results.size() == 1)
+    os << " *   The result buffer is malloc'ed by the compiled code and "
+          "belongs to the\n"
+       << " *   caller: free(result->allocated), not aligned, when done.\n";
+  if (info.results.size() > 1)
+    os << " *   Result buffers are malloc'ed by the compiled code and belong "
+          "to the\n"
+       << " *   caller: free(allocated), not aligned, once per distinct "
+          "allocated\n"
+       << " *   pointer, as results may share a buffer.\n";
+  if (!info.results.empty())
+    os << " *   Element (i0, i1, ...) is\n"
+       << " *   aligned[offset + i0 * strides[0] + i1 * strides[1] + ...].\n";
+  writeLinkNotes(os, info.imports);
+  os << " */\n";
+  llvm::SmallVector<std::string> params;
+  if (info.results.size() == 1)
+    params.push_back(resultType + " *result");
+  if (info.results.size() > 1)
+    params.push_back(resultType + " *results");
+  for (auto [i, spec] : llvm::enumerate(info.args))
+    params.push_back("const " + descriptorName(spec) + " *arg" +
+                     std::to_string(i));
+  // One parameter per line when the prototype would not fit on one.
+  std::string prototype =
+      "void " + info.symbol + "(" +
+      (params.empty() ? std::string("void") : llvm::join(params, ", ")) + ");";
+  if (prototype.size() > 80)
+    prototype = "void " + info.symbol + "(\n    " +
+                llvm::join(params, ",\n    ") + ");";
+  os << prototype << "\n\n"
+     << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
+     << "#endif /* " << guard << " */\n";
+}
+
+/// Static types of the entry's arguments and results, or an error naming
+/// the first that the header cannot declare.
+llvm::Error getHeaderSignature(func::FuncOp entry, HeaderInfo &info) {
+  if (auto err = getSignature(entry, info.args, info.results))
+    return err;
+  auto check = [](const TensorSpec &spec, StringRef what,
+                  size_t index) -> llvm::Error {
+    if (cElementType(spec.first))
+      return llvm::Error::success();
+    return llvm::createStringError(
+        "%s %zu has element type %s, which has no C type in the header",
+        what.str().c_str(), index, dtypeName(spec.first).str().c_str());
+  };
+  for (auto [i, spec] : llvm::enumerate(info.args))
+    if (auto err = check(spec, "argument", i))
+      return err;
+  for (auto [i, spec] : llvm::enumerate(info.results))
+    if (auto err = check(spec, "result", i))
+      return err;
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+/// An output file and what goes into it.
+struct Output {
+  StringRef path;
+  StringRef contents;
+  bool text;
+};
+
+/// Writes every output through a ToolOutputFile and keeps them only if all
+/// were written, so that a failure never leaves an object without its
+/// header or the reverse.
+llvm::Error writeOutputs(llvm::ArrayRef<Output> outputs) {
+  std::vector<std::unique_ptr<llvm::ToolOutputFile>> files;
+  for (const Output &output : outputs) {
+    std::error_code ec;
+    auto file = std::make_unique<llvm::ToolOutputFile>(
+        output.path, ec,
+        output.text ? llvm::sys::fs::OF_Text : llvm::sys::fs::OF_None);
+    if (ec)
+      return llvm::createStringError("%s: cannot write: %s",
+                                     output.path.str().c_str(),
+                                     ec.message().c_str());
+    file->os() << output.contents;
+    file->os().flush();
+    if (file->os().has_error())
+      return llvm::createStringError("%s: cannot write: %s",
+                                     output.path.str().c_str(),
+                                     file->os().error().message().c_str());
+    files.push_back(std::move(file));
+  }
+  for (auto &file : files)
+    file->keep();
+  return llvm::Error::success();
+}
+
+int runMain() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  ToolDiagnostics diagnostics("compress-aot", context);
+  auto fail = [&](auto &&message) {
+    return diagnostics.fail(std::forward<decltype(message)>(message));
+  };
+
+  if (!symbolName.empty() && !isCIdentifier(symbolName))
+    return fail("--symbol '" + symbolName + "' is not a C identifier");
+
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> module =
+      diagnostics.parseModel(modelPath, sourceMgr, context);
+  if (!module)
+    return 1;
+
+  auto entry = findEntryFunction(*module, entryName);
+  if (!entry)
+    return fail(entry.takeError());
+  HeaderInfo info;
+  info.entry = entry->getSymName().str();
+  info.source = modelPath == "-" ? std::string("<stdin>")
+                                 : llvm::sys::path::filename(modelPath).str();
+  std::string wrapper = "_mlir_ciface_" + info.entry;
+  info.symbol = symbolName.empty() ? wrapper : symbolName.getValue();
+  if (!headerPath.empty())
+    if (auto err = getHeaderSignature(*entry, info))
+      return fail(std::move(err));
+
+  // Read-only arguments let the header promise that inputs are never
+  // written: bufferization copies instead of updating them in place.
+  entry->getOperation()->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                                 UnitAttr::get(&context));
+  for (auto [i, type] : llvm::enumerate(entry->getArgumentTypes()))
+    if (isa<TensorType>(type))
+      entry->setArgAttr(i,
+                        bufferization::BufferizationDialect::kWritableAttrName,
+                        BoolAttr::get(&context, false));
+
+  PassManager pm(&context, module.get()->getName().getStringRef());
+  buildLowerToLLVMPipeline(pm, LowerToLLVMPipelineOptions());
+  if (failed(pm.run(*module)))
+    return diagnostics.failDiagnosed("lowering the model to LLVM failed");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto machine = createTargetMachine(cpuName);
+  if (!machine)
+    return fail(machine.takeError());
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, info.source);
+  if (!llvmModule)
+    return diagnostics.failDiagnosed("translating the model to LLVM IR failed");
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+  if (auto err = exportOnly(*llvmModule, wrapper, info.symbol))
+    return fail(std::move(err));
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                            machine->get());
+  if (auto err = optimize(llvmModule.get()))
+    return fail(std::move(err));
+
+  // Code generation rewrites the module, so the IR is printed before it.
+  std::string irText;
+  if (emitLLVM) {
+    llvm::raw_string_ostream os(irText);
+    llvmModule->print(os, nullptr);
+  }
+  llvm::SmallVector<char, 0> object;
+  if (!emitLLVM || !headerPath.empty()) {
+    auto emitted = emitObject(*llvmModule, **machine);
+    if (!emitted)
+      return fail(emitted.takeError());
+    object = std::move(*emitted);
+  }
+
+  std::string headerText;
+  if (!headerPath.empty()) {
+    auto imports = undefinedSymbols(object);
+    if (!imports)
+      return fail(imports.takeError());
+    info.imports = std::move(*imports);
+    llvm::raw_string_ostream os(headerText);
+    writeHeader(os, info);
+  }
+
+  SmallVector<Output> outputs = {
+      {outputPath,
+       emitLLVM ? StringRef(irText) : StringRef(object.data(), object.size()),
+       /*text=*/emitLLVM}};
+  if (!headerPath.empty())
+    outputs.push_back({headerPath, headerText, /*text=*/true});
+  if (auto err = writeOutputs(outputs))
+    return fail(std::move(err));
+  return 0;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  if (!parseToolOptions(argc, argv, "compress-aot",
+                        "compress-aot: compile a model to an object file and a C header\n"))
+    return 1;
+  return runMain();
+}
