@@ -2,7 +2,9 @@
 //
 // Compiles a function into a flat list of kernel steps over numbered value
 // slots, with constants materialised once, and runs it. Tensors are released
-// after their last use unless an observer wants to see them.
+// after their last use unless an observer wants to see them or reverse mode
+// needs them. Reverse mode walks the same steps backwards with the
+// backward kernel table.
 //
 //===----------------------------------------------------------------------===//
 
@@ -166,6 +168,14 @@ struct compress::ProgramImpl {
   SmallVector<unsigned> outputs;
   /// The Value of each slot, for observers.
   SmallVector<Value> slotValues;
+
+  /// Checks `inputs` and runs every step, leaving each slot's tensor in
+  /// `ptrs` (inputs and constants are not copied). Slots are released after
+  /// their last use unless an observer is given or `keepAll` is set.
+  llvm::Error execute(ArrayRef<Tensor> inputs, std::vector<Tensor> &values,
+                      std::vector<const Tensor *> &ptrs,
+                      std::optional<ValueObserver> observer,
+                      bool keepAll) const;
 };
 
 Program::Program(std::unique_ptr<ProgramImpl> impl) : impl(std::move(impl)) {}
@@ -260,33 +270,35 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
   return Program(std::move(impl));
 }
 
-llvm::Expected<SmallVector<Tensor>>
-Program::run(ArrayRef<Tensor> inputs,
-             std::optional<ValueObserver> observer) const {
-  if (inputs.size() != impl->argTypes.size())
+llvm::Error ProgramImpl::execute(ArrayRef<Tensor> inputs,
+                                 std::vector<Tensor> &values,
+                                 std::vector<const Tensor *> &ptrs,
+                                 std::optional<ValueObserver> observer,
+                                 bool keepAll) const {
+  if (inputs.size() != argTypes.size())
     return llvm::createStringError("expected %zu inputs, got %zu",
-                                   impl->argTypes.size(), inputs.size());
+                                   argTypes.size(), inputs.size());
   for (auto [i, input] : llvm::enumerate(inputs)) {
-    auto &[dtype, shape] = impl->argTypes[i];
+    auto &[dtype, shape] = argTypes[i];
     if (input.dtype() != dtype || input.shape() != ArrayRef<int64_t>(shape))
       return llvm::createStringError(
           "input %zu: expected %s %s, got %s %s", i, dtypeName(dtype).data(),
           shapeToString(shape).c_str(), dtypeName(input.dtype()).data(),
           shapeToString(input.shape()).c_str());
   }
-  std::vector<Tensor> values(impl->numSlots);
-  std::vector<const Tensor *> ptrs(impl->numSlots, nullptr);
+  values.assign(numSlots, Tensor());
+  ptrs.assign(numSlots, nullptr);
   for (auto [i, input] : llvm::enumerate(inputs))
     ptrs[i] = &input;
-  for (auto &[slot, tensor] : impl->constants) {
+  for (auto &[slot, tensor] : constants) {
     ptrs[slot] = &tensor;
     if (observer)
-      (*observer)(impl->slotValues[slot], tensor);
+      (*observer)(slotValues[slot], tensor);
   }
 
   SmallVector<const Tensor *, 8> operandPtrs;
   SmallVector<Tensor, 2> results;
-  for (const Step &step : impl->steps) {
+  for (const Step &step : steps) {
     operandPtrs.clear();
     for (unsigned slot : step.operands)
       operandPtrs.push_back(ptrs[slot]);
@@ -304,16 +316,172 @@ Program::run(ArrayRef<Tensor> inputs,
       values[slot] = std::move(result);
       ptrs[slot] = &values[slot];
       if (observer)
-        (*observer)(impl->slotValues[slot], values[slot]);
+        (*observer)(slotValues[slot], values[slot]);
     }
-    if (!observer)
+    if (!observer && !keepAll)
       for (unsigned slot : step.releases)
         values[slot] = Tensor();
   }
+  return llvm::Error::success();
+}
+
+llvm::Expected<SmallVector<Tensor>>
+Program::run(ArrayRef<Tensor> inputs,
+             std::optional<ValueObserver> observer) const {
+  std::vector<Tensor> values;
+  std::vector<const Tensor *> ptrs;
+  if (llvm::Error error =
+          impl->execute(inputs, values, ptrs, observer, /*keepAll=*/false))
+    return std::move(error);
   SmallVector<Tensor> outputs;
   for (unsigned slot : impl->outputs)
     outputs.push_back(*ptrs[slot]);
   return outputs;
+}
+
+//===----------------------------------------------------------------------===//
+// Reverse mode
+//===----------------------------------------------------------------------===//
+
+bool compress::hasBackwardKernel(StringRef opName) {
+  return backwardKernels().count(opName);
+}
+
+/// Adds `grad` to the gradient of a slot, taking it over if it is the first.
+static void accumulate(Tensor &sum, bool &present, Tensor &&grad) {
+  if (!present) {
+    sum = std::move(grad);
+    present = true;
+    return;
+  }
+  std::vector<float> &dst = sum.f32();
+  const std::vector<float> &src = grad.f32();
+  for (size_t i = 0, e = dst.size(); i < e; ++i)
+    dst[i] += src[i];
+}
+
+llvm::Expected<Gradients>
+Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
+                     ArrayRef<Value> wrt,
+                     SmallVectorImpl<Tensor> *outputs) const {
+  const ProgramImpl &p = *impl;
+  std::vector<Tensor> values;
+  std::vector<const Tensor *> ptrs;
+  if (llvm::Error error = p.execute(inputs, values, ptrs, std::nullopt,
+                                    /*keepAll=*/true))
+    return std::move(error);
+  if (outputSeeds.size() != p.outputs.size())
+    return llvm::createStringError("expected %zu output seeds, got %zu",
+                                   p.outputs.size(), outputSeeds.size());
+  for (auto [i, seed] : llvm::enumerate(outputSeeds)) {
+    const Tensor &output = *ptrs[p.outputs[i]];
+    if (seed.dtype() != DType::F32 || output.dtype() != DType::F32 ||
+        seed.shape() != output.shape())
+      return llvm::createStringError(
+          "output seed %zu: expected float32 %s for a %s output, got %s %s",
+          i, shapeToString(output.shape()).c_str(),
+          dtypeName(output.dtype()).data(), dtypeName(seed.dtype()).data(),
+          shapeToString(seed.shape()).c_str());
+  }
+
+  // A slot is active if it is float32 and depends on an input or on a
+  // `wrt` value; only steps with an active operand need a backward kernel.
+  std::vector<char> active(p.numSlots, false);
+  for (unsigned i = 0; i < p.argTypes.size(); ++i)
+    active[i] = p.argTypes[i].first == DType::F32;
+  SmallVector<unsigned> wrtSlots;
+  if (!wrt.empty()) {
+    DenseMap<Value, unsigned> slotOf;
+    for (auto [slot, value] : llvm::enumerate(p.slotValues))
+      slotOf[value] = slot;
+    for (Value value : wrt) {
+      auto it = slotOf.find(value);
+      if (it == slotOf.end())
+        return llvm::createStringError(
+            "a value to differentiate with respect to is not defined in the "
+            "function's body");
+      if (ptrs[it->second]->dtype() != DType::F32)
+        return llvm::createStringError(
+            "gradients are defined for float32 values only");
+      wrtSlots.push_back(it->second);
+      active[it->second] = true;
+    }
+  }
+  for (const Step &step : p.steps)
+    if (llvm::any_of(step.operands, [&](unsigned s) { return active[s]; }))
+      for (unsigned slot : step.results)
+        active[slot] = active[slot] || values[slot].dtype() == DType::F32;
+
+  std::vector<Tensor> grads(p.numSlots);
+  SmallVector<bool> hasGrad(p.numSlots, false);
+  for (auto [slot, seed] : llvm::zip(p.outputs, outputSeeds))
+    if (active[slot])
+      accumulate(grads[slot], hasGrad[slot], Tensor(seed));
+  llvm::DenseSet<unsigned> keepGrad(wrtSlots.begin(), wrtSlots.end());
+  for (unsigned i = 0; i < p.argTypes.size(); ++i)
+    keepGrad.insert(i);
+
+  const BackwardTable &table = backwardKernels();
+  SmallVector<const Tensor *, 8> operandPtrs;
+  SmallVector<const Tensor *, 2> resultGrads;
+  for (const Step &step : llvm::reverse(p.steps)) {
+    bool anyGrad = llvm::any_of(step.results,
+                                [&](unsigned s) { return hasGrad[s]; });
+    if (!anyGrad ||
+        llvm::none_of(step.operands, [&](unsigned s) { return active[s]; }))
+      continue;
+    StringRef name = step.op->getName().getStringRef();
+    auto it = table.find(name);
+    if (it == table.end())
+      return llvm::createStringError("reverse mode does not support '%s'",
+                                     name.str().c_str());
+    operandPtrs.clear();
+    for (unsigned slot : step.operands)
+      operandPtrs.push_back(ptrs[slot]);
+    resultGrads.clear();
+    for (unsigned slot : step.results)
+      resultGrads.push_back(hasGrad[slot] ? &grads[slot] : nullptr);
+    // Result slots are numbered consecutively when the program is compiled.
+    MutableArrayRef<Tensor> results(&values[step.results.front()],
+                                    step.results.size());
+    KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
+                      /*cache=*/nullptr};
+    SmallVector<Tensor, 4> operandGrads(step.operands.size());
+    if (failed(it->second(ctx, resultGrads, operandGrads)))
+      return llvm::createStringError("reverse mode failed at '%s'",
+                                     name.str().c_str());
+    for (auto [slot, grad] : llvm::zip(step.operands, operandGrads)) {
+      // A default-constructed tensor means the operand has no gradient.
+      if (!active[slot] || (grad.rank() == 0 && grad.size() == 0))
+        continue;
+      if (grad.dtype() != DType::F32 || grad.shape() != ptrs[slot]->shape())
+        return llvm::createStringError(
+            "reverse-mode kernel of '%s' returned a gradient of the wrong "
+            "shape", name.str().c_str());
+      accumulate(grads[slot], hasGrad[slot], std::move(grad));
+    }
+    for (unsigned slot : step.results)
+      if (!keepGrad.count(slot))
+        grads[slot] = Tensor();
+  }
+
+  auto gradientOf = [&](unsigned slot) {
+    return hasGrad[slot] ? std::move(grads[slot])
+                         : Tensor(DType::F32, ptrs[slot]->shape());
+  };
+  Gradients result;
+  // Copies first: a `wrt` value may also be an input.
+  for (unsigned slot : wrtSlots)
+    result.values[p.slotValues[slot]] =
+        hasGrad[slot] ? grads[slot] : Tensor(DType::F32, ptrs[slot]->shape());
+  for (unsigned i = 0; i < p.argTypes.size(); ++i)
+    result.inputs.push_back(active[i] ? gradientOf(i) : Tensor());
+  if (outputs) {
+    outputs->clear();
+    for (unsigned slot : p.outputs)
+      outputs->push_back(*ptrs[slot]);
+  }
+  return result;
 }
 
 FailureOr<SmallVector<Tensor>> compress::evaluateOp(Operation *op,

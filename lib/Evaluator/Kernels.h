@@ -17,6 +17,7 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <initializer_list>
 #include <memory>
 
 namespace compress::detail {
@@ -53,6 +54,29 @@ void registerElementwiseKernels(KernelTable &table);
 void registerDataMovementKernels(KernelTable &table);
 void registerConvolutionKernels(KernelTable &table);
 void registerQIntKernels(KernelTable &table);
+
+/// Reverse-mode kernel of one op. `ctx` holds the op's forward operands and
+/// results (no cache); `resultGrads[i]` is the gradient of result `i`, or
+/// null when no output depends on it. The kernel sets `operandGrads[i]` to
+/// the gradient of operand `i` (same shape, float32) for every operand that
+/// carries one and leaves the others default-constructed: zero points,
+/// shapes and other integer operands have no gradient.
+using BackwardFn = mlir::LogicalResult (*)(
+    KernelContext &ctx, llvm::ArrayRef<const Tensor *> resultGrads,
+    llvm::MutableArrayRef<Tensor> operandGrads);
+using BackwardTable = llvm::StringMap<BackwardFn>;
+
+/// The process-wide table of reverse-mode kernels, keyed like
+/// `forwardKernels()`.
+const BackwardTable &backwardKernels();
+
+void registerElementwiseGradients(BackwardTable &table);
+void registerConvolutionGradients(BackwardTable &table);
+
+/// Fails with a diagnostic at the op unless every tensor is float32: reverse
+/// mode is defined for float32 only.
+mlir::LogicalResult checkF32(KernelContext &ctx,
+                             std::initializer_list<const Tensor *> tensors);
 
 /// Helpers shared by the kernel files.
 /// The integer values of a `!tosa.shape` or integer tensor operand.

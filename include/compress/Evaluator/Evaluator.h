@@ -7,7 +7,8 @@
 // A function is compiled once into a `Program` (ops resolved to kernels,
 // constants materialised, per-op caches such as packed weights) and then run
 // once per sample. Every intermediate value can be observed, which is what
-// calibration and (later) reverse mode build on.
+// calibration builds on; reverse mode (`Program::runBackward`) computes
+// vector-Jacobian products of float32 functions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +41,15 @@ using ValueObserver =
 
 struct ProgramImpl;
 
+/// Gradients of a scalar loss computed by `Program::runBackward`.
+struct Gradients {
+  /// One per function argument: float32, shaped like the argument (zero
+  /// when the loss does not depend on it); empty for non-float32 arguments.
+  llvm::SmallVector<Tensor> inputs;
+  /// One per value asked for in `wrt`.
+  llvm::DenseMap<mlir::Value, Tensor> values;
+};
+
 /// A function prepared for repeated evaluation.
 class Program {
 public:
@@ -61,6 +71,21 @@ public:
   run(llvm::ArrayRef<Tensor> inputs,
       std::optional<ValueObserver> observer = std::nullopt) const;
 
+  /// Gradients of `sum_i sum(outputSeeds[i] * outputs[i])` with respect to
+  /// the function's float32 inputs and to the values in `wrt` (typically
+  /// weight constants; any float32 value of the function body is allowed,
+  /// and gets the gradient with respect to that value as a whole). Runs the
+  /// function forward keeping every value, then walks the ops in reverse
+  /// accumulating gradients. Seeds must match the outputs' shapes and be
+  /// float32. An op on the way from an input or a `wrt` value to an output
+  /// without a reverse-mode kernel is an error naming the op. The forward
+  /// results are stored in `outputs` when given.
+  llvm::Expected<Gradients>
+  runBackward(llvm::ArrayRef<Tensor> inputs,
+              llvm::ArrayRef<Tensor> outputSeeds,
+              llvm::ArrayRef<mlir::Value> wrt = {},
+              llvm::SmallVectorImpl<Tensor> *outputs = nullptr) const;
+
 private:
   explicit Program(std::unique_ptr<ProgramImpl> impl);
   std::unique_ptr<ProgramImpl> impl;
@@ -73,6 +98,8 @@ evaluateOp(mlir::Operation *op, llvm::ArrayRef<Tensor> operands);
 
 /// True if the evaluator has a kernel for ops named `opName`.
 bool hasKernel(llvm::StringRef opName);
+/// True if the evaluator has a reverse-mode kernel for ops named `opName`.
+bool hasBackwardKernel(llvm::StringRef opName);
 
 /// Converts a constant attribute (dense elements) to a tensor.
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::Attribute attr);

@@ -1,0 +1,276 @@
+//===- ConvolutionGradientKernels.cpp - Reverse-mode conv, matmul, pool ---===//
+//
+// Vector-Jacobian products of float32 tosa.conv2d, tosa.depthwise_conv2d,
+// tosa.matmul, tosa.max_pool2d and tosa.avg_pool2d.
+//
+// conv2d's two gradients are GEMMs over the same im2col matrix A
+// ([pixels x kh*kw*c] per image) the forward pass builds:
+//   dA = dY * W      (then scattered back to the input: col2im)
+//   dW = dY^T * A
+// so a backward pass costs about two forward convolutions and reuses the
+// forward pass's packed GEMM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Convolution.h"
+#include "compress/Evaluator/FixedPoint.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::detail;
+
+namespace {
+
+/// Calls `f(row, col, inIndex)` for every in-bounds element of the im2col
+/// matrix of image `n` (rows: output pixels, columns: (ky, kx, c)); padded
+/// positions are skipped because they read a constant zero.
+template <typename F>
+void forEachIm2col(const ConvShape &s, int64_t n, F f) {
+  for (int64_t oy = 0; oy < s.oh; ++oy)
+    for (int64_t ox = 0; ox < s.ow; ++ox) {
+      int64_t row = oy * s.ow + ox;
+      for (int64_t ky = 0; ky < s.kh; ++ky) {
+        int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
+        if (iy < 0 || iy >= s.ih)
+          continue;
+        for (int64_t kx = 0; kx < s.kw; ++kx) {
+          int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
+          if (ix < 0 || ix >= s.iw)
+            continue;
+          f(row, (ky * s.kw + kx) * s.c, ((n * s.ih + iy) * s.iw + ix) * s.c);
+        }
+      }
+    }
+}
+
+/// Sums a [rows x channels] gradient per channel into `db`, which has
+/// either `channels` entries or one (a broadcast bias).
+void accumulateBias(const float *g, int64_t rows, int64_t channels,
+                    Tensor &db) {
+  float *out = db.f32().data();
+  bool broadcast = db.size() != channels;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < channels; ++c)
+      out[broadcast ? 0 : c] += g[r * channels + c];
+}
+
+LogicalResult conv2dBackward(KernelContext &ctx,
+                             ArrayRef<const Tensor *> resultGrads,
+                             MutableArrayRef<Tensor> operandGrads) {
+  auto op = cast<tosa::Conv2DOp>(ctx.op);
+  const Tensor &in = ctx.operand(0), &w = ctx.operand(1),
+               &bias = ctx.operand(2), &dy = *resultGrads[0];
+  if (failed(checkF32(ctx, {&in, &w, &bias, &dy})))
+    return failure();
+  ConvShape s = makeConvShape(in, dy, {w.dim(1), w.dim(2)}, op.getPad(),
+                              op.getStride(), op.getDilation());
+  const int64_t k = s.reduction(), pixels = s.oh * s.ow;
+  Tensor dIn(DType::F32, in.shape()), dW(DType::F32, w.shape()),
+      dB(DType::F32, bias.shape());
+  // OHWI weights are W as [o x k], row-major: the B operand of dA = dY * W.
+  const float *wp = w.f32().data();
+  PackedPanels weightsOK =
+      packPanels(s.o, k, [&](int64_t oc, int64_t kk) { return wp[oc * k + kk]; });
+  std::vector<float> cols(pixels * k), dyT(s.o * pixels), dWPart(s.o * k);
+  const float *x = in.f32().data();
+  float *dx = dIn.f32().data(), *dw = dW.f32().data();
+  for (int64_t n = 0; n < s.n; ++n) {
+    const float *g = dy.f32().data() + n * pixels * s.o;
+    // Input gradient: dA = dY * W, then col2im.
+    gemmFloat(pixels, g, s.o, weightsOK, nullptr, cols.data(), k);
+    forEachIm2col(s, n, [&](int64_t row, int64_t col, int64_t i) {
+      const float *src = cols.data() + row * k + col;
+      for (int64_t c = 0; c < s.c; ++c)
+        dx[i + c] += src[c];
+    });
+    // Weight gradient: dW ([o x k], OHWI) += dY^T * A.
+    std::fill(cols.begin(), cols.end(), 0.0f);
+    forEachIm2col(s, n, [&](int64_t row, int64_t col, int64_t i) {
+      std::copy_n(x + i, s.c, cols.data() + row * k + col);
+    });
+    for (int64_t p = 0; p < pixels; ++p)
+      for (int64_t oc = 0; oc < s.o; ++oc)
+        dyT[oc * pixels + p] = g[p * s.o + oc];
+    PackedPanels colsPK = packPanels(
+        pixels, k, [&](int64_t p, int64_t kk) { return cols[p * k + kk]; });
+    gemmFloat(s.o, dyT.data(), pixels, colsPK, nullptr, dWPart.data(), k);
+    for (int64_t i = 0, e = s.o * k; i < e; ++i)
+      dw[i] += dWPart[i];
+    accumulateBias(g, pixels, s.o, dB);
+  }
+  operandGrads[0] = std::move(dIn);
+  operandGrads[1] = std::move(dW);
+  operandGrads[2] = std::move(dB);
+  return success();
+}
+
+/// Mirrors the forward depthwise loop: output channel ci*m + mi reads input
+/// channel ci with weight [ky, kx, ci, mi].
+LogicalResult depthwiseConv2dBackward(KernelContext &ctx,
+                                      ArrayRef<const Tensor *> resultGrads,
+                                      MutableArrayRef<Tensor> operandGrads) {
+  auto op = cast<tosa::DepthwiseConv2DOp>(ctx.op);
+  const Tensor &in = ctx.operand(0), &w = ctx.operand(1),
+               &bias = ctx.operand(2), &dy = *resultGrads[0];
+  if (failed(checkF32(ctx, {&in, &w, &bias, &dy})))
+    return failure();
+  ConvShape s = makeConvShape(in, dy, {w.dim(0), w.dim(1)}, op.getPad(),
+                              op.getStride(), op.getDilation());
+  const int64_t m = w.dim(3), channels = s.c * m;
+  Tensor dIn(DType::F32, in.shape()), dW(DType::F32, w.shape()),
+      dB(DType::F32, bias.shape());
+  const float *x = in.f32().data(), *wp = w.f32().data(),
+              *g = dy.f32().data();
+  float *dx = dIn.f32().data(), *dw = dW.f32().data();
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t oy = 0; oy < s.oh; ++oy)
+      for (int64_t ox = 0; ox < s.ow; ++ox) {
+        const float *go = g + ((n * s.oh + oy) * s.ow + ox) * s.o;
+        for (int64_t ky = 0; ky < s.kh; ++ky) {
+          int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
+          if (iy < 0 || iy >= s.ih)
+            continue;
+          for (int64_t kx = 0; kx < s.kw; ++kx) {
+            int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
+            if (ix < 0 || ix >= s.iw)
+              continue;
+            int64_t inBase = ((n * s.ih + iy) * s.iw + ix) * s.c;
+            int64_t wBase = (ky * s.kw + kx) * channels;
+            for (int64_t c = 0; c < channels; ++c) {
+              dx[inBase + c / m] += go[c] * wp[wBase + c];
+              dw[wBase + c] += go[c] * x[inBase + c / m];
+            }
+          }
+        }
+      }
+  accumulateBias(g, s.n * s.oh * s.ow, s.o, dB);
+  operandGrads[0] = std::move(dIn);
+  operandGrads[1] = std::move(dW);
+  operandGrads[2] = std::move(dB);
+  return success();
+}
+
+/// dA = dC * B^T and dB = A^T * dC per batch; a broadcast right operand
+/// (batch 1) sums its gradient over the batch. Zero points have none.
+LogicalResult matmulBackward(KernelContext &ctx,
+                             ArrayRef<const Tensor *> resultGrads,
+                             MutableArrayRef<Tensor> operandGrads) {
+  const Tensor &a = ctx.operand(0), &b = ctx.operand(1), &dc = *resultGrads[0];
+  if (failed(checkF32(ctx, {&a, &b, &dc})))
+    return failure();
+  int64_t batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(2);
+  Tensor da(DType::F32, a.shape()), db(DType::F32, b.shape());
+  std::vector<float> aT(k * m), part(k * n);
+  for (int64_t i = 0; i < batch; ++i) {
+    int64_t rhs = b.dim(0) == 1 ? 0 : i;
+    const float *ab = a.f32().data() + i * m * k;
+    const float *bb = b.f32().data() + rhs * k * n;
+    const float *g = dc.f32().data() + i * m * n;
+    PackedPanels bT =
+        packPanels(n, k, [&](int64_t j, int64_t kk) { return bb[kk * n + j]; });
+    gemmFloat(m, g, n, bT, nullptr, da.f32().data() + i * m * k, k);
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t kk = 0; kk < k; ++kk)
+        aT[kk * m + r] = ab[r * k + kk];
+    PackedPanels gPacked =
+        packPanels(m, n, [&](int64_t r, int64_t j) { return g[r * n + j]; });
+    gemmFloat(k, aT.data(), m, gPacked, nullptr, part.data(), n);
+    float *dbb = db.f32().data() + rhs * k * n;
+    for (int64_t e = 0; e < k * n; ++e)
+      dbb[e] += part[e];
+  }
+  operandGrads[0] = std::move(da);
+  operandGrads[1] = std::move(db);
+  return success();
+}
+
+/// Calls `visit(outIndex, inIndex, oy, ox)` for every in-bounds element of
+/// every pooling window, as the forward pooling loop visits them.
+template <typename Visit>
+void forEachWindowElement(const ConvShape &s, Visit visit) {
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t oy = 0; oy < s.oh; ++oy)
+      for (int64_t ox = 0; ox < s.ow; ++ox) {
+        int64_t out = ((n * s.oh + oy) * s.ow + ox) * s.c;
+        for (int64_t ky = 0; ky < s.kh; ++ky) {
+          int64_t iy = oy * s.sh - s.padTop + ky;
+          if (iy < 0 || iy >= s.ih)
+            continue;
+          for (int64_t kx = 0; kx < s.kw; ++kx) {
+            int64_t ix = ox * s.sw - s.padLeft + kx;
+            if (ix < 0 || ix >= s.iw)
+              continue;
+            visit(out, ((n * s.ih + iy) * s.iw + ix) * s.c, oy, ox);
+          }
+        }
+      }
+}
+
+/// The gradient goes to the first maximal element of each window, the one
+/// the forward kernel keeps.
+LogicalResult maxPool2dBackward(KernelContext &ctx,
+                                ArrayRef<const Tensor *> resultGrads,
+                                MutableArrayRef<Tensor> operandGrads) {
+  auto op = cast<tosa::MaxPool2dOp>(ctx.op);
+  const Tensor &in = ctx.operand(0), &dy = *resultGrads[0];
+  if (failed(checkF32(ctx, {&in, &dy})))
+    return failure();
+  ConvShape s =
+      makeConvShape(in, dy, op.getKernel(), op.getPad(), op.getStride(), {});
+  // Winning input index per output element, found in the forward order.
+  std::vector<int64_t> winner(dy.size(), -1);
+  std::vector<float> best(dy.size(), -std::numeric_limits<float>::infinity());
+  const float *x = in.f32().data();
+  forEachWindowElement(s, [&](int64_t o, int64_t i, int64_t, int64_t) {
+    for (int64_t c = 0; c < s.c; ++c)
+      if (x[i + c] > best[o + c]) {
+        best[o + c] = x[i + c];
+        winner[o + c] = i + c;
+      }
+  });
+  Tensor dIn(DType::F32, in.shape());
+  for (int64_t o = 0, e = dy.size(); o < e; ++o)
+    if (winner[o] >= 0)
+      dIn.f32()[winner[o]] += dy.f32()[o];
+  operandGrads[0] = std::move(dIn);
+  return success();
+}
+
+/// Each in-bounds window element receives the output gradient divided by
+/// the divisor the forward kernel used (upstream's lowering's count).
+LogicalResult avgPool2dBackward(KernelContext &ctx,
+                                ArrayRef<const Tensor *> resultGrads,
+                                MutableArrayRef<Tensor> operandGrads) {
+  auto op = cast<tosa::AvgPool2dOp>(ctx.op);
+  const Tensor &in = ctx.operand(0), &dy = *resultGrads[0];
+  if (failed(checkF32(ctx, {&in, &dy})))
+    return failure();
+  ConvShape s =
+      makeConvShape(in, dy, op.getKernel(), op.getPad(), op.getStride(), {});
+  Tensor dIn(DType::F32, in.shape());
+  const float *g = dy.f32().data();
+  float *dx = dIn.f32().data();
+  forEachWindowElement(s, [&](int64_t o, int64_t i, int64_t oy, int64_t ox) {
+    float count =
+        float(avgPoolCount(oy, s.oh, s.kh, s.sh, s.padTop, s.padBottom) *
+              avgPoolCount(ox, s.ow, s.kw, s.sw, s.padLeft, s.padRight));
+    for (int64_t c = 0; c < s.c; ++c)
+      dx[i + c] += g[o + c] / count;
+  });
+  operandGrads[0] = std::move(dIn);
+  return success();
+}
+
+} // namespace
+
+void compress::detail::registerConvolutionGradients(BackwardTable &table) {
+  table["tosa.conv2d"] = conv2dBackward;
+  table["tosa.depthwise_conv2d"] = depthwiseConv2dBackward;
+  table["tosa.matmul"] = matmulBackward;
+  table["tosa.max_pool2d"] = maxPool2dBackward;
+  table["tosa.avg_pool2d"] = avgPool2dBackward;
+}
