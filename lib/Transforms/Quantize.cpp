@@ -703,8 +703,13 @@ LogicalResult FunctionQuantizer::run() {
         use.set(dequantized);
       }
     }
-  for (Operation *op : llvm::reverse(replaced))
-    op->erase();
+  // Users before producers: walk the block backwards, since the order ops
+  // were recorded in is not program order (a fused layer records its tail
+  // ops before its kernel).
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
+    if (replacedSet.contains(&op))
+      op.erase();
   // Float constants that only fed rewritten ops are dead now.
   for (Operation &op : llvm::make_early_inc_range(
            llvm::reverse(func.getBody().front())))
