@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Runtime/Samples.h"
+#include "compress/Runtime/Npy.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -94,4 +95,33 @@ llvm::Expected<Tensor> compress::sampleFor(const Tensor &data, int64_t index,
   if (rest == ArrayRef<int64_t>(shape))
     return slice.reshaped(shape);
   return mismatch();
+}
+
+FailureOr<SampleSet> compress::loadSamples(ModuleOp module, func::FuncOp func,
+                                           StringRef path, int64_t limit) {
+  SampleSet set;
+  SmallVector<TensorSpec> argTypes;
+  if (llvm::Error err = getSignature(func, argTypes, set.results))
+    return func.emitError(llvm::toString(std::move(err)));
+  // One .npy file holds the samples of one argument.
+  if (argTypes.size() != 1)
+    return func.emitError("calibration data feeds one argument, but @")
+           << func.getSymName() << " takes " << argTypes.size();
+  set.argument = argTypes.front();
+
+  llvm::Expected<Tensor> data = readNpy(path);
+  if (!data)
+    return module.emitError("cannot load calibration data: ")
+           << llvm::toString(data.takeError());
+  int64_t available = data->rank() ? data->dim(0) : 0;
+  if (data->rank() && available == 0)
+    return module.emitError("calibration data '") << path
+                                                  << "' holds no samples";
+  // Every sample has the same type: checking the first is enough.
+  if (llvm::Expected<Tensor> first = sampleFor(*data, 0, set.argument, path);
+      !first)
+    return func.emitError(llvm::toString(first.takeError()));
+  set.count = limit ? std::min<int64_t>(limit, available) : available;
+  set.data = std::move(*data);
+  return set;
 }

@@ -105,40 +105,13 @@ void CalibratePass::runOnOperation() {
     return signalPassFailure();
   }
   func::FuncOp func = *entryFunc;
-  SmallVector<TensorSpec> argTypes, resultTypes;
-  if (llvm::Error err = getSignature(func, argTypes, resultTypes)) {
-    func.emitError(llvm::toString(std::move(err)));
+  FailureOr<SampleSet> sampleSet =
+      loadSamples(module, func, calibration, samples);
+  if (failed(sampleSet))
     return signalPassFailure();
-  }
-  // One .npy file holds the samples of one argument.
-  if (argTypes.size() != 1) {
-    func.emitError("calibration data feeds one argument, but @")
-        << func.getSymName() << " takes " << argTypes.size();
-    return signalPassFailure();
-  }
-
-  llvm::Expected<Tensor> data = readNpy(calibration);
-  if (!data) {
-    module.emitError("cannot load calibration data: ")
-        << llvm::toString(data.takeError());
-    return signalPassFailure();
-  }
-  int64_t available = data->rank() ? data->dim(0) : 0;
-  if (data->rank() && available == 0) {
-    module.emitError("calibration data '")
-        << calibration.getValue() << "' holds no samples";
-    return signalPassFailure();
-  }
-  // Checking the first sample reports a mismatch before any work is done;
-  // every sample has the same type.
-  if (llvm::Expected<Tensor> first =
-          sampleFor(*data, 0, argTypes.front(), calibration);
-      !first) {
-    func.emitError(llvm::toString(first.takeError()));
-    return signalPassFailure();
-  }
-  int64_t numSamples = samples ? std::min<int64_t>(samples, available)
-                               : available;
+  const Tensor &data = sampleSet->data;
+  const TensorSpec &argType = sampleSet->argument;
+  int64_t numSamples = sampleSet->count;
 
   FailureOr<Program> program = Program::compile(func);
   if (failed(program))
@@ -147,7 +120,7 @@ void CalibratePass::runOnOperation() {
   SmallVector<Value> values = collectCalibratedValues(func);
   auto inputsFor = [&](int64_t index) -> llvm::Expected<SmallVector<Tensor>> {
     llvm::Expected<Tensor> sample =
-        sampleFor(*data, index, argTypes.front(), calibration);
+        sampleFor(data, index, argType, calibration);
     if (!sample)
       return sample.takeError();
     SmallVector<Tensor> inputs;

@@ -46,6 +46,23 @@ llvm::Error getSignature(mlir::func::FuncOp func,
 llvm::Expected<Tensor> sampleFor(const Tensor &data, int64_t index,
                                  const TensorSpec &type, llvm::StringRef what);
 
+/// Sample inputs of a function's single argument, read from an .npy file.
+struct SampleSet {
+  Tensor data;
+  TensorSpec argument;
+  llvm::SmallVector<TensorSpec> results;
+  /// Samples to use: all, or the first `limit` when that is smaller.
+  int64_t count = 0;
+};
+
+/// Loads `path` as the samples of `func`'s single argument and checks the
+/// first one against the argument's type, so mismatches are reported before
+/// any work. Problems become diagnostics (on `module` for the file, on
+/// `func` for types) and failure. `limit` 0 means all samples.
+mlir::FailureOr<SampleSet> loadSamples(mlir::ModuleOp module,
+                                       mlir::func::FuncOp func,
+                                       llvm::StringRef path, int64_t limit);
+
 } // namespace compress
 
 #endif // COMPRESS_RUNTIME_SAMPLES_H

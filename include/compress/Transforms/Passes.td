@@ -121,6 +121,66 @@ def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
   let dependentDialects = ["compress::CompressionDialect"];
 }
 
+def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
+  let summary = "Estimate each layer's average Hessian trace (HAWQ-V2)";
+  let description = [{
+    Attaches to every weight-bearing op of the entry function (`@main`, or
+    the only public function) -- `tosa.conv2d`, `tosa.depthwise_conv2d` and
+    `tosa.matmul` whose weight operand is a float32 constant -- an estimate
+    of the average Hessian trace `Tr(H) / n` of its `n` weights, as a
+    `#compress.sensitivity` attribute named `compress.sensitivity`. Mixed
+    precision planning gives more bits to layers with larger traces.
+
+    Layers are named as `compress-quantize` names them: the op name without
+    its dialect and the op's index among ops of that kind in program order
+    (`conv2d_0`, `depthwise_conv2d_0`, `matmul_0`, ...).
+
+    Methods:
+
+    * `fisher`: the Fisher information (equal to the Gauss-Newton matrix
+      for a softmax output), with labels drawn from the model. For each
+      sample of `calibration` the entry (which must return logits shaped
+      `[1, K]` or `[K]`) runs forward, a label `y` is drawn from
+      `p = softmax(logits)` with a generator seeded by `seed` and the
+      sample's index, and one reverse-mode pass seeded with
+      `d log p_y / d logits = onehot(y) - p` gives the gradient of every
+      layer's weights. The trace is the mean of `||d log p_y / dW||^2` over
+      the samples, divided by `n`.
+    * `import:FILE.json`: traces computed elsewhere, as a JSON object
+      mapping every layer name to a non-negative number.
+
+    Before:
+    ```mlir
+    %1 = tosa.conv2d %x, %w, %b, %z, %z {...} : ...
+    ```
+    After:
+    ```mlir
+    %1 = tosa.conv2d %x, %w, %b, %z, %z {...,
+        compress.sensitivity = #compress.sensitivity<trace = 3.2e-4,
+                                                     method = "fisher",
+                                                     samples = 128>} : ...
+    ```
+  }];
+  let options = [
+    Option<"method", "method", "std::string", /*default=*/"\"fisher\"",
+           "Estimation method: fisher or import:FILE.json">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"",
+           "Sample inputs (.npy) of the fisher method, one per entry of the "
+           "first axis">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use only the first N samples (0: all)">,
+    Option<"seed", "seed", "int64_t", /*default=*/"0",
+           "Seed of the labels the fisher method draws from the model">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "Function to analyse (default: @main or the only public one)">,
+  ];
+  let statistics = [
+    Statistic<"numLayersAnnotated", "layers-annotated",
+              "Layers given a sensitivity estimate">,
+  ];
+  let dependentDialects = ["compress::CompressionDialect"];
+}
+
 def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
   let summary = "Rewrite a calibrated float graph into qint integer kernels";
   let description = [{
