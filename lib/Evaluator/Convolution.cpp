@@ -132,45 +132,22 @@ void compress::detail::convInt(const ConvShape &s, const int64_t *input,
     output[i] = wrapInt(output[i], accType);
 }
 
-namespace {
-/// Shared loop of depthwise convolution; `mac(acc, inIndex, wIndex)`.
-template <typename Acc, typename F>
-void depthwiseLoop(const ConvShape &s, int64_t m, std::vector<Acc> &acc,
-                   F mac, const std::function<void(int64_t, Acc *)> &emit) {
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t oy = 0; oy < s.oh; ++oy)
-      for (int64_t ox = 0; ox < s.ow; ++ox) {
-        std::fill(acc.begin(), acc.end(), Acc(0));
-        for (int64_t ky = 0; ky < s.kh; ++ky) {
-          int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
-          if (iy < 0 || iy >= s.ih)
-            continue;
-          for (int64_t kx = 0; kx < s.kw; ++kx) {
-            int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
-            if (ix < 0 || ix >= s.iw)
-              continue;
-            int64_t inBase = ((n * s.ih + iy) * s.iw + ix) * s.c;
-            int64_t wBase = (ky * s.kw + kx) * s.c * m;
-            for (int64_t c = 0; c < s.c * m; ++c)
-              mac(acc[c], inBase + c / m, wBase + c);
-          }
-        }
-        emit(((n * s.oh + oy) * s.ow + ox) * s.o, acc.data());
-      }
-}
-} // namespace
-
 void compress::detail::depthwiseFloat(const ConvShape &s, int64_t m,
                                       const float *input,
                                       const float *weights, const float *bias,
                                       float *output) {
-  std::vector<float> acc(s.c * m);
-  depthwiseLoop<float>(
-      s, m, acc,
-      [&](float &a, int64_t i, int64_t w) { a += input[i] * weights[w]; },
-      [&](int64_t out, float *a) {
-        for (int64_t c = 0; c < s.c * m; ++c)
-          output[out + c] = a[c] + (bias ? bias[c] : 0.0f);
+  // Output channel c reads input channel c / m.
+  std::vector<float> acc(s.o);
+  forEachWindow(
+      s, [&](int64_t) { std::fill(acc.begin(), acc.end(), 0.0f); },
+      [&](const WindowTap &t) {
+        const float *w = weights + t.tap * s.o;
+        for (int64_t c = 0; c < s.o; ++c)
+          acc[c] += input[t.in + c / m] * w[c];
+      },
+      [&](int64_t out, int64_t, int64_t) {
+        for (int64_t c = 0; c < s.o; ++c)
+          output[out + c] = acc[c] + (bias ? bias[c] : 0.0f);
       });
 }
 
@@ -179,16 +156,18 @@ void compress::detail::depthwiseInt(const ConvShape &s, int64_t m,
                                     const int64_t *weights, int64_t weightZp,
                                     const int64_t *bias, int64_t *output,
                                     DType accType) {
-  std::vector<uint64_t> acc(s.c * m);
-  depthwiseLoop<uint64_t>(
-      s, m, acc,
-      [&](uint64_t &a, int64_t i, int64_t w) {
-        a += uint64_t((input[i] - inputZp) * (weights[w] - weightZp));
+  std::vector<uint64_t> acc(s.o);
+  forEachWindow(
+      s, [&](int64_t) { std::fill(acc.begin(), acc.end(), 0); },
+      [&](const WindowTap &t) {
+        const int64_t *w = weights + t.tap * s.o;
+        for (int64_t c = 0; c < s.o; ++c)
+          acc[c] += uint64_t((input[t.in + c / m] - inputZp) * (w[c] - weightZp));
       },
-      [&](int64_t out, uint64_t *a) {
-        for (int64_t c = 0; c < s.c * m; ++c)
+      [&](int64_t out, int64_t, int64_t) {
+        for (int64_t c = 0; c < s.o; ++c)
           output[out + c] =
-              wrapInt(int64_t(a[c] + uint64_t(bias ? bias[c] : 0)), accType);
+              wrapInt(int64_t(acc[c] + uint64_t(bias ? bias[c] : 0)), accType);
       });
 }
 
@@ -222,65 +201,36 @@ void compress::detail::matmulInt(int64_t batch, int64_t m, int64_t k,
     output[i] = wrapInt(output[i], accType);
 }
 
-namespace {
-/// Calls `visit(outIndex, inIndex)` for every in-bounds window element of
-/// every output element, grouped by output element between `begin(out)`
-/// and `end(out, oy, ox)`.
-template <typename Begin, typename Visit, typename End>
-void poolLoop(const ConvShape &s, Begin begin, Visit visit, End end) {
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t oy = 0; oy < s.oh; ++oy)
-      for (int64_t ox = 0; ox < s.ow; ++ox) {
-        int64_t out = ((n * s.oh + oy) * s.ow + ox) * s.c;
-        begin(out);
-        for (int64_t ky = 0; ky < s.kh; ++ky) {
-          int64_t iy = oy * s.sh - s.padTop + ky;
-          if (iy < 0 || iy >= s.ih)
-            continue;
-          for (int64_t kx = 0; kx < s.kw; ++kx) {
-            int64_t ix = ox * s.sw - s.padLeft + kx;
-            if (ix < 0 || ix >= s.iw)
-              continue;
-            visit(out, ((n * s.ih + iy) * s.iw + ix) * s.c);
-          }
-        }
-        end(out, oy, ox);
-      }
-}
-} // namespace
-
 void compress::detail::maxPool(const ConvShape &s, const Tensor &input,
                                Tensor &output) {
   if (input.dtype() == DType::F32) {
     const float *in = input.f32().data();
     float *out = output.f32().data();
-    poolLoop(
+    forEachWindow(
         s,
         [&](int64_t o) {
           std::fill_n(out + o, s.c, -std::numeric_limits<float>::infinity());
         },
-        [&](int64_t o, int64_t i) {
+        [&](const WindowTap &t) {
           for (int64_t c = 0; c < s.c; ++c)
-            out[o + c] = std::max(out[o + c], in[i + c]);
+            out[t.out + c] = std::max(out[t.out + c], in[t.in + c]);
         },
         [](int64_t, int64_t, int64_t) {});
     return;
   }
   const int64_t *in = input.ints().data();
   int64_t *out = output.ints().data();
-  poolLoop(
+  forEachWindow(
       s, [&](int64_t o) { std::fill_n(out + o, s.c, INT64_MIN); },
-      [&](int64_t o, int64_t i) {
+      [&](const WindowTap &t) {
         for (int64_t c = 0; c < s.c; ++c)
-          out[o + c] = std::max(out[o + c], in[i + c]);
+          out[t.out + c] = std::max(out[t.out + c], in[t.in + c]);
       },
       [](int64_t, int64_t, int64_t) {});
 }
 
-/// The divisor of average pooling at an output position: upstream's
-/// tosa.avg_pool2d lowering's count (equal to the in-bounds count when the
-/// windows tile the padded input exactly, which TOSA requires).
-static int64_t windowCount(const ConvShape &s, int64_t oy, int64_t ox) {
+int64_t compress::detail::tosaAvgPoolDivisor(const ConvShape &s, int64_t oy,
+                                             int64_t ox) {
   return avgPoolCount(oy, s.oh, s.kh, s.sh, s.padTop, s.padBottom) *
          avgPoolCount(ox, s.ow, s.kw, s.sw, s.padLeft, s.padRight);
 }
@@ -299,14 +249,14 @@ static int64_t inBoundsCount(const ConvShape &s, int64_t oy, int64_t ox) {
 
 void compress::detail::avgPoolFloat(const ConvShape &s, const float *input,
                                     float *output) {
-  poolLoop(
+  forEachWindow(
       s, [&](int64_t o) { std::fill_n(output + o, s.c, 0.0f); },
-      [&](int64_t o, int64_t i) {
+      [&](const WindowTap &t) {
         for (int64_t c = 0; c < s.c; ++c)
-          output[o + c] += input[i + c];
+          output[t.out + c] += input[t.in + c];
       },
       [&](int64_t o, int64_t oy, int64_t ox) {
-        float count = float(windowCount(s, oy, ox));
+        float count = float(tosaAvgPoolDivisor(s, oy, ox));
         for (int64_t c = 0; c < s.c; ++c)
           output[o + c] /= count;
       });
@@ -317,16 +267,16 @@ void compress::detail::avgPoolInt(const ConvShape &s, const int64_t *input,
                                   DType outType, AvgPoolDivisor divisor,
                                   int64_t *output) {
   std::vector<int64_t> sums(s.c);
-  poolLoop(
+  forEachWindow(
       s, [&](int64_t) { std::fill(sums.begin(), sums.end(), 0); },
-      [&](int64_t, int64_t i) {
+      [&](const WindowTap &t) {
         for (int64_t c = 0; c < s.c; ++c)
-          sums[c] += input[i + c];
+          sums[c] += input[t.in + c];
       },
       [&](int64_t o, int64_t oy, int64_t ox) {
         int64_t count = divisor == AvgPoolDivisor::InBounds
                             ? std::max<int64_t>(1, inBoundsCount(s, oy, ox))
-                            : windowCount(s, oy, ox);
+                            : tosaAvgPoolDivisor(s, oy, ox);
         for (int64_t c = 0; c < s.c; ++c)
           output[o + c] = wrapInt(avgPoolElement(wrapInt(sums[c], DType::I32),
                                                  count, inputZp, outputZp,

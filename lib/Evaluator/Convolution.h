@@ -33,6 +33,45 @@ ConvShape makeConvShape(const Tensor &input, const Tensor &result,
                         llvm::ArrayRef<int64_t> stride,
                         llvm::ArrayRef<int64_t> dilation);
 
+/// One in-bounds tap of a window: `out` is the flat index of the output
+/// pixel's first channel, `in` that of the input pixel's first channel,
+/// `tap` is ky * kw + kx, and (oy, ox) the output position.
+struct WindowTap {
+  int64_t out, in, tap, oy, ox;
+};
+
+/// Walks every window of an NHWC window op (convolution taps with
+/// dilation, or pooling windows): `begin(out)` before each output pixel,
+/// `visit(tap)` for each in-bounds tap, `end(out, oy, ox)` after it.
+/// Padded taps are skipped; each caller decides what they contribute.
+template <typename Begin, typename Visit, typename End>
+void forEachWindow(const ConvShape &s, Begin begin, Visit visit, End end) {
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t oy = 0; oy < s.oh; ++oy)
+      for (int64_t ox = 0; ox < s.ow; ++ox) {
+        int64_t out = ((n * s.oh + oy) * s.ow + ox) * s.o;
+        begin(out);
+        for (int64_t ky = 0; ky < s.kh; ++ky) {
+          int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
+          if (iy < 0 || iy >= s.ih)
+            continue;
+          for (int64_t kx = 0; kx < s.kw; ++kx) {
+            int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
+            if (ix < 0 || ix >= s.iw)
+              continue;
+            visit(WindowTap{out, ((n * s.ih + iy) * s.iw + ix) * s.c,
+                            ky * s.kw + kx, oy, ox});
+          }
+        }
+        end(out, oy, ox);
+      }
+}
+
+/// forEachWindow without per-pixel hooks.
+template <typename Visit> void forEachWindow(const ConvShape &s, Visit visit) {
+  forEachWindow(s, [](int64_t) {}, visit, [](int64_t, int64_t, int64_t) {});
+}
+
 /// Packs OHWI float weights as a [kh*kw*c x o] GEMM operand.
 PackedPanels packConvWeights(const Tensor &weights);
 
@@ -72,6 +111,11 @@ void matmulInt(int64_t batch, int64_t m, int64_t k, int64_t n,
 void maxPool(const ConvShape &s, const Tensor &input, Tensor &output);
 /// Float average pooling over the in-bounds part of each window.
 void avgPoolFloat(const ConvShape &s, const float *input, float *output);
+/// The divisor of tosa.avg_pool2d at an output position: upstream's
+/// lowering's count (equal to the in-bounds count when the windows tile the
+/// padded input exactly, which TOSA requires).
+int64_t tosaAvgPoolDivisor(const ConvShape &s, int64_t oy, int64_t ox);
+
 /// What integer average pooling divides a window sum by.
 enum class AvgPoolDivisor {
   /// The number of in-bounds elements (qint.avg_pool2d).

@@ -126,27 +126,16 @@ LogicalResult depthwiseConv2dBackward(KernelContext &ctx,
   const float *x = in.f32().data(), *wp = w.f32().data(),
               *g = dy.f32().data();
   float *dx = dIn.f32().data(), *dw = dW.f32().data();
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t oy = 0; oy < s.oh; ++oy)
-      for (int64_t ox = 0; ox < s.ow; ++ox) {
-        const float *go = g + ((n * s.oh + oy) * s.ow + ox) * s.o;
-        for (int64_t ky = 0; ky < s.kh; ++ky) {
-          int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
-          if (iy < 0 || iy >= s.ih)
-            continue;
-          for (int64_t kx = 0; kx < s.kw; ++kx) {
-            int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
-            if (ix < 0 || ix >= s.iw)
-              continue;
-            int64_t inBase = ((n * s.ih + iy) * s.iw + ix) * s.c;
-            int64_t wBase = (ky * s.kw + kx) * channels;
-            for (int64_t c = 0; c < channels; ++c) {
-              dx[inBase + c / m] += go[c] * wp[wBase + c];
-              dw[wBase + c] += go[c] * x[inBase + c / m];
-            }
-          }
-        }
-      }
+  // The forward walk, with each tap's contribution sent back to the input
+  // and the weight it read.
+  forEachWindow(s, [&](const WindowTap &t) {
+    const float *go = g + t.out;
+    int64_t wBase = t.tap * channels;
+    for (int64_t c = 0; c < channels; ++c) {
+      dx[t.in + c / m] += go[c] * wp[wBase + c];
+      dw[wBase + c] += go[c] * x[t.in + c / m];
+    }
+  });
   accumulateBias(g, s.n * s.oh * s.ow, s.o, dB);
   operandGrads[0] = std::move(dIn);
   operandGrads[1] = std::move(dW);
@@ -188,28 +177,6 @@ LogicalResult matmulBackward(KernelContext &ctx,
   return success();
 }
 
-/// Calls `visit(outIndex, inIndex, oy, ox)` for every in-bounds element of
-/// every pooling window, as the forward pooling loop visits them.
-template <typename Visit>
-void forEachWindowElement(const ConvShape &s, Visit visit) {
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t oy = 0; oy < s.oh; ++oy)
-      for (int64_t ox = 0; ox < s.ow; ++ox) {
-        int64_t out = ((n * s.oh + oy) * s.ow + ox) * s.c;
-        for (int64_t ky = 0; ky < s.kh; ++ky) {
-          int64_t iy = oy * s.sh - s.padTop + ky;
-          if (iy < 0 || iy >= s.ih)
-            continue;
-          for (int64_t kx = 0; kx < s.kw; ++kx) {
-            int64_t ix = ox * s.sw - s.padLeft + kx;
-            if (ix < 0 || ix >= s.iw)
-              continue;
-            visit(out, ((n * s.ih + iy) * s.iw + ix) * s.c, oy, ox);
-          }
-        }
-      }
-}
-
 /// The gradient goes to the first maximal element of each window, the one
 /// the forward kernel keeps.
 LogicalResult maxPool2dBackward(KernelContext &ctx,
@@ -225,7 +192,8 @@ LogicalResult maxPool2dBackward(KernelContext &ctx,
   std::vector<int64_t> winner(dy.size(), -1);
   std::vector<float> best(dy.size(), -std::numeric_limits<float>::infinity());
   const float *x = in.f32().data();
-  forEachWindowElement(s, [&](int64_t o, int64_t i, int64_t, int64_t) {
+  forEachWindow(s, [&](const WindowTap &t) {
+    int64_t o = t.out, i = t.in;
     for (int64_t c = 0; c < s.c; ++c)
       if (x[i + c] > best[o + c]) {
         best[o + c] = x[i + c];
@@ -254,10 +222,9 @@ LogicalResult avgPool2dBackward(KernelContext &ctx,
   Tensor dIn(DType::F32, in.shape());
   const float *g = dy.f32().data();
   float *dx = dIn.f32().data();
-  forEachWindowElement(s, [&](int64_t o, int64_t i, int64_t oy, int64_t ox) {
-    float count =
-        float(avgPoolCount(oy, s.oh, s.kh, s.sh, s.padTop, s.padBottom) *
-              avgPoolCount(ox, s.ow, s.kw, s.sw, s.padLeft, s.padRight));
+  forEachWindow(s, [&](const WindowTap &t) {
+    int64_t o = t.out, i = t.in;
+    float count = float(tosaAvgPoolDivisor(s, t.oy, t.ox));
     for (int64_t c = 0; c < s.c; ++c)
       dx[i + c] += g[o + c] / count;
   });

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Indexing.h"
 #include "Kernels.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -28,21 +29,6 @@ void withStorage(Tensor &out, const Tensor &in, F f) {
     f(out.f64(), in.f64());
   else
     f(out.ints(), in.ints());
-}
-
-/// Iterates the multi-index of `shape` in row-major order.
-template <typename F>
-void forEachIndex(ArrayRef<int64_t> shape, F f) {
-  int64_t total = numElements(shape);
-  Shape index(shape.size(), 0);
-  for (int64_t flat = 0; flat < total; ++flat) {
-    f(flat, ArrayRef<int64_t>(index));
-    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
-      if (++index[d] < shape[d])
-        break;
-      index[d] = 0;
-    }
-  }
 }
 
 LogicalResult reshapeKernel(KernelContext &ctx) {

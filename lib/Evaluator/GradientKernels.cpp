@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Indexing.h"
 #include "Kernels.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -21,51 +22,6 @@ using namespace compress;
 using namespace compress::detail;
 
 namespace {
-
-/// Calls `f(outIndex, aIndex, bIndex)` for every element of `outShape`, with
-/// TOSA's broadcasting of size-1 dimensions (operands have the same rank).
-template <typename F>
-void forEachBroadcast(ArrayRef<int64_t> outShape, ArrayRef<int64_t> aShape,
-                      ArrayRef<int64_t> bShape, F f) {
-  int64_t rank = outShape.size();
-  Shape aStrides = rowMajorStrides(aShape), bStrides = rowMajorStrides(bShape);
-  for (int64_t d = 0; d < rank; ++d) {
-    if (aShape[d] == 1)
-      aStrides[d] = 0;
-    if (bShape[d] == 1)
-      bStrides[d] = 0;
-  }
-  Shape index(rank, 0);
-  int64_t ai = 0, bi = 0;
-  for (int64_t o = 0, e = numElements(outShape); o < e; ++o) {
-    f(o, ai, bi);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      ++index[d];
-      ai += aStrides[d];
-      bi += bStrides[d];
-      if (index[d] < outShape[d])
-        break;
-      ai -= aStrides[d] * index[d];
-      bi -= bStrides[d] * index[d];
-      index[d] = 0;
-    }
-  }
-}
-
-/// Iterates the multi-index of `shape` in row-major order.
-template <typename F>
-void forEachIndex(ArrayRef<int64_t> shape, F f) {
-  int64_t total = numElements(shape);
-  Shape index(shape.size(), 0);
-  for (int64_t flat = 0; flat < total; ++flat) {
-    f(flat, ArrayRef<int64_t>(index));
-    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
-      if (++index[d] < shape[d])
-        break;
-      index[d] = 0;
-    }
-  }
-}
 
 //===----------------------------------------------------------------------===//
 // Elementwise
