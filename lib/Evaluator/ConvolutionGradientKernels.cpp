@@ -30,21 +30,12 @@ namespace {
 /// positions are skipped because they read a constant zero.
 template <typename F>
 void forEachIm2col(const ConvShape &s, int64_t n, F f) {
-  for (int64_t oy = 0; oy < s.oh; ++oy)
-    for (int64_t ox = 0; ox < s.ow; ++ox) {
-      int64_t row = oy * s.ow + ox;
-      for (int64_t ky = 0; ky < s.kh; ++ky) {
-        int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
-        if (iy < 0 || iy >= s.ih)
-          continue;
-        for (int64_t kx = 0; kx < s.kw; ++kx) {
-          int64_t ix = ox * s.sw - s.padLeft + kx * s.dw;
-          if (ix < 0 || ix >= s.iw)
-            continue;
-          f(row, (ky * s.kw + kx) * s.c, ((n * s.ih + iy) * s.iw + ix) * s.c);
-        }
-      }
-    }
+  ConvShape image = s;
+  image.n = 1;
+  int64_t inOffset = n * s.ih * s.iw * s.c;
+  forEachWindow(image, [&](const WindowTap &t) {
+    f(t.out / s.o, t.tap * s.c, inOffset + t.in);
+  });
 }
 
 /// Sums a [rows x channels] gradient per channel into `db`, which has
