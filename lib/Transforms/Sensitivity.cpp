@@ -51,13 +51,24 @@ static constexpr StringLiteral kImportPrefix("import:");
 
 namespace {
 
-/// A weight-bearing op and the constant holding its weights.
+/// A weight-bearing op, the constant holding its weights and the
+/// activation it multiplies them with.
 struct Layer {
   /// The name compress-quantize gives the layer (`conv2d_0`, ...).
   std::string name;
   Operation *op;
   Value weights;
   int64_t numWeights;
+  /// The input activation; null when it is not a statically shaped float32
+  /// tensor, and then the layer has no activation trace.
+  Value input;
+  int64_t numInputs = 0;
+};
+
+/// Average traces of one layer: of its weights and of its input.
+struct LayerTraces {
+  double weights = 0.0;
+  double activations = 0.0;
 };
 
 } // namespace
@@ -86,7 +97,15 @@ static SmallVector<Layer> collectLayers(func::FuncOp func) {
       return;
     StringRef kind = op->getName().stripDialect();
     std::string name = (kind + "_" + Twine(counts[kind]++)).str();
-    layers.push_back({std::move(name), op, weights, type.getNumElements()});
+    Layer layer{std::move(name), op, weights, type.getNumElements()};
+    Value input = op->getOperand(0);
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    if (inputType && inputType.hasStaticShape() &&
+        inputType.getElementType().isF32()) {
+      layer.input = input;
+      layer.numInputs = inputType.getNumElements();
+    }
+    layers.push_back(std::move(layer));
   });
   return layers;
 }
@@ -146,7 +165,43 @@ static void printProgress(int64_t done, int64_t total) {
   llvm::errs().flush();
 }
 
+/// A sequence of 64-bit draws that depends only on `keys`, spelled out (as
+/// in drawLabel) so that results do not depend on the standard library.
+static std::mt19937_64 seededEngine(ArrayRef<int64_t> keys) {
+  SmallVector<uint32_t> words;
+  for (int64_t key : keys) {
+    auto k = static_cast<uint64_t>(key);
+    words.push_back(uint32_t(k));
+    words.push_back(uint32_t(k >> 32));
+  }
+  std::seed_seq seq(words.begin(), words.end());
+  return std::mt19937_64(seq);
+}
+
+/// Root mean square of a float32 tensor's elements.
+static double rootMeanSquare(const Tensor &tensor) {
+  double sum = 0;
+  for (float v : tensor.f32())
+    sum += double(v) * v;
+  return tensor.size() ? std::sqrt(sum / double(tensor.size())) : 0.0;
+}
+
+/// `sum(a * b)` over float32 tensors of one size, in double.
+static double dot(ArrayRef<float> a, ArrayRef<float> b) {
+  double sum = 0;
+  for (auto [x, y] : llvm::zip_equal(a, b))
+    sum += double(x) * y;
+  return sum;
+}
+
 namespace {
+
+/// Samples with the checks the estimating methods need: one input, one
+/// float32 logits result.
+struct LogitSamples {
+  SampleSet set;
+  int64_t numClasses;
+};
 
 struct SensitivityPass
     : public compress::impl::SensitivityPassBase<SensitivityPass> {
@@ -155,34 +210,41 @@ struct SensitivityPass
   void runOnOperation() override;
 
 private:
+  /// Loads `calibration` and checks that `func` returns logits.
+  FailureOr<LogitSamples> loadLogitSamples(func::FuncOp func,
+                                           StringRef methodName);
   /// Average traces by the fisher method; sets `numSamples` to the number
   /// of samples used.
-  FailureOr<SmallVector<double>> computeFisherTraces(func::FuncOp func,
-                                                     ArrayRef<Layer> layers,
-                                                     int64_t &numSamples);
+  FailureOr<SmallVector<LayerTraces>>
+  computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
+                      int64_t &numSamples);
+  /// Average traces by the hutchinson method; sets `numSamples` to the
+  /// number of sample-probe pairs used.
+  FailureOr<SmallVector<LayerTraces>>
+  computeHutchinsonTraces(func::FuncOp func, ArrayRef<Layer> layers,
+                          int64_t &numSamples);
   /// Average traces read from the JSON file at `path`.
-  FailureOr<SmallVector<double>> importTraces(func::FuncOp func,
-                                              ArrayRef<Layer> layers,
-                                              StringRef path);
+  FailureOr<SmallVector<LayerTraces>> importTraces(func::FuncOp func,
+                                                   ArrayRef<Layer> layers,
+                                                   StringRef path);
 };
 
 } // namespace
 
-FailureOr<SmallVector<double>>
-SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
-                                     int64_t &numSamples) {
+FailureOr<LogitSamples>
+SensitivityPass::loadLogitSamples(func::FuncOp func, StringRef methodName) {
   ModuleOp module = getOperation();
   if (calibration.empty())
-    return module.emitError("the fisher method needs sample inputs: "
-                            "calibration=FILE.npy");
+    return module.emitError("the ")
+           << methodName << " method needs sample inputs: calibration=FILE.npy";
   FailureOr<SampleSet> sampleSet =
       loadSamples(module, func, calibration, samples);
   if (failed(sampleSet))
     return failure();
   const SmallVector<TensorSpec> &resultTypes = sampleSet->results;
   if (resultTypes.size() != 1)
-    return func.emitError("the fisher method needs @")
-           << func.getSymName()
+    return func.emitError("the ")
+           << methodName << " method needs @" << func.getSymName()
            << " to return logits shaped [1, K] or [K], but it returns "
            << resultTypes.size() << " values";
   const auto &[logitsType, logitsShape] = resultTypes.front();
@@ -192,37 +254,55 @@ SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
        (logitsShape.size() == 2 && logitsShape[0] == 1)) &&
       logitsShape.back() > 0;
   if (!logitsShaped)
-    return func.emitError("the fisher method needs @")
-           << func.getSymName()
+    return func.emitError("the ")
+           << methodName << " method needs @" << func.getSymName()
            << " to return float32 logits shaped [1, K] or [K], but it "
               "returns "
            << dtypeName(logitsType) << " " << shapeToString(logitsShape);
+  int64_t numClasses = logitsShape.back();
+  return LogitSamples{std::move(*sampleSet), numClasses};
+}
 
-  const Tensor &data = sampleSet->data;
-  const TensorSpec &argType = sampleSet->argument;
-  numSamples = sampleSet->count;
+/// Ends a progress line, if one is shown, and reports a failed sample.
+static InFlightDiagnostic failSample(func::FuncOp func, bool showProgress,
+                                     int64_t index, const Twine &message) {
+  if (showProgress)
+    llvm::errs() << "\n";
+  return func.emitError("sensitivity failed: sample ")
+         << index << ": " << message;
+}
+
+FailureOr<SmallVector<LayerTraces>>
+SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
+                                     int64_t &numSamples) {
+  FailureOr<LogitSamples> logitSamples = loadLogitSamples(func, "fisher");
+  if (failed(logitSamples))
+    return failure();
+  const Tensor &data = logitSamples->set.data;
+  const TensorSpec &argType = logitSamples->set.argument;
+  numSamples = logitSamples->set.count;
 
   FailureOr<Program> program = Program::compile(func);
   if (failed(program))
     return failure();
 
-  // Layers may share one weight constant; reverse mode then returns the
-  // gradient of the tensor as a whole, which is the curvature of those
-  // shared weights.
+  // Layers may share one weight constant or one input; reverse mode then
+  // returns the gradient of the tensor as a whole, which is the curvature
+  // of the shared tensor.
   llvm::SetVector<Value> wrt;
-  for (const Layer &layer : layers)
+  for (const Layer &layer : layers) {
     wrt.insert(layer.weights);
+    if (layer.input)
+      wrt.insert(layer.input);
+  }
 
   bool showProgress = llvm::errs().is_displayed();
   auto fail = [&](int64_t index, const Twine &message) {
-    // End the progress line so that the diagnostic starts on its own.
-    if (showProgress)
-      llvm::errs() << "\n";
-    return func.emitError("sensitivity failed: sample ")
-           << index << ": " << message;
+    return failSample(func, showProgress, index, message);
   };
 
-  SmallVector<double> squaredNorms(layers.size(), 0.0);
+  auto squaredNorm = [](const Tensor &grad) { return dot(grad.f32(), grad.f32()); };
+  SmallVector<LayerTraces> sums(layers.size());
   for (int64_t index = 0; index < numSamples; ++index) {
     llvm::Expected<Tensor> sample =
         sampleFor(data, index, argType, calibration);
@@ -252,24 +332,234 @@ SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
         program->runBackward(inputs, outputSeed, wrt.getArrayRef());
     if (!grads)
       return fail(index, llvm::toString(grads.takeError()));
-    for (auto [layer, sum] : llvm::zip(layers, squaredNorms)) {
-      const Tensor &grad = grads->values.find(layer.weights)->second;
-      for (float g : grad.f32())
-        sum += static_cast<double>(g) * g;
+    for (auto [layer, sum] : llvm::zip(layers, sums)) {
+      sum.weights += squaredNorm(grads->values.find(layer.weights)->second);
+      if (layer.input)
+        sum.activations += squaredNorm(grads->values.find(layer.input)->second);
     }
     if (showProgress)
       printProgress(index + 1, numSamples);
   }
 
-  SmallVector<double> traces;
-  for (auto [layer, sum] : llvm::zip(layers, squaredNorms))
-    traces.push_back(numSamples && layer.numWeights
-                         ? sum / numSamples / layer.numWeights
-                         : 0.0);
+  SmallVector<LayerTraces> traces;
+  for (auto [layer, sum] : llvm::zip(layers, sums)) {
+    LayerTraces t;
+    if (numSamples && layer.numWeights)
+      t.weights = sum.weights / numSamples / layer.numWeights;
+    if (numSamples && layer.numInputs)
+      t.activations = sum.activations / numSamples / layer.numInputs;
+    traces.push_back(t);
+  }
   return traces;
 }
 
-FailureOr<SmallVector<double>>
+/// Relative size of the finite-difference step of the hutchinson method:
+/// each tensor moves by this times its root mean square, small enough
+/// that ReLU and max-pool switches rarely flip and large enough that
+/// float32 rounding of the outputs stays far below the difference.
+static constexpr double kRelativeStep = 1e-3;
+
+FailureOr<SmallVector<LayerTraces>>
+SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
+                                         ArrayRef<Layer> layers,
+                                         int64_t &numSamples) {
+  if (probes < 1)
+    return func.emitError("probes must be at least 1, got ")
+           << probes.getValue();
+  if (!(tolerance >= 0))
+    return func.emitError("tolerance must be non-negative, got ")
+           << tolerance.getValue();
+  FailureOr<LogitSamples> logitSamples = loadLogitSamples(func, "hutchinson");
+  if (failed(logitSamples))
+    return failure();
+  const Tensor &data = logitSamples->set.data;
+  const TensorSpec &argType = logitSamples->set.argument;
+  int64_t count = logitSamples->set.count;
+
+  // The probe program is a copy of the function whose weights are extra
+  // arguments and whose layer inputs get an extra argument added to them,
+  // so that both can be moved along a probe direction and differentiated.
+  OwningOpRef<ModuleOp> probeModule(cast<ModuleOp>(getOperation()->clone()));
+  auto probeFunc = probeModule->lookupSymbol<func::FuncOp>(func.getSymName());
+  SmallVector<Layer> probeLayers = collectLayers(probeFunc);
+  llvm::SetVector<Value> weightValues, inputValues;
+  for (const Layer &layer : probeLayers) {
+    weightValues.insert(layer.weights);
+    if (layer.input)
+      inputValues.insert(layer.input);
+  }
+  SmallVector<Tensor> baseInputs(1);
+  for (Value weights : weightValues) {
+    ElementsAttr attr;
+    (void)matchPattern(weights, m_Constant(&attr));
+    FailureOr<Tensor> tensor = tensorFromAttr(attr);
+    if (failed(tensor))
+      return weights.getDefiningOp()->emitError(
+          "cannot read these weights");
+    baseInputs.push_back(std::move(*tensor));
+    unsigned index = probeFunc.getNumArguments();
+    if (failed(probeFunc.insertArgument(index, weights.getType(), {},
+                                        weights.getLoc())))
+      return failure();
+    weights.replaceAllUsesWith(probeFunc.getArgument(index));
+  }
+  OpBuilder builder(probeFunc.getContext());
+  for (Value input : inputValues) {
+    auto type = cast<RankedTensorType>(input.getType());
+    baseInputs.push_back(Tensor(DType::F32, Shape(type.getShape())));
+    unsigned index = probeFunc.getNumArguments();
+    if (failed(probeFunc.insertArgument(index, type, {}, input.getLoc())))
+      return failure();
+    if (Operation *def = input.getDefiningOp())
+      builder.setInsertionPointAfter(def);
+    else
+      builder.setInsertionPointToStart(&probeFunc.front());
+    auto shifted = tosa::AddOp::create(builder, input.getLoc(), type, input,
+                                       probeFunc.getArgument(index));
+    input.replaceAllUsesExcept(shifted, shifted.getOperation());
+  }
+  FailureOr<Program> program = Program::compile(probeFunc);
+  if (failed(program))
+    return failure();
+
+  // Each layer's weight and input estimate lives in the slot of its
+  // (possibly shared) tensor: arguments 1.. of the probe program.
+  int64_t numWeightArgs = weightValues.size();
+  int64_t numArgs = numWeightArgs + inputValues.size();
+  SmallVector<int64_t> weightSlot, inputSlot;
+  for (const Layer &layer : probeLayers) {
+    weightSlot.push_back(llvm::find(weightValues, layer.weights) -
+                         weightValues.begin());
+    inputSlot.push_back(
+        layer.input ? numWeightArgs + (llvm::find(inputValues, layer.input) -
+                                       inputValues.begin())
+                    : -1);
+  }
+
+  bool showProgress = llvm::errs().is_displayed();
+  auto fail = [&](int64_t index, const Twine &message) {
+    return failSample(func, showProgress, index, message);
+  };
+
+  // Per sample: the softmax of the unperturbed model and each argument's
+  // step (relative to its root mean square in that sample).
+  struct SampleState {
+    Tensor input;
+    SmallVector<double> probs;
+    SmallVector<double> steps;
+  };
+  std::vector<SampleState> states(count);
+  for (int64_t index = 0; index < count; ++index) {
+    llvm::Expected<Tensor> sample =
+        sampleFor(data, index, argType, calibration);
+    if (!sample)
+      return fail(index, llvm::toString(sample.takeError()));
+    SampleState &state = states[index];
+    state.input = std::move(*sample);
+    SmallVector<Tensor> inputs = baseInputs;
+    inputs[0] = state.input;
+    DenseMap<Value, double> inputRms;
+    auto observe = [&](Value value, const Tensor &tensor) {
+      if (auto add = value.getDefiningOp<tosa::AddOp>())
+        if (inputValues.contains(add.getInput1()))
+          inputRms[add.getInput1()] = rootMeanSquare(tensor);
+    };
+    llvm::Expected<SmallVector<Tensor>> outputs =
+        program->run(inputs, ValueObserver(observe));
+    if (!outputs)
+      return fail(index, llvm::toString(outputs.takeError()));
+    FailureOr<SmallVector<double>> probs = softmax(outputs->front());
+    if (failed(probs))
+      return fail(index, "the logits are not finite");
+    state.probs = std::move(*probs);
+    for (int64_t arg = 0; arg < numArgs; ++arg) {
+      double rms = arg < numWeightArgs
+                       ? rootMeanSquare(baseInputs[1 + arg])
+                       : inputRms.lookup(inputValues[arg - numWeightArgs]);
+      state.steps.push_back(kRelativeStep * (rms > 0 ? rms : 1.0));
+    }
+  }
+
+  // Each probe moves one tensor i along a Rademacher direction v by a
+  // step s; the central difference of two forward runs gives the Jacobian
+  // product u = J_i (s v), and v^T G_ii v = u^T (diag(p) - p p^T) u / s^2
+  // has expectation Tr(G_ii). Probing one tensor at a time (as HAWQ
+  // probes one block at a time) keeps other layers' curvature out of the
+  // estimate and needs no reverse pass.
+  SmallVector<double> sums(numArgs, 0.0), previous(numArgs, 0.0);
+  int64_t iterations = 0;
+  int64_t total = probes * count;
+  SmallVector<Tensor> work = baseInputs;
+  for (int64_t probe = 0; probe < probes; ++probe) {
+    for (int64_t index = 0; index < count; ++index) {
+      SampleState &state = states[index];
+      work[0] = state.input;
+      std::mt19937_64 engine = seededEngine({seed, probe, index});
+      ArrayRef<double> p = state.probs;
+      for (int64_t arg = 0; arg < numArgs; ++arg) {
+        ArrayRef<float> base = baseInputs[1 + arg].f32();
+        MutableArrayRef<float> moved = work[1 + arg].f32();
+        float step = float(state.steps[arg]);
+        SmallVector<uint64_t> signs;
+        for (size_t k = 0; k < base.size(); k += 64)
+          signs.push_back(engine());
+        auto runMoved = [&](float sign) {
+          for (size_t k = 0; k < base.size(); ++k) {
+            bool positive = (signs[k / 64] >> (k % 64)) & 1;
+            moved[k] = base[k] + (positive ? sign : -sign) * step;
+          }
+          return program->run(work);
+        };
+        llvm::Expected<SmallVector<Tensor>> up = runMoved(1.0f);
+        if (!up)
+          return fail(index, llvm::toString(up.takeError()));
+        llvm::Expected<SmallVector<Tensor>> down = runMoved(-1.0f);
+        if (!down)
+          return fail(index, llvm::toString(down.takeError()));
+        llvm::copy(base, moved.begin());
+        const Tensor &upLogits = up->front(), &downLogits = down->front();
+        double mean = 0, meanSquare = 0;
+        for (int64_t k = 0, e = p.size(); k < e; ++k) {
+          double u = 0.5 * (upLogits.getAsDouble(k) - downLogits.getAsDouble(k));
+          mean += p[k] * u;
+          meanSquare += p[k] * u * u;
+        }
+        double realStep = state.steps[arg];
+        sums[arg] += (meanSquare - mean * mean) / (realStep * realStep);
+      }
+      if (showProgress)
+        printProgress(probe * count + index + 1, total);
+    }
+    ++iterations;
+    // Stop once no running mean moved by more than `tolerance` (relative)
+    // in the last round of probes, as PyHessian does for the whole model.
+    bool converged = probe > 0;
+    for (int64_t arg = 0; arg < numArgs; ++arg) {
+      double mean = sums[arg] / double(iterations * count);
+      if (std::abs(mean - previous[arg]) >
+          tolerance * (std::abs(previous[arg]) + 1e-30))
+        converged = false;
+      previous[arg] = mean;
+    }
+    if (converged)
+      break;
+  }
+  if (showProgress && iterations < probes)
+    llvm::errs() << "\n";
+  numSamples = iterations * count;
+
+  SmallVector<LayerTraces> traces;
+  for (auto [layer, ws, is] : llvm::zip(probeLayers, weightSlot, inputSlot)) {
+    LayerTraces t;
+    t.weights = previous[ws] / double(layer.numWeights);
+    if (is >= 0)
+      t.activations = previous[is] / double(layer.numInputs);
+    traces.push_back(t);
+  }
+  return traces;
+}
+
+FailureOr<SmallVector<LayerTraces>>
 SensitivityPass::importTraces(func::FuncOp func, ArrayRef<Layer> layers,
                               StringRef path) {
   ModuleOp module = getOperation();
@@ -314,7 +604,7 @@ SensitivityPass::importTraces(func::FuncOp func, ArrayRef<Layer> layers,
     return diag << ")";
   }
 
-  SmallVector<double> traces;
+  SmallVector<LayerTraces> traces;
   bool missing = false;
   for (const Layer &layer : layers) {
     const llvm::json::Value *entry = entries->get(layer.name);
@@ -324,12 +614,23 @@ SensitivityPass::importTraces(func::FuncOp func, ArrayRef<Layer> layers,
       missing = true;
       continue;
     }
+    // A number is the weight trace; an object may add the input's.
     std::optional<double> trace = entry->getAsNumber();
-    if (!trace || !std::isfinite(*trace) || *trace < 0)
+    std::optional<double> activationTrace = 0.0;
+    if (const llvm::json::Object *object = entry->getAsObject()) {
+      trace = object->getNumber("trace");
+      if (const llvm::json::Value *a = object->get("activation_trace"))
+        activationTrace = a->getAsNumber();
+    }
+    auto valid = [](std::optional<double> v) {
+      return v && std::isfinite(*v) && *v >= 0;
+    };
+    if (!valid(trace) || !valid(activationTrace))
       return module.emitError("sensitivity of layer '")
              << layer.name << "' in '" << path
-             << "' must be a non-negative number";
-    traces.push_back(*trace);
+             << "' must be a non-negative number or an object "
+                "{\"trace\": t, \"activation_trace\": a} of them";
+    traces.push_back({*trace, *activationTrace});
   }
   if (missing)
     return failure();
@@ -340,9 +641,10 @@ void SensitivityPass::runOnOperation() {
   ModuleOp module = getOperation();
   StringRef methodName = method;
   bool isImport = methodName.starts_with(kImportPrefix);
-  if (methodName != "fisher" && !isImport) {
+  bool isHutchinson = methodName == "hutchinson";
+  if (methodName != "fisher" && !isHutchinson && !isImport) {
     module.emitError("unknown sensitivity method '")
-        << methodName << "'; expected fisher or import:FILE.json";
+        << methodName << "'; expected fisher, hutchinson or import:FILE.json";
     return signalPassFailure();
   }
   StringRef importPath = methodName.drop_front(kImportPrefix.size());
@@ -365,18 +667,20 @@ void SensitivityPass::runOnOperation() {
   SmallVector<Layer> layers = collectLayers(func);
 
   int64_t numSamples = 0;
-  FailureOr<SmallVector<double>> traces =
-      isImport ? importTraces(func, layers, importPath)
-               : computeFisherTraces(func, layers, numSamples);
+  FailureOr<SmallVector<LayerTraces>> traces =
+      isImport       ? importTraces(func, layers, importPath)
+      : isHutchinson ? computeHutchinsonTraces(func, layers, numSamples)
+                     : computeFisherTraces(func, layers, numSamples);
   if (failed(traces))
     return signalPassFailure();
 
   MLIRContext *ctx = &getContext();
-  StringRef attrMethod = isImport ? "import" : "fisher";
+  StringRef attrMethod = isImport ? "import" : methodName;
   for (auto [layer, trace] : llvm::zip(layers, *traces)) {
     layer.op->setAttr(kSensitivityAttrName,
-                      SensitivityAttr::get(ctx, APFloat(trace), attrMethod,
-                                           numSamples));
+                      SensitivityAttr::get(ctx, APFloat(trace.weights),
+                                           APFloat(trace.activations),
+                                           attrMethod, numSamples));
     ++numLayersAnnotated;
   }
 }

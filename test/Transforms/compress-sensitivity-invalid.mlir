@@ -7,8 +7,8 @@
 // give traces for conv2d_0, conv2d_1, depthwise_conv2d_0 and matmul_0 with
 // one defect each.
 
-/// Only fisher and import:FILE.json exist.
-// expected-error @+1 {{unknown sensitivity method 'hutchinson'; expected fisher or import:FILE.json}}
+/// Only fisher, hutchinson and import:FILE.json exist.
+// expected-error @+1 {{unknown sensitivity method 'hessian'; expected fisher, hutchinson or import:FILE.json}}
 module {
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
     return %x : tensor<1x4xf32>
@@ -18,7 +18,7 @@ module {
 {-#
   external_resources: {
     mlir_reproducer: {
-      pipeline: "builtin.module(compress-sensitivity{method=hutchinson})",
+      pipeline: "builtin.module(compress-sensitivity{method=hessian})",
       disable_threading: true,
       verify_each: true
     }
@@ -354,6 +354,44 @@ module {
   external_resources: {
     mlir_reproducer: {
       pipeline: "builtin.module(compress-sensitivity{method=import:Inputs/sensitivity-missing.json})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}
+
+// -----
+
+// expected-error @+1 {{the hutchinson method needs sample inputs: calibration=FILE.npy}}
+module {
+  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    return %x : tensor<1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-sensitivity{method=hutchinson})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}
+
+// -----
+
+module {
+  // expected-error @+1 {{probes must be at least 1, got 0}}
+  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    return %x : tensor<1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-sensitivity{method=hutchinson probes=0 calibration=Inputs/calibrate-3x4.npy})",
       disable_threading: true,
       verify_each: true
     }

@@ -146,8 +146,28 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
       `d log p_y / d logits = onehot(y) - p` gives the gradient of every
       layer's weights. The trace is the mean of `||d log p_y / dW||^2` over
       the samples, divided by `n`.
+    * `hutchinson`: Hutchinson's estimator `E[v^T G v] = Tr(G)` with
+      Rademacher probes `v` of the Gauss-Newton matrix
+      `G = J^T (diag(p) - p p^T) J` of the log-softmax loss, one probe per
+      layer tensor at a time as HAWQ probes one block at a time. A probe
+      moves one tensor by `s v` (`s` = 1e-3 of its root mean square in the
+      sample) and takes the Jacobian product `u = J (s v)` as the central
+      difference of two forward runs; `u^T (diag(p) - p p^T) u / s^2` is
+      the estimate. Rounds of probes (one per sample and tensor) repeat
+      until no running mean moves by more than `tolerance` (relative) or
+      `probes` rounds are done; `samples` in the attribute counts
+      sample-probe pairs. It costs two forward runs per tensor and probe,
+      against one forward and one reverse pass per sample for `fisher`,
+      and needs no reverse-mode kernels.
     * `import:FILE.json`: traces computed elsewhere, as a JSON object
-      mapping every layer name to a non-negative number.
+      mapping every layer name to a non-negative number (the weight trace)
+      or to `{"trace": t, "activation_trace": a}`.
+
+    `fisher` and `hutchinson` also estimate the average trace of the
+    layer's input activation (`activation_trace`): what quantizing that
+    activation costs per unit of noise, which lets the planner choose
+    activation bits. A tensor read by several layers gets the trace of the
+    tensor as a whole.
 
     Before:
     ```mlir
@@ -163,14 +183,21 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"method", "method", "std::string", /*default=*/"\"fisher\"",
-           "Estimation method: fisher or import:FILE.json">,
+           "Estimation method: fisher, hutchinson or import:FILE.json">,
     Option<"calibration", "calibration", "std::string", /*default=*/"",
            "Sample inputs (.npy) of the fisher method, one per entry of the "
            "first axis">,
     Option<"samples", "samples", "int64_t", /*default=*/"0",
            "Use only the first N samples (0: all)">,
     Option<"seed", "seed", "int64_t", /*default=*/"0",
-           "Seed of the labels the fisher method draws from the model">,
+           "Seed of the fisher method's labels and the hutchinson method's "
+           "probes">,
+    Option<"probes", "probes", "int64_t", /*default=*/"8",
+           "Most rounds of probes (one per sample each) of the hutchinson "
+           "method">,
+    Option<"tolerance", "tolerance", "double", /*default=*/"0.01",
+           "The hutchinson method stops when no running mean moved by more "
+           "than this (relative) in a round">,
     Option<"entry", "entry", "std::string", /*default=*/"",
            "Function to analyse (default: @main or the only public one)">,
   ];

@@ -46,9 +46,10 @@ ValueRangeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult
 SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                        APFloat traceValue, StringRef method,
-                        int64_t samples) {
+                        APFloat traceValue, APFloat activationTraceValue,
+                        StringRef method, int64_t samples) {
   double trace = traceValue.convertToDouble();
+  double activationTrace = activationTraceValue.convertToDouble();
   if (method != "fisher" && method != "hutchinson" && method != "import")
     return emitError() << "sensitivity method must be fisher, hutchinson or "
                           "import, got '"
@@ -57,6 +58,10 @@ SensitivityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "sensitivity trace must be finite and "
                           "non-negative, got "
                        << trace;
+  if (!std::isfinite(activationTrace) || activationTrace < 0)
+    return emitError() << "sensitivity activation trace must be finite and "
+                          "non-negative, got "
+                       << activationTrace;
   if (samples < 0)
     return emitError() << "sample count must be non-negative";
   return success();

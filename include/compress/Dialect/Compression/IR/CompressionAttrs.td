@@ -12,7 +12,8 @@ include "mlir/IR/AttrTypeBase.td"
 
 /// A double held as an APFloat (which hashes and compares exactly), printed
 /// in MLIR's shortest round-trip float syntax.
-def Compression_F64Parameter : AttrOrTypeParameter<"::llvm::APFloat", ""> {
+class Compression_F64ParameterBase
+    : AttrOrTypeParameter<"::llvm::APFloat", ""> {
   let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
   let parser = [{ [&]() -> ::mlir::FailureOr<::llvm::APFloat> {
     double value;
@@ -21,6 +22,13 @@ def Compression_F64Parameter : AttrOrTypeParameter<"::llvm::APFloat", ""> {
     return ::llvm::APFloat(value);
   }() }];
   let printer = "$_printer.printFloat($_self)";
+}
+
+def Compression_F64Parameter : Compression_F64ParameterBase;
+
+/// The same, 0 when absent (and then not printed).
+def Compression_OptionalF64Parameter : Compression_F64ParameterBase {
+  let defaultValue = "::llvm::APFloat(0.0)";
 }
 
 class Compression_Attr<string name, string attrMnemonic>
@@ -51,22 +59,27 @@ def Compression_ValueRangeAttr : Compression_Attr<"ValueRange", "range"> {
 
 def Compression_SensitivityAttr
     : Compression_Attr<"Sensitivity", "sensitivity"> {
-  let summary = "second-order sensitivity of a layer's weights";
+  let summary = "second-order sensitivity of a layer's weights and input";
   let description = [{
-    An estimate of the average Hessian trace `Tr(H) / n` of a layer's
-    weights, the method that produced it (`fisher`, `hutchinson`,
-    `import`) and the number of samples (or probes) it used.
+    An estimate of the average Hessian trace `Tr(H) / n` of a layer's `n`
+    weights; optionally the same for the `m` elements of the layer's input
+    activation (`activation_trace`, 0 when unknown, and then not printed);
+    the method that produced them (`fisher`, `hutchinson`, `import`) and
+    the number of samples it used.
 
     ```mlir
-    #compress.sensitivity<trace = 3.2e-4, method = "fisher", samples = 256>
+    #compress.sensitivity<trace = 3.2e-4, activation_trace = 1.5e-6,
+                          method = "fisher", samples = 256>
     ```
   }];
   let parameters = (ins Compression_F64Parameter:$trace,
+                        Compression_OptionalF64Parameter:$activation_trace,
                         StringRefParameter<"estimation method">:$method,
                         "int64_t":$samples);
   let assemblyFormat = [{
-    `<` `trace` `=` $trace `,` `method` `=` $method `,` `samples` `=`
-    $samples `>`
+    `<` `trace` `=` $trace `,`
+    (`activation_trace` `=` $activation_trace^ `,`)?
+    `method` `=` $method `,` `samples` `=` $samples `>`
   }];
   let genVerifyDecl = 1;
 }
