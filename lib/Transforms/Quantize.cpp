@@ -209,10 +209,14 @@ FailureOr<AffineParams> FunctionQuantizer::paramsFor(Value value) {
 }
 
 unsigned FunctionQuantizer::activationBitsFor(Value value) {
-  if (Operation *def = value.getDefiningOp())
-    if (auto plan = def->getAttrOfType<LayerPlanAttr>("compress.plan"))
-      return plan.getActivationBits();
-  return options.activationBits;
+  // A plan gives the width of a layer's input; a tensor read by several
+  // planned layers takes the widest of their choices (compress-plan ties
+  // them to one).
+  unsigned bits = 0;
+  for (Operation *user : value.getUsers())
+    if (auto plan = user->getAttrOfType<LayerPlanAttr>("compress.plan"))
+      bits = std::max<unsigned>(bits, plan.getActivationBits());
+  return bits ? bits : options.activationBits;
 }
 
 unsigned FunctionQuantizer::weightBitsFor(Operation *op) {

@@ -25,12 +25,12 @@
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Runtime/Npy.h"
 #include "compress/Runtime/Samples.h"
+#include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -51,20 +51,6 @@ static constexpr StringLiteral kImportPrefix("import:");
 
 namespace {
 
-/// A weight-bearing op, the constant holding its weights and the
-/// activation it multiplies them with.
-struct Layer {
-  /// The name compress-quantize gives the layer (`conv2d_0`, ...).
-  std::string name;
-  Operation *op;
-  Value weights;
-  int64_t numWeights;
-  /// The input activation; null when it is not a statically shaped float32
-  /// tensor, and then the layer has no activation trace.
-  Value input;
-  int64_t numInputs = 0;
-};
-
 /// Average traces of one layer: of its weights and of its input.
 struct LayerTraces {
   double weights = 0.0;
@@ -72,43 +58,6 @@ struct LayerTraces {
 };
 
 } // namespace
-
-/// The weight operand of a layer kind the pass knows, or null.
-static Value getWeightOperand(Operation *op) {
-  return llvm::TypeSwitch<Operation *, Value>(op)
-      .Case<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(
-          [](auto conv) { return conv.getWeight(); })
-      .Case<tosa::MatMulOp>([](tosa::MatMulOp matmul) { return matmul.getB(); })
-      .Default([](Operation *) { return Value(); });
-}
-
-/// The layers of `func` in program order, named like compress-quantize
-/// names them. Only float32 constant weights count: those are what
-/// quantization replaces and what reverse mode can differentiate.
-static SmallVector<Layer> collectLayers(func::FuncOp func) {
-  SmallVector<Layer> layers;
-  llvm::StringMap<unsigned> counts;
-  func.walk([&](Operation *op) {
-    Value weights = getWeightOperand(op);
-    if (!weights || !matchPattern(weights, m_Constant()))
-      return;
-    auto type = dyn_cast<RankedTensorType>(weights.getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
-      return;
-    StringRef kind = op->getName().stripDialect();
-    std::string name = (kind + "_" + Twine(counts[kind]++)).str();
-    Layer layer{std::move(name), op, weights, type.getNumElements()};
-    Value input = op->getOperand(0);
-    auto inputType = dyn_cast<RankedTensorType>(input.getType());
-    if (inputType && inputType.hasStaticShape() &&
-        inputType.getElementType().isF32()) {
-      layer.input = input;
-      layer.numInputs = inputType.getNumElements();
-    }
-    layers.push_back(std::move(layer));
-  });
-  return layers;
-}
 
 /// softmax(logits) in double, shifted by the maximum so that no exponent
 /// overflows. Fails if a logit is not finite.
@@ -216,16 +165,16 @@ private:
   /// Average traces by the fisher method; sets `numSamples` to the number
   /// of samples used.
   FailureOr<SmallVector<LayerTraces>>
-  computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
+  computeFisherTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
                       int64_t &numSamples);
   /// Average traces by the hutchinson method; sets `numSamples` to the
   /// number of sample-probe pairs used.
   FailureOr<SmallVector<LayerTraces>>
-  computeHutchinsonTraces(func::FuncOp func, ArrayRef<Layer> layers,
+  computeHutchinsonTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
                           int64_t &numSamples);
   /// Average traces read from the JSON file at `path`.
   FailureOr<SmallVector<LayerTraces>> importTraces(func::FuncOp func,
-                                                   ArrayRef<Layer> layers,
+                                                   ArrayRef<WeightLayer> layers,
                                                    StringRef path);
 };
 
@@ -273,7 +222,7 @@ static InFlightDiagnostic failSample(func::FuncOp func, bool showProgress,
 }
 
 FailureOr<SmallVector<LayerTraces>>
-SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
+SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
                                      int64_t &numSamples) {
   FailureOr<LogitSamples> logitSamples = loadLogitSamples(func, "fisher");
   if (failed(logitSamples))
@@ -290,7 +239,7 @@ SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<Layer> layers,
   // returns the gradient of the tensor as a whole, which is the curvature
   // of the shared tensor.
   llvm::SetVector<Value> wrt;
-  for (const Layer &layer : layers) {
+  for (const WeightLayer &layer : layers) {
     wrt.insert(layer.weights);
     if (layer.input)
       wrt.insert(layer.input);
@@ -361,7 +310,7 @@ static constexpr double kRelativeStep = 1e-3;
 
 FailureOr<SmallVector<LayerTraces>>
 SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
-                                         ArrayRef<Layer> layers,
+                                         ArrayRef<WeightLayer> layers,
                                          int64_t &numSamples) {
   if (probes < 1)
     return func.emitError("probes must be at least 1, got ")
@@ -381,9 +330,9 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
   // so that both can be moved along a probe direction and differentiated.
   OwningOpRef<ModuleOp> probeModule(cast<ModuleOp>(getOperation()->clone()));
   auto probeFunc = probeModule->lookupSymbol<func::FuncOp>(func.getSymName());
-  SmallVector<Layer> probeLayers = collectLayers(probeFunc);
+  SmallVector<WeightLayer> probeLayers = collectWeightLayers(probeFunc);
   llvm::SetVector<Value> weightValues, inputValues;
-  for (const Layer &layer : probeLayers) {
+  for (const WeightLayer &layer : probeLayers) {
     weightValues.insert(layer.weights);
     if (layer.input)
       inputValues.insert(layer.input);
@@ -427,7 +376,7 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
   int64_t numWeightArgs = weightValues.size();
   int64_t numArgs = numWeightArgs + inputValues.size();
   SmallVector<int64_t> weightSlot, inputSlot;
-  for (const Layer &layer : probeLayers) {
+  for (const WeightLayer &layer : probeLayers) {
     weightSlot.push_back(llvm::find(weightValues, layer.weights) -
                          weightValues.begin());
     inputSlot.push_back(
@@ -560,7 +509,7 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
 }
 
 FailureOr<SmallVector<LayerTraces>>
-SensitivityPass::importTraces(func::FuncOp func, ArrayRef<Layer> layers,
+SensitivityPass::importTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
                               StringRef path) {
   ModuleOp module = getOperation();
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
@@ -582,7 +531,7 @@ SensitivityPass::importTraces(func::FuncOp func, ArrayRef<Layer> layers,
               "traces";
 
   llvm::StringSet<> layerNames;
-  for (const Layer &layer : layers)
+  for (const WeightLayer &layer : layers)
     layerNames.insert(layer.name);
   // JSON objects are unordered; sorting keeps the message stable.
   SmallVector<std::string> unknown;
@@ -599,14 +548,14 @@ SensitivityPass::importTraces(func::FuncOp func, ArrayRef<Layer> layers,
         [&] { diag << ", "; });
     diag << " (layers: ";
     llvm::interleave(
-        layers, [&](const Layer &layer) { diag << layer.name; },
+        layers, [&](const WeightLayer &layer) { diag << layer.name; },
         [&] { diag << ", "; });
     return diag << ")";
   }
 
   SmallVector<LayerTraces> traces;
   bool missing = false;
-  for (const Layer &layer : layers) {
+  for (const WeightLayer &layer : layers) {
     const llvm::json::Value *entry = entries->get(layer.name);
     if (!entry) {
       layer.op->emitError("sensitivity file '")
@@ -664,7 +613,7 @@ void SensitivityPass::runOnOperation() {
     return signalPassFailure();
   }
   func::FuncOp func = *entryFunc;
-  SmallVector<Layer> layers = collectLayers(func);
+  SmallVector<WeightLayer> layers = collectWeightLayers(func);
 
   int64_t numSamples = 0;
   FailureOr<SmallVector<LayerTraces>> traces =

@@ -208,6 +208,71 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
   let dependentDialects = ["compress::CompressionDialect"];
 }
 
+def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
+  let summary = "Choose each layer's bit widths under a budget (HAWQ-V3)";
+  let description = [{
+    Chooses, for every layer of the entry function (as
+    `compress-sensitivity` finds and names them), a weight bit width from
+    `weight-bits` and an input activation bit width from
+    `activation-bits`, so that the predicted error
+    `sum_i Omega_i` is as small as possible while the weights fit
+    `target-size` bytes (or `1 / compression-ratio` of their float32
+    bytes) and, optionally, `bops-budget`. The choice is exact: an integer
+    programme solved by GLPK (docs/Planner.md). Each layer gets a
+    `#compress.plan` attribute, which `compress-quantize` follows.
+
+    The error model is HAWQ-V2's, for weights and activations:
+
+    * `Omega_w(b) = (Tr(H_w) / n) * ||Q_b(W) - W||^2`, with `Q_b` the
+      per-channel quantizer `compress-quantize` uses (same `weight-clip`)
+      and `Tr(H_w) / n` the layer's `compress.sensitivity` trace;
+    * `Omega_a(a) = (Tr(H_x) / m) * m * delta_a^2 / 12` for the layer's
+      input `x` of `m` elements, `delta_a` the step of `a`-bit affine
+      parameters over its calibrated `compress.range` (uniform rounding
+      noise), `Tr(H_x) / m` the sensitivity's `activation_trace`. A tensor
+      read by several layers is quantized once: its term counts once and
+      those layers are tied to one activation width.
+
+    Sizes are what `compress-quantize` reports as `weight_bytes`: packed
+    weights, one f32 scale per channel slice and one i32 bias per output
+    channel. Float sizes count f32 weights and biases. BOPs are MACs times
+    weight bits times activation bits.
+
+    With `report=FILE` it writes the plan, the best uniform widths and the
+    Pareto frontier (every size at which the optimal plan changes) as
+    JSON; with `pareto-svg=FILE` it draws the frontier, the uniform widths
+    and the chosen plan.
+  }];
+  let options = [
+    ListOption<"weightBits", "weight-bits", "int64_t",
+               "Candidate weight bits, 1..8 (2 is ternary, 1 binary); "
+               "default 2,3,4,5,6,8">,
+    ListOption<"activationBits", "activation-bits", "int64_t",
+               "Candidate activation bits, 4..8; default 8">,
+    Option<"targetSize", "target-size", "std::string", /*default=*/"",
+           "Weight size budget: bytes, or with K/KB/KiB or M/MB/MiB "
+           "(powers of 1024)">,
+    Option<"compressionRatio", "compression-ratio", "double",
+           /*default=*/"0.0",
+           "Weight size budget as float32 bytes divided by this">,
+    Option<"bopsBudget", "bops-budget", "int64_t", /*default=*/"0",
+           "Bit-operation budget (0: none)">,
+    Option<"keepFirstLast8Bit", "keep-first-last-8bit", "bool",
+           /*default=*/"false",
+           "Keep the first and the last layer at 8-bit weights and "
+           "activations">,
+    Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
+           "Weight scales as compress-quantize will choose them: max or mse">,
+    Option<"report", "report", "std::string", /*default=*/"",
+           "Write the plan, uniform widths and Pareto frontier as JSON here">,
+    Option<"paretoSvg", "pareto-svg", "std::string", /*default=*/"",
+           "Draw the Pareto frontier as SVG here">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "Function to plan (default: @main or the only public one)">,
+  ];
+  let dependentDialects = ["compress::CompressionDialect"];
+}
+
 def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
   let summary = "Rewrite a calibrated float graph into qint integer kernels";
   let description = [{

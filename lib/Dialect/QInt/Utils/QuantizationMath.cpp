@@ -42,6 +42,11 @@ AffineParams compress::qint::chooseAffineParams(double lo, double hi,
   return p;
 }
 
+int64_t compress::qint::quantizedLayerBytes(int64_t weights, unsigned bits,
+                                            int64_t scales, int64_t channels) {
+  return (weights * bits + 7) / 8 + scales * 4 + channels * 4;
+}
+
 int64_t compress::qint::weightMax(unsigned bits) {
   return bits <= 1 ? 1 : (int64_t(1) << (bits - 1)) - 1;
 }

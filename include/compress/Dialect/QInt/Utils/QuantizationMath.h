@@ -55,6 +55,11 @@ QuantizedWeights quantizeWeights(llvm::ArrayRef<float> weights,
                                  llvm::ArrayRef<int64_t> shape, int64_t axis,
                                  unsigned bits, WeightClip clip);
 
+/// Bytes a quantized layer stores: `weights` values of `bits` bits packed,
+/// `scales` f32 scales and an i32 bias per output channel (`channels`).
+int64_t quantizedLayerBytes(int64_t weights, unsigned bits, int64_t scales,
+                            int64_t channels);
+
 /// Largest representable magnitude of narrow-range `bits`-bit weights.
 int64_t weightMax(unsigned bits);
 

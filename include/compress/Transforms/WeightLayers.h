@@ -1,0 +1,41 @@
+//===- WeightLayers.h - The weight-bearing ops of a float graph -*- C++ -*-===//
+//
+// The layers that sensitivity analysis, planning and quantization talk
+// about: convolutions and matmuls with float32 constant weights, named as
+// compress-quantize names them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_TRANSFORMS_WEIGHTLAYERS_H
+#define COMPRESS_TRANSFORMS_WEIGHTLAYERS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Value.h"
+
+#include <string>
+
+namespace compress {
+
+/// A weight-bearing op, the constant holding its weights and the
+/// activation it multiplies them with.
+struct WeightLayer {
+  /// The op name without its dialect and the op's index among ops of that
+  /// kind in program order: `conv2d_0`, `depthwise_conv2d_0`, `matmul_0`.
+  std::string name;
+  mlir::Operation *op;
+  mlir::Value weights;
+  int64_t numWeights;
+  /// The input activation; null when it is not a statically shaped float32
+  /// tensor.
+  mlir::Value input;
+  int64_t numInputs = 0;
+};
+
+/// The `tosa.conv2d`, `tosa.depthwise_conv2d` and `tosa.matmul` ops of
+/// `func` whose weight operand is a statically shaped float32 constant, in
+/// program order.
+llvm::SmallVector<WeightLayer> collectWeightLayers(mlir::func::FuncOp func);
+
+} // namespace compress
+
+#endif // COMPRESS_TRANSFORMS_WEIGHTLAYERS_H

@@ -1,0 +1,498 @@
+//===- Plan.cpp - The compress-plan pass ----------------------------------===//
+//
+// Turns per-layer sensitivities into per-layer bit widths. For every layer
+// and every candidate (weight bits, activation bits) the pass measures what
+// the option costs (packed bytes, BOPs) and predicts the error it adds
+// (HAWQ-V2's Omega: the average Hessian trace times the squared
+// quantization perturbation), then hands those numbers to the exact planner
+// (compress/Analysis/BitPlanner.h) and writes its answer back as
+// `#compress.plan` attributes for compress-quantize.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Transforms/Passes.h"
+
+#include "compress/Analysis/BitPlanner.h"
+#include "compress/Analysis/ParetoPlot.h"
+#include "compress/Dialect/Compression/IR/Compression.h"
+#include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+#include "compress/Runtime/Samples.h"
+#include "compress/Transforms/WeightLayers.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace compress {
+#define GEN_PASS_DEF_PLANPASS
+#include "compress/Transforms/Passes.h.inc"
+} // namespace compress
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::qint;
+
+static constexpr StringLiteral kPlanAttrName("compress.plan");
+
+/// Parses a byte count such as `120000`, `117.5KB` or `1.5MiB` (K and M
+/// are powers of 1024).
+static std::optional<int64_t> parseByteSize(StringRef text) {
+  text = text.trim();
+  size_t digits = 0;
+  while (digits < text.size() &&
+         (llvm::isDigit(text[digits]) || text[digits] == '.'))
+    ++digits;
+  double value;
+  if (digits == 0 || text.take_front(digits).getAsDouble(value))
+    return std::nullopt;
+  std::string suffix = text.drop_front(digits).trim().lower();
+  double scale;
+  if (suffix.empty() || suffix == "b")
+    scale = 1;
+  else if (suffix == "k" || suffix == "kb" || suffix == "kib")
+    scale = 1024;
+  else if (suffix == "m" || suffix == "mb" || suffix == "mib")
+    scale = 1024.0 * 1024.0;
+  else
+    return std::nullopt;
+  double bytes = std::floor(value * scale);
+  if (!std::isfinite(bytes) || bytes < 1 || bytes > 9e18)
+    return std::nullopt;
+  return int64_t(bytes);
+}
+
+namespace {
+
+/// What the planner needs to know about a layer, read from the IR.
+struct LayerFacts {
+  WeightLayer layer;
+  double trace = 0.0, activationTrace = 0.0;
+  std::vector<float> weights;
+  SmallVector<int64_t> shape;
+  /// Axis of the per-channel scales, as compress-quantize quantizes.
+  int64_t axis = 0;
+  int64_t outputChannels = 0;
+  int64_t macs = 0;
+  /// Calibrated range of the input, if any.
+  std::optional<std::pair<double, double>> inputRange;
+  /// The activation trace of the input tensor as a whole: the largest of
+  /// its readers' for the first reader, 0 for the others, so that the
+  /// noise of a tensor read by several layers counts once.
+  double inputTrace = 0.0;
+};
+
+struct PlanPass : public compress::impl::PlanPassBase<PlanPass> {
+  using PlanPassBase::PlanPassBase;
+  void runOnOperation() override;
+
+private:
+  FailureOr<LayerFacts> readLayer(func::FuncOp func, const WeightLayer &layer);
+  WeightClip clip = WeightClip::Max;
+  LogicalResult writeReport(const PlanProblem &problem, const Plan &plan,
+                            ArrayRef<LayerFacts> facts, int64_t floatBytes,
+                            std::optional<int64_t> sizeBudget);
+};
+
+} // namespace
+
+/// The calibrated range recorded for `value`, if any.
+static std::optional<std::pair<double, double>> rangeOf(func::FuncOp func,
+                                                        Value value) {
+  Attribute attr;
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    attr = func.getArgAttr(arg.getArgNumber(), "compress.range");
+  else
+    attr = value.getDefiningOp()->getAttr("compress.range");
+  auto range = dyn_cast_or_null<ValueRangeAttr>(attr);
+  if (!range)
+    return std::nullopt;
+  return std::make_pair(range.getMin().convertToDouble(),
+                        range.getMax().convertToDouble());
+}
+
+FailureOr<LayerFacts> PlanPass::readLayer(func::FuncOp func,
+                                          const WeightLayer &layer) {
+  LayerFacts facts;
+  facts.layer = layer;
+  Operation *op = layer.op;
+  auto sensitivity = op->getAttrOfType<SensitivityAttr>("compress.sensitivity");
+  if (!sensitivity)
+    return op->emitError("layer '")
+           << layer.name
+           << "' has no sensitivity (compress.sensitivity); run "
+              "compress-sensitivity before compress-plan";
+  facts.trace = sensitivity.getTrace().convertToDouble();
+  facts.activationTrace = sensitivity.getActivationTrace().convertToDouble();
+
+  ElementsAttr attr;
+  (void)matchPattern(layer.weights, m_Constant(&attr));
+  for (const APFloat &v : attr.getValues<APFloat>())
+    facts.weights.push_back(v.convertToFloat());
+  auto weightType = cast<RankedTensorType>(layer.weights.getType());
+  facts.shape.assign(weightType.getShape().begin(),
+                     weightType.getShape().end());
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t outputs = resultType.getNumElements();
+  // Layouts: conv2d [O, KH, KW, I], depthwise [KH, KW, C, M] (scales per
+  // input channel C), matmul [1, K, N].
+  if (isa<tosa::Conv2DOp>(op)) {
+    facts.axis = 0;
+    facts.outputChannels = facts.shape[0];
+    facts.macs = outputs * facts.shape[1] * facts.shape[2] * facts.shape[3];
+  } else if (isa<tosa::DepthwiseConv2DOp>(op)) {
+    facts.axis = 2;
+    facts.outputChannels = facts.shape[2] * facts.shape[3];
+    facts.macs = outputs * facts.shape[0] * facts.shape[1];
+  } else {
+    facts.axis = 2;
+    facts.outputChannels = facts.shape[2];
+    facts.macs = outputs * facts.shape[1];
+  }
+  if (layer.input)
+    facts.inputRange = rangeOf(func, layer.input);
+  return facts;
+}
+
+/// Squared error of the per-channel `bits`-bit quantization of a layer's
+/// weights, as compress-quantize would quantize them.
+static double weightNoise(const LayerFacts &facts, unsigned bits,
+                          WeightClip clip) {
+  QuantizedWeights q =
+      quantizeWeights(facts.weights, facts.shape, facts.axis, bits, clip);
+  int64_t inner = 1;
+  for (int64_t d : ArrayRef(facts.shape).drop_front(facts.axis + 1))
+    inner *= d;
+  int64_t channels = facts.shape[facts.axis];
+  double sum = 0;
+  for (auto [k, w] : llvm::enumerate(facts.weights)) {
+    double scale = q.scales[(int64_t(k) / inner) % channels];
+    double diff = double(q.values[k]) * scale - double(w);
+    sum += diff * diff;
+  }
+  return sum;
+}
+
+/// Expected squared error of quantizing a layer's input to `bits`: uniform
+/// rounding noise, delta^2 / 12 per element.
+static double activationNoise(const LayerFacts &facts, unsigned bits) {
+  if (!facts.inputRange)
+    return 0.0;
+  double step = chooseAffineParams(facts.inputRange->first,
+                                   facts.inputRange->second, bits)
+                    .scale;
+  return double(facts.layer.numInputs) * step * step / 12.0;
+}
+
+/// What quantizing a layer with `weightBits` and `activationBits` costs and
+/// the error it is predicted to add.
+static PlanOption measureOption(const LayerFacts &f, unsigned weightBits,
+                                unsigned activationBits, WeightClip clip) {
+  PlanOption option;
+  option.weightBits = weightBits;
+  option.activationBits = activationBits;
+  option.bytes = quantizedLayerBytes(f.layer.numWeights, weightBits,
+                                     f.shape[f.axis], f.outputChannels);
+  option.bops = f.macs * weightBits * activationBits;
+  option.error = f.trace * weightNoise(f, weightBits, clip) +
+                 f.inputTrace * activationNoise(f, activationBits);
+  return option;
+}
+
+void PlanPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  auto fail = [&](const Twine &message) {
+    module.emitError(message);
+    signalPassFailure();
+  };
+
+  SmallVector<int64_t> wBits(weightBits.begin(), weightBits.end());
+  if (wBits.empty())
+    wBits = {2, 3, 4, 5, 6, 8};
+  SmallVector<int64_t> aBits(activationBits.begin(), activationBits.end());
+  if (aBits.empty())
+    aBits = {8};
+  llvm::sort(wBits);
+  wBits.erase(llvm::unique(wBits), wBits.end());
+  llvm::sort(aBits);
+  aBits.erase(llvm::unique(aBits), aBits.end());
+  for (int64_t b : wBits)
+    if (b < 1 || b > 8)
+      return fail("weight bits must be 1..8, got " + Twine(b));
+  for (int64_t b : aBits)
+    if (!((b >= 4 && b <= 8) || b == 16))
+      return fail("activation bits must be 4..8 or 16, got " + Twine(b));
+  if (weightClip == "max")
+    clip = WeightClip::Max;
+  else if (weightClip == "mse")
+    clip = WeightClip::Mse;
+  else
+    return fail("unknown weight-clip '" + weightClip + "'; expected max or mse");
+
+  std::optional<int64_t> sizeBudget;
+  if (!targetSize.empty() && compressionRatio != 0.0)
+    return fail("give target-size or compression-ratio, not both");
+  if (!targetSize.empty()) {
+    sizeBudget = parseByteSize(targetSize);
+    if (!sizeBudget)
+      return fail("target-size must be a positive size such as 120000, "
+                  "117KB or 1.5MB, got '" +
+                  targetSize + "'");
+  }
+  if (compressionRatio < 0.0 || !std::isfinite(compressionRatio) ||
+      (compressionRatio != 0.0 && compressionRatio < 1.0))
+    return fail("compression-ratio must be at least 1, got " +
+                llvm::formatv("{0}", compressionRatio.getValue()).str());
+  if (bopsBudget < 0)
+    return fail("bops-budget must be non-negative, got " +
+                Twine(bopsBudget.getValue()));
+  if (!sizeBudget && compressionRatio == 0.0 && bopsBudget == 0)
+    return fail("compress-plan needs a budget: target-size, "
+                "compression-ratio or bops-budget");
+
+  llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
+  if (!entryFunc)
+    return fail(llvm::toString(entryFunc.takeError()));
+  func::FuncOp func = *entryFunc;
+  SmallVector<WeightLayer> layers = collectWeightLayers(func);
+  if (layers.empty())
+    return fail("@" + func.getSymName() + " has no layer to plan");
+
+  SmallVector<LayerFacts> facts;
+  DenseMap<Value, SmallVector<int>> readers;
+  for (const WeightLayer &layer : layers) {
+    FailureOr<LayerFacts> f = readLayer(func, layer);
+    if (failed(f))
+      return signalPassFailure();
+    if (layer.input)
+      readers[layer.input].push_back(int(facts.size()));
+    facts.push_back(std::move(*f));
+  }
+  for (auto &[input, group] : readers) {
+    double trace = 0;
+    for (int index : group)
+      trace = std::max(trace, facts[index].activationTrace);
+    facts[group.front()].inputTrace = trace;
+  }
+  if (aBits.size() > 1)
+    for (const LayerFacts &f : facts)
+      if (f.layer.input && !f.inputRange) {
+        f.layer.op->emitError("the input of layer '")
+            << f.layer.name
+            << "' has no calibrated range (compress.range), which choosing "
+               "activation bits needs; run compress-calibrate before "
+               "compress-plan";
+        return signalPassFailure();
+      }
+
+  int64_t floatBytes = 0;
+  for (const LayerFacts &f : facts)
+    floatBytes += (f.layer.numWeights + f.outputChannels) * 4;
+  if (compressionRatio != 0.0)
+    sizeBudget = int64_t(std::floor(double(floatBytes) / compressionRatio));
+
+  PlanProblem problem;
+  problem.sizeBudget = sizeBudget;
+  if (bopsBudget > 0)
+    problem.bopsBudget = bopsBudget;
+  for (auto [index, f] : llvm::enumerate(facts)) {
+    PlanLayer planLayer;
+    planLayer.name = f.layer.name;
+    bool pinned = keepFirstLast8Bit &&
+                  (index == 0 || index + 1 == facts.size());
+    SmallVector<int64_t> layerWBits = wBits, layerABits = aBits;
+    if (pinned) {
+      layerWBits = {8};
+      layerABits = {8};
+    }
+    for (int64_t wb : layerWBits)
+      for (int64_t ab : layerABits)
+        planLayer.options.push_back(measureOption(f, wb, ab, clip));
+    problem.layers.push_back(std::move(planLayer));
+  }
+  for (auto &[input, group] : readers)
+    if (group.size() > 1)
+      problem.tieGroups.push_back(std::vector<int>(group.begin(), group.end()));
+  // DenseMap order is not deterministic; the planner does not care but
+  // reports and debugging do.
+  llvm::sort(problem.tieGroups);
+
+  llvm::Expected<Plan> plan = solvePlan(problem);
+  if (!plan)
+    return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
+
+  MLIRContext *ctx = &getContext();
+  for (auto [f, choice] : llvm::zip(facts, plan->choice)) {
+    const PlanOption &option =
+        problem.layers[&f - facts.data()].options[choice];
+    f.layer.op->setAttr(kPlanAttrName,
+                        LayerPlanAttr::get(ctx, option.weightBits,
+                                           option.activationBits,
+                                           APFloat(0.0)));
+  }
+  if (failed(writeReport(problem, *plan, facts, floatBytes, sizeBudget)))
+    return signalPassFailure();
+}
+
+LogicalResult PlanPass::writeReport(const PlanProblem &problem,
+                                    const Plan &plan,
+                                    ArrayRef<LayerFacts> facts,
+                                    int64_t floatBytes,
+                                    std::optional<int64_t> sizeBudget) {
+  if (report.empty() && paretoSvg.empty())
+    return success();
+  ModuleOp module = getOperation();
+
+  // Uniform widths: every layer at one weight width and the widest
+  // activations, pins ignored, for comparison with the plan.
+  unsigned widestActivation = 0;
+  for (const PlanLayer &layer : problem.layers)
+    for (const PlanOption &o : layer.options)
+      widestActivation = std::max(widestActivation, o.activationBits);
+  SmallVector<unsigned> widths;
+  for (const PlanLayer &layer : problem.layers)
+    for (const PlanOption &o : layer.options)
+      widths.push_back(o.weightBits);
+  llvm::sort(widths);
+  widths.erase(llvm::unique(widths), widths.end());
+
+  // Uniform plans are measured on a problem without pins, in which every
+  // layer offers every width.
+  PlanProblem open = problem;
+  for (PlanLayer &layer : open.layers)
+    layer.allowedOptions.clear();
+  std::vector<Plan> uniformPlans;
+  SmallVector<unsigned> uniformWidths;
+  for (unsigned bits : widths) {
+    std::vector<int> choice;
+    for (auto [index, f] : llvm::enumerate(facts)) {
+      PlanLayer &layer = open.layers[index];
+      auto it = llvm::find_if(layer.options, [&](const PlanOption &o) {
+        return o.weightBits == bits && o.activationBits == widestActivation;
+      });
+      if (it == layer.options.end()) {
+        // A pinned layer: measure the option it would have.
+        layer.options.push_back(
+            measureOption(f, bits, widestActivation, clip));
+        it = std::prev(layer.options.end());
+      }
+      choice.push_back(int(it - layer.options.begin()));
+    }
+    uniformPlans.push_back(evaluatePlan(open, choice));
+    uniformWidths.push_back(bits);
+  }
+  auto fits = [&](const Plan &p) {
+    return (!problem.sizeBudget || p.bytes <= *problem.sizeBudget) &&
+           (!problem.bopsBudget || p.bops <= *problem.bopsBudget);
+  };
+
+  PlanProblem sweep = problem;
+  sweep.sizeBudget.reset();
+  llvm::Expected<std::vector<Plan>> frontier = paretoFrontier(sweep);
+  if (!frontier)
+    return module.emitError("cannot sweep the Pareto frontier: ")
+           << llvm::toString(frontier.takeError());
+
+  auto bitsOf = [&](const Plan &p, bool weights) {
+    llvm::json::Array bits;
+    for (auto [layer, choice] : llvm::zip(problem.layers, p.choice)) {
+      const PlanOption &o = layer.options[choice];
+      bits.push_back(int64_t(weights ? o.weightBits : o.activationBits));
+    }
+    return bits;
+  };
+
+  if (!report.empty()) {
+    llvm::json::Array layers;
+    for (auto [layer, f, choice] :
+         llvm::zip(problem.layers, facts, plan.choice)) {
+      const PlanOption &o = layer.options[choice];
+      layers.push_back(llvm::json::Object{
+          {"name", layer.name},
+          {"weight_bits", int64_t(o.weightBits)},
+          {"activation_bits", int64_t(o.activationBits)},
+          {"bytes", o.bytes},
+          {"bops", o.bops},
+          {"omega", o.error},
+          {"trace", f.trace},
+          {"activation_trace", f.activationTrace},
+          {"weights", f.layer.numWeights},
+      });
+    }
+    llvm::json::Array uniform;
+    for (auto [bits, p] : llvm::zip(uniformWidths, uniformPlans))
+      uniform.push_back(llvm::json::Object{
+          {"weight_bits", int64_t(bits)},
+          {"activation_bits", int64_t(widestActivation)},
+          {"bytes", p.bytes},
+          {"bops", p.bops},
+          {"omega", p.error},
+          {"fits", fits(p)},
+      });
+    llvm::json::Array points;
+    for (const Plan &p : *frontier)
+      points.push_back(llvm::json::Object{
+          {"bytes", p.bytes},
+          {"bops", p.bops},
+          {"omega", p.error},
+          {"weight_bits", bitsOf(p, true)},
+          {"activation_bits", bitsOf(p, false)},
+      });
+    llvm::json::Object budget{{"float_weight_bytes", floatBytes}};
+    if (sizeBudget)
+      budget["bytes"] = *sizeBudget;
+    if (compressionRatio != 0.0)
+      budget["compression_ratio"] = compressionRatio.getValue();
+    if (problem.bopsBudget)
+      budget["bops"] = *problem.bopsBudget;
+    llvm::json::Value root = llvm::json::Object{
+        {"budget", std::move(budget)},
+        {"plan",
+         llvm::json::Object{{"bytes", plan.bytes},
+                            {"bops", plan.bops},
+                            {"omega", plan.error},
+                            {"compression_ratio",
+                             double(floatBytes) / double(plan.bytes)},
+                            {"layers", std::move(layers)}}},
+        {"uniform", std::move(uniform)},
+        {"frontier", std::move(points)},
+    };
+    std::error_code ec;
+    llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return module.emitError("cannot write plan report '")
+             << report << "': " << ec.message();
+    os << llvm::formatv("{0:2}", root) << "\n";
+  }
+
+  if (!paretoSvg.empty()) {
+    ParetoChart chart;
+    chart.title =
+        llvm::formatv("@{0}: predicted error against weight size",
+                      facts.front()
+                          .layer.op->getParentOfType<func::FuncOp>()
+                          .getSymName())
+            .str();
+    for (const Plan &p : *frontier)
+      chart.frontier.push_back({p.bytes, p.error, ""});
+    for (auto [bits, p] : llvm::zip(uniformWidths, uniformPlans))
+      chart.uniform.push_back(
+          {p.bytes, p.error, llvm::formatv("W{0}A{1}", bits, widestActivation)});
+    chart.chosen = ParetoPoint{
+        plan.bytes, plan.error,
+        llvm::formatv("chosen ({0:f1}x)", double(floatBytes) / plan.bytes)};
+    chart.sizeBudget = sizeBudget;
+    std::error_code ec;
+    llvm::raw_fd_ostream os(paretoSvg, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return module.emitError("cannot write Pareto plot '")
+             << paretoSvg << "': " << ec.message();
+    writeParetoSvg(os, chart);
+  }
+  return success();
+}

@@ -1,0 +1,51 @@
+//===- WeightLayers.cpp - The weight-bearing ops of a float graph ---------===//
+
+#include "compress/Transforms/WeightLayers.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+/// The weight operand of a layer kind, or null.
+static Value getWeightOperand(Operation *op) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(
+          [](auto conv) { return conv.getWeight(); })
+      .Case<tosa::MatMulOp>([](tosa::MatMulOp matmul) { return matmul.getB(); })
+      .Default([](Operation *) { return Value(); });
+}
+
+/// The element count of a statically shaped float32 tensor type, or 0.
+static int64_t staticF32Elements(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() || !tensor.getElementType().isF32())
+    return 0;
+  return tensor.getNumElements();
+}
+
+SmallVector<compress::WeightLayer>
+compress::collectWeightLayers(func::FuncOp func) {
+  SmallVector<WeightLayer> layers;
+  llvm::StringMap<unsigned> counts;
+  func.walk([&](Operation *op) {
+    Value weights = getWeightOperand(op);
+    if (!weights || !matchPattern(weights, m_Constant()))
+      return;
+    int64_t numWeights = staticF32Elements(weights.getType());
+    if (!numWeights)
+      return;
+    StringRef kind = op->getName().stripDialect();
+    WeightLayer layer{(kind + "_" + Twine(counts[kind]++)).str(), op, weights,
+                      numWeights};
+    Value input = op->getOperand(0);
+    if (int64_t numInputs = staticF32Elements(input.getType())) {
+      layer.input = input;
+      layer.numInputs = numInputs;
+    }
+    layers.push_back(std::move(layer));
+  });
+  return layers;
+}
