@@ -14,8 +14,22 @@
 
 using namespace mlir;
 
+/// The largest entry of `values`, or `fallback` when it is empty.
+static int64_t widest(ArrayRef<int64_t> values, int64_t fallback) {
+  return values.empty() ? fallback : *llvm::max_element(values);
+}
+
 void compress::buildCompressPipeline(OpPassManager &pm,
                                      const CompressPipelineOptions &options) {
+  bool plans = options.plans();
+  std::string clip = options.weightClip.empty()
+                         ? std::string(plans ? "mse" : "max")
+                         : std::string(options.weightClip);
+  // Without a plan each list holds one width; with one, calibration
+  // optimises ranges for the widest activations and tensors no plan covers
+  // get that width too.
+  int64_t activationBits = widest(options.activationBits, 8);
+
   pm.addNestedPass<func::FuncOp>(createCleanupPass());
 
   CalibratePassOptions calibrate;
@@ -23,14 +37,35 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   calibrate.samples = options.samples;
   calibrate.method = options.calibrationMethod;
   calibrate.percentile = options.percentile;
-  calibrate.bits = options.activationBits;
+  calibrate.bits = activationBits;
   pm.addPass(createCalibratePass(calibrate));
 
+  if (plans) {
+    SensitivityPassOptions sensitivity;
+    sensitivity.method = options.sensitivity;
+    sensitivity.calibration = options.calibration;
+    sensitivity.samples = options.sensitivitySamples;
+    pm.addPass(createSensitivityPass(sensitivity));
+
+    PlanPassOptions plan;
+    plan.weightBits.assign(options.weightBits.begin(), options.weightBits.end());
+    plan.activationBits.assign(options.activationBits.begin(),
+                               options.activationBits.end());
+    plan.targetSize = options.targetSize;
+    plan.compressionRatio = options.compressionRatio;
+    plan.bopsBudget = options.bopsBudget;
+    plan.keepFirstLast8Bit = options.keepFirstLast8Bit;
+    plan.weightClip = clip;
+    plan.report = options.planReport;
+    plan.paretoSvg = options.paretoSvg;
+    pm.addPass(createPlanPass(plan));
+  }
+
   QuantizePassOptions quantize;
-  quantize.weightBits = options.weightBits;
-  quantize.activationBits = options.activationBits;
-  quantize.weightClip = options.weightClip;
-  quantize.rounding = options.rounding;
+  quantize.weightBits = widest(options.weightBits, 8);
+  quantize.activationBits = activationBits;
+  quantize.weightClip = clip;
+  quantize.rounding = options.rescaleRounding;
   quantize.report = options.report;
   quantize.calibration = options.calibration;
   pm.addPass(createQuantizePass(quantize));

@@ -52,28 +52,78 @@ struct CompressPipelineOptions
                             llvm::cl::desc("Percentile kept by "
                                            "calibration-method=percentile"),
                             llvm::cl::init(99.99)};
-  Option<int64_t> weightBits{*this, "weight-bits",
-                             llvm::cl::desc("Weight bits (1..8)"),
-                             llvm::cl::init(8)};
-  Option<int64_t> activationBits{*this, "activation-bits",
-                                 llvm::cl::desc("Activation bits (4..8 or 16)"),
-                                 llvm::cl::init(8)};
+  ListOption<int64_t> weightBits{
+      *this, "weight-bits",
+      llvm::cl::desc("Weight bits (1..8; 2 is ternary, 1 binary); with a "
+                     "budget, the candidates the plan chooses from (default "
+                     "2,3,4,5,6,8), else one width for all layers (default "
+                     "8)")};
+  ListOption<int64_t> activationBits{
+      *this, "activation-bits",
+      llvm::cl::desc("Activation bits (4..8, or 16 without a budget); with a "
+                     "budget, the candidates (default 8)")};
+  Option<std::string> targetSize{
+      *this, "target-size",
+      llvm::cl::desc("Plan bit widths so that weights take at most this many "
+                     "bytes (K/KB/KiB and M/MB/MiB are powers of 1024)")};
+  Option<double> compressionRatio{
+      *this, "compression-ratio",
+      llvm::cl::desc("Plan bit widths so that weights take at most their "
+                     "float32 bytes divided by this"),
+      llvm::cl::init(0.0)};
+  Option<int64_t> bopsBudget{
+      *this, "bops-budget",
+      llvm::cl::desc("Plan bit widths within this many bit operations"),
+      llvm::cl::init(0)};
+  Option<bool> keepFirstLast8Bit{
+      *this, "keep-first-last-8bit",
+      llvm::cl::desc("Keep the first and last layers at 8 bits when "
+                     "planning"),
+      llvm::cl::init(false)};
+  Option<std::string> sensitivity{
+      *this, "sensitivity",
+      llvm::cl::desc("Layer sensitivity for planning: fisher, hutchinson or "
+                     "import:FILE.json"),
+      llvm::cl::init("fisher")};
+  Option<int64_t> sensitivitySamples{
+      *this, "sensitivity-samples",
+      llvm::cl::desc("Calibration samples the sensitivity uses (0: all)"),
+      llvm::cl::init(256)};
   Option<std::string> weightClip{
       *this, "weight-clip",
-      llvm::cl::desc("Per-channel weight scales: max or mse"),
-      llvm::cl::init("max")};
+      llvm::cl::desc("Per-channel weight scales: max or mse (default: mse "
+                     "when planning, max otherwise)")};
   Option<std::string> rounding{
       *this, "rounding",
+      llvm::cl::desc("Weight rounding: nearest or gptq"),
+      llvm::cl::init("nearest")};
+  Option<std::string> rescaleRounding{
+      *this, "rescale-rounding",
       llvm::cl::desc("Requantization rounding: double or single"),
       llvm::cl::init("double")};
   Option<std::string> report{
       *this, "report",
-      llvm::cl::desc("Write the JSON report (sizes, per-layer SQNR) here")};
+      llvm::cl::desc("Write the JSON report (sizes, per-layer bits and "
+                     "SQNR) here")};
+  Option<std::string> planReport{
+      *this, "plan-report",
+      llvm::cl::desc("Write the plan, uniform widths and Pareto frontier as "
+                     "JSON here")};
+  Option<std::string> paretoSvg{
+      *this, "pareto-svg",
+      llvm::cl::desc("Draw the Pareto frontier of the plan as SVG here")};
+
+  /// True when bit widths are planned rather than given.
+  bool plans() const {
+    return !targetSize.empty() || compressionRatio != 0.0 ||
+           bopsBudget != 0 || weightBits.size() > 1 ||
+           activationBits.size() > 1;
+  }
 };
 
-/// Float TOSA to an int8 (or narrower) qint program: compress-cleanup,
-/// compress-calibrate, compress-quantize, then canonicalization and CSE of
-/// the result.
+/// Float TOSA to a qint program: compress-cleanup, compress-calibrate,
+/// with a budget compress-sensitivity and compress-plan, compress-quantize,
+/// compress-pack-weights, then canonicalization and CSE of the result.
 void buildCompressPipeline(mlir::OpPassManager &pm,
                            const CompressPipelineOptions &options);
 
