@@ -75,8 +75,6 @@ struct LayerFacts {
   double trace = 0.0, activationTrace = 0.0;
   std::vector<float> weights;
   SmallVector<int64_t> shape;
-  /// Axis of the per-channel scales, as compress-quantize quantizes.
-  int64_t axis = 0;
   int64_t outputChannels = 0;
   int64_t macs = 0;
   /// Calibrated range of the input, if any.
@@ -142,15 +140,12 @@ FailureOr<LayerFacts> PlanPass::readLayer(func::FuncOp func,
   // Layouts: conv2d [O, KH, KW, I], depthwise [KH, KW, C, M] (scales per
   // input channel C), matmul [1, K, N].
   if (isa<tosa::Conv2DOp>(op)) {
-    facts.axis = 0;
     facts.outputChannels = facts.shape[0];
     facts.macs = outputs * facts.shape[1] * facts.shape[2] * facts.shape[3];
   } else if (isa<tosa::DepthwiseConv2DOp>(op)) {
-    facts.axis = 2;
     facts.outputChannels = facts.shape[2] * facts.shape[3];
     facts.macs = outputs * facts.shape[0] * facts.shape[1];
   } else {
-    facts.axis = 2;
     facts.outputChannels = facts.shape[2];
     facts.macs = outputs * facts.shape[1];
   }
@@ -163,18 +158,12 @@ FailureOr<LayerFacts> PlanPass::readLayer(func::FuncOp func,
 /// weights, as compress-quantize would quantize them.
 static double weightNoise(const LayerFacts &facts, unsigned bits,
                           WeightClip clip) {
-  QuantizedWeights q =
-      quantizeWeights(facts.weights, facts.shape, facts.axis, bits, clip);
-  int64_t inner = 1;
-  for (int64_t d : ArrayRef(facts.shape).drop_front(facts.axis + 1))
-    inner *= d;
-  int64_t channels = facts.shape[facts.axis];
+  std::vector<float> approx = dequantizeWeights(
+      quantizeWeights(facts.weights, facts.shape, facts.layer.scaleAxis, bits, clip),
+      facts.shape, facts.layer.scaleAxis);
   double sum = 0;
-  for (auto [k, w] : llvm::enumerate(facts.weights)) {
-    double scale = q.scales[(int64_t(k) / inner) % channels];
-    double diff = double(q.values[k]) * scale - double(w);
-    sum += diff * diff;
-  }
+  for (auto [a, w] : llvm::zip_equal(approx, facts.weights))
+    sum += (double(a) - w) * (double(a) - w);
   return sum;
 }
 
@@ -197,7 +186,7 @@ static PlanOption measureOption(const LayerFacts &f, unsigned weightBits,
   option.weightBits = weightBits;
   option.activationBits = activationBits;
   option.bytes = quantizedLayerBytes(f.layer.numWeights, weightBits,
-                                     f.shape[f.axis], f.outputChannels);
+                                     f.shape[f.layer.scaleAxis], f.outputChannels);
   option.bops = f.macs * weightBits * activationBits;
   option.error = f.trace * weightNoise(f, weightBits, clip) +
                  f.inputTrace * activationNoise(f, activationBits);
@@ -412,8 +401,17 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
     for (auto [layer, f, choice] :
          llvm::zip(problem.layers, facts, plan.choice)) {
       const PlanOption &o = layer.options[choice];
+      llvm::json::Array options;
+      for (const PlanOption &option : layer.options)
+        options.push_back(llvm::json::Object{
+            {"weight_bits", int64_t(option.weightBits)},
+            {"activation_bits", int64_t(option.activationBits)},
+            {"bytes", option.bytes},
+            {"omega", option.error},
+        });
       layers.push_back(llvm::json::Object{
           {"name", layer.name},
+          {"options", std::move(options)},
           {"weight_bits", int64_t(o.weightBits)},
           {"activation_bits", int64_t(o.activationBits)},
           {"bytes", o.bytes},

@@ -39,7 +39,7 @@ compress::collectWeightLayers(func::FuncOp func) {
       return;
     StringRef kind = op->getName().stripDialect();
     WeightLayer layer{(kind + "_" + Twine(counts[kind]++)).str(), op, weights,
-                      numWeights};
+                      numWeights, isa<tosa::Conv2DOp>(op) ? 0 : 2};
     Value input = op->getOperand(0);
     if (int64_t numInputs = staticF32Elements(input.getType())) {
       layer.input = input;

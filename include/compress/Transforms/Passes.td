@@ -208,6 +208,39 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
   let dependentDialects = ["compress::CompressionDialect"];
 }
 
+def FakeQuantizePass : Pass<"compress-fake-quantize", "mlir::ModuleOp"> {
+  let summary = "Replace float weights by their quantized values, in float";
+  let description = [{
+    Simulated quantization of weights: the float32 weights of the chosen
+    layers (named as `compress-sensitivity` and `compress-quantize` name
+    them; all layers when `layers` is empty) are replaced by the float
+    values their `bits`-bit per-channel quantization stands for, exactly as
+    `compress-quantize` would round them (same `weight-clip`), and the
+    graph stays float. Running the result measures what quantizing just
+    those layers' weights costs, with activations and all other layers
+    exact; this is how the sensitivity ranking is checked against measured
+    accuracy (bench/sensitivity-check.sh).
+
+    ```mlir
+    %w = "tosa.const"() <{values = dense<[0.31, -0.12, ...]> ...}>
+    ```
+    becomes, with `bits=2`,
+    ```mlir
+    %w = "tosa.const"() <{values = dense<[0.25, -0.25, ...]> ...}>
+    ```
+  }];
+  let options = [
+    ListOption<"layers", "layers", "std::string",
+               "Layers to quantize (default: all)">,
+    Option<"bits", "bits", "int64_t", /*default=*/"8", "Weight bits (1..8)">,
+    Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
+           "Per-channel weight scales: max or mse">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "Function to change (default: @main or the only public one)">,
+  ];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
   let summary = "Choose each layer's bit widths under a budget (HAWQ-V3)";
   let description = [{

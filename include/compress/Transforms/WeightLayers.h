@@ -25,6 +25,10 @@ struct WeightLayer {
   mlir::Operation *op;
   mlir::Value weights;
   int64_t numWeights;
+  /// The weight axis compress-quantize gives one scale per slice of:
+  /// output channels for conv2d ([O, KH, KW, I]) and matmul ([1, K, N]),
+  /// input channels for depthwise_conv2d ([KH, KW, C, M]).
+  int64_t scaleAxis;
   /// The input activation; null when it is not a statically shaped float32
   /// tensor.
   mlir::Value input;

@@ -7,7 +7,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+
+#include "llvm/ADT/STLExtras.h"
 #include "compress/Evaluator/FixedPoint.h"
+
+#include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,6 +44,20 @@ AffineParams compress::qint::chooseAffineParams(double lo, double hi,
   double zp = std::round(double(p.qmin) - lo / p.scale);
   p.zeroPoint = int64_t(std::clamp(zp, double(p.qmin), double(p.qmax)));
   return p;
+}
+
+std::vector<float> compress::qint::dequantizeWeights(const QuantizedWeights &q,
+                                                    llvm::ArrayRef<int64_t> shape,
+                                                    int64_t axis) {
+  int64_t inner = 1;
+  for (int64_t d : shape.drop_front(axis + 1))
+    inner *= d;
+  int64_t channels = shape[axis];
+  std::vector<float> result;
+  result.reserve(q.values.size());
+  for (auto [k, v] : llvm::enumerate(q.values))
+    result.push_back(float(v) * q.scales[(int64_t(k) / inner) % channels]);
+  return result;
 }
 
 int64_t compress::qint::quantizedLayerBytes(int64_t weights, unsigned bits,

@@ -55,6 +55,12 @@ QuantizedWeights quantizeWeights(llvm::ArrayRef<float> weights,
                                  llvm::ArrayRef<int64_t> shape, int64_t axis,
                                  unsigned bits, WeightClip clip);
 
+/// The float values `q` stands for (value times its slice's scale), laid
+/// out like the weights `quantizeWeights` was given.
+std::vector<float> dequantizeWeights(const QuantizedWeights &q,
+                                     llvm::ArrayRef<int64_t> shape,
+                                     int64_t axis);
+
 /// Bytes a quantized layer stores: `weights` values of `bits` bits packed,
 /// `scales` f32 scales and an i32 bias per output channel (`channels`).
 int64_t quantizedLayerBytes(int64_t weights, unsigned bits, int64_t scales,
