@@ -226,12 +226,17 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
       return op.emitError("reference evaluator does not support ops with "
                           "regions, such as '")
              << op.getName() << "'";
+    if (auto weights = dyn_cast<qint::WeightsOp>(op)) {
+      // The logical values, whatever the storage layout.
+      Tensor tensor(DType::I8, weights.getType().getShape());
+      std::vector<int8_t> values = weights.getUnpackedValues();
+      std::copy(values.begin(), values.end(), tensor.ints().begin());
+      impl->constants[newSlot(op.getResult(0))] = std::move(tensor);
+      continue;
+    }
     Attribute constant;
-    if (auto weights = dyn_cast<qint::WeightsOp>(op))
-      constant = weights.getValues();
-    if (constant || (op.getNumResults() == 1 &&
-                     op.hasTrait<OpTrait::ConstantLike>() &&
-                     matchPattern(op.getResult(0), m_Constant(&constant)))) {
+    if (op.getNumResults() == 1 && op.hasTrait<OpTrait::ConstantLike>() &&
+        matchPattern(op.getResult(0), m_Constant(&constant))) {
       FailureOr<Tensor> tensor = tensorFromAttr(constant);
       if (failed(tensor))
         return op.emitError("reference evaluator cannot read the value of "

@@ -16,6 +16,8 @@
 
 #include "compress/Conversion/QIntToTosa/QIntToTosa.h"
 
+#include "PackedWeights.h"
+
 #include "compress/Dialect/QInt/IR/QInt.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -391,8 +393,12 @@ struct WeightsOpConversion : OpConversionPattern<WeightsOp> {
   LogicalResult
   matchAndRewrite(WeightsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    // The layout describes storage only; `values` holds the logical values
-    // whatever it is, and those are what tosa.const means.
+    // Packed weights stay packed in the exported program and are decoded
+    // when it runs; dense values are what tosa.const means.
+    if (op.getLayout() == WeightLayout::packed) {
+      rewriter.replaceOp(op, createPackedWeightsDecoding(rewriter, op));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<tosa::ConstOp>(op, op.getType(),
                                                op.getValues());
     return success();

@@ -341,3 +341,82 @@ func.func @negative_float_tosa(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = tosa.add %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+/// Packed weights stay packed: a constant of the bytes padded to whole
+/// groups of 8 weights ([G, bits]), decoded when the program runs. Five
+/// 3-bit weights take 2 bytes, padded to one group of 3. Fields straddle
+/// bytes, so each position's word is its first byte | the next << 8; the
+/// per-position shifts move each field's top bit to bit 31 and back.
+// CHECK-LABEL: func.func @weights_packed_three_bits
+// CHECK: %[[BYTES:.*]] = "tosa.const"() <{values = dense<{{\[\[}}-21, 35, 0]]> : tensor<1x3xi8>}>
+// CHECK: %[[WIDE:.*]] = tosa.cast %[[BYTES]] : (tensor<1x3xi8>) -> tensor<1x3xi32>
+// CHECK: %[[U:.*]] = tosa.bitwise_and %[[WIDE]], %{{.*}} : (tensor<1x3xi32>, tensor<1x1xi32>) -> tensor<1x3xi32>
+// CHECK: %[[C0:.*]] = tosa.slice %[[U]]
+// CHECK: %[[C1:.*]] = tosa.slice %[[U]]
+// CHECK: %[[C2:.*]] = tosa.slice %[[U]]
+// CHECK: %[[FIRST:.*]] = tosa.concat %[[C0]], %[[C0]], %[[C0]], %[[C1]], %[[C1]], %[[C1]], %[[C2]], %[[C2]] {axis = 1 : i32}
+// CHECK: %[[NEXT:.*]] = tosa.concat %[[C1]], %[[C1]], %[[C1]], %[[C2]], %[[C2]], %[[C2]], %[[C2]], %[[C2]] {axis = 1 : i32}
+// CHECK: %[[HIGH:.*]] = tosa.logical_left_shift %[[NEXT]]
+// CHECK: %[[WORD:.*]] = tosa.bitwise_or %[[FIRST]], %[[HIGH]]
+// CHECK: %[[TOTOP:.*]] = "tosa.const"() <{values = dense<{{\[\[}}29, 26, 23, 28, 25, 22, 27, 24]]> : tensor<1x8xi32>}>
+// CHECK: %[[TOP:.*]] = tosa.logical_left_shift %[[WORD]], %[[TOTOP]]
+// CHECK: %[[FIELD:.*]] = tosa.arithmetic_right_shift %[[TOP]], %{{.*}} {round = false}
+// CHECK: %[[I8:.*]] = tosa.cast %[[FIELD]] : (tensor<1x8xi32>) -> tensor<1x8xi8>
+// CHECK: %[[FLAT:.*]] = tosa.reshape %[[I8]], %{{.*}} -> tensor<8xi8>
+// CHECK: %[[USED:.*]] = tosa.slice %[[FLAT]], %{{.*}} -> tensor<5xi8>
+// CHECK: %[[W:.*]] = tosa.reshape %[[USED]], %{{.*}} -> tensor<1x5xi8>
+// CHECK-NOT: qint.
+// CHECK: return %[[W]]
+func.func @weights_packed_three_bits() -> tensor<1x5xi8> {
+  %w = qint.weights {bits = 3 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[-21, 35]> : tensor<2xi8>} : tensor<1x5xi8>
+  return %w : tensor<1x5xi8>
+}
+
+// -----
+
+/// Binary weights: bit j of each byte, then 2 * b - 1. No field straddles,
+/// so there is no second byte.
+// CHECK-LABEL: func.func @weights_packed_binary
+// CHECK: %[[BYTES:.*]] = "tosa.const"() <{values = dense<{{\[\[}}121], [0]]> : tensor<2x1xi8>}>
+// CHECK: %[[WIDE:.*]] = tosa.cast %[[BYTES]]
+// CHECK: %[[U:.*]] = tosa.bitwise_and %[[WIDE]]
+// CHECK: %[[WORD:.*]] = tosa.concat %[[U]], %[[U]], %[[U]], %[[U]], %[[U]], %[[U]], %[[U]], %[[U]] {axis = 1 : i32}
+// CHECK-NOT: tosa.bitwise_or
+// CHECK: %[[OFFSETS:.*]] = "tosa.const"() <{values = dense<{{\[\[}}0, 1, 2, 3, 4, 5, 6, 7]]> : tensor<1x8xi32>}>
+// CHECK: %[[SHIFTED:.*]] = tosa.logical_right_shift %[[WORD]], %[[OFFSETS]]
+// CHECK: %[[BIT:.*]] = tosa.bitwise_and %[[SHIFTED]], %{{.*}}
+// CHECK: %[[TWICE:.*]] = tosa.logical_left_shift %[[BIT]], %{{.*}}
+// CHECK: %[[PM:.*]] = tosa.sub %[[TWICE]], %{{.*}} : (tensor<2x8xi32>, tensor<1x1xi32>) -> tensor<2x8xi32>
+// CHECK: %[[I8:.*]] = tosa.cast %[[PM]] : (tensor<2x8xi32>) -> tensor<2x8xi8>
+// CHECK: %[[FLAT:.*]] = tosa.reshape %[[I8]], %{{.*}} -> tensor<16xi8>
+// CHECK: %[[W:.*]] = tosa.slice %[[FLAT]], %{{.*}} -> tensor<9xi8>
+// CHECK: return %[[W]]
+func.func @weights_packed_binary() -> tensor<9xi8> {
+  %w = qint.weights {bits = 1 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0>,
+                     values = dense<[121, 0]> : tensor<2xi8>} : tensor<9xi8>
+  return %w : tensor<9xi8>
+}
+
+// -----
+
+/// Unsigned 4-bit weights: shift each field down and mask it.
+// CHECK-LABEL: func.func @weights_packed_unsigned
+// CHECK: "tosa.const"() <{values = dense<{{\[\[}}15, 121, 8, 0]]> : tensor<1x4xi8>}>
+// CHECK-NOT: tosa.arithmetic_right_shift
+// CHECK: %[[OFFSETS:.*]] = "tosa.const"() <{values = dense<{{\[\[}}0, 4, 0, 4, 0, 4, 0, 4]]> : tensor<1x8xi32>}>
+// CHECK: %[[SHIFTED:.*]] = tosa.logical_right_shift %{{.*}}, %[[OFFSETS]]
+// CHECK: %[[MASK:.*]] = "tosa.const"() <{values = dense<15> : tensor<1x1xi32>}>
+// CHECK: tosa.bitwise_and %[[SHIFTED]], %[[MASK]]
+// CHECK-NOT: tosa.sub
+// CHECK: return
+func.func @weights_packed_unsigned() -> tensor<5x1xi8> {
+  %w = qint.weights {bits = 4 : i64, is_signed = false, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0, 1.0, 1.0, 1.0, 1.0>,
+                     values = dense<[15, 121, 8]> : tensor<3xi8>} : tensor<5x1xi8>
+  return %w : tensor<5x1xi8>
+}

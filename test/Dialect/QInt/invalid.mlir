@@ -147,6 +147,81 @@ func.func @weights_zero_scale() -> tensor<2xi8> {
 
 // -----
 
+/// The packed layout is for sub-byte weights.
+func.func @weights_packed_eight_bits() -> tensor<2xi8> {
+  // expected-error @+1 {{'qint.weights' op packed layout needs fewer than 8 bits; 8-bit weights are stored dense}}
+  %w = qint.weights {bits = 8 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[1, 2]> : tensor<2xi8>} : tensor<2xi8>
+  return %w : tensor<2xi8>
+}
+
+// -----
+
+func.func @weights_packed_dynamic_shape() -> tensor<?xi8> {
+  // expected-error @+1 {{'qint.weights' op packed layout needs a static result shape}}
+  %w = qint.weights {bits = 4 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[1]> : tensor<1xi8>} : tensor<?xi8>
+  return %w : tensor<?xi8>
+}
+
+// -----
+
+/// Five 4-bit weights need ceil(20 / 8) = 3 bytes.
+func.func @weights_packed_byte_count() -> tensor<1x5xi8> {
+  // expected-error @+1 {{'qint.weights' op packed layout expects values of type tensor<3xi8> (5 fields of 4 bits), got 'tensor<2xi8>'}}
+  %w = qint.weights {bits = 4 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[1, 2]> : tensor<2xi8>} : tensor<1x5xi8>
+  return %w : tensor<1x5xi8>
+}
+
+// -----
+
+/// Packed bytes are a 1-D tensor, whatever the shape of the weights.
+func.func @weights_packed_not_1d() -> tensor<2x4xi8> {
+  // expected-error @+1 {{'qint.weights' op packed layout expects values of type tensor<4xi8> (8 fields of 4 bits), got 'tensor<2x2xi8>'}}
+  %w = qint.weights {bits = 4 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<0> : tensor<2x2xi8>} : tensor<2x4xi8>
+  return %w : tensor<2x4xi8>
+}
+
+// -----
+
+func.func @weights_packed_not_i8() -> tensor<1x4xi8> {
+  // expected-error @+1 {{'qint.weights' op values must be i8}}
+  %w = qint.weights {bits = 4 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0>,
+                     values = dense<0> : tensor<2xi16>} : tensor<1x4xi8>
+  return %w : tensor<1x4xi8>
+}
+
+// -----
+
+/// Two 3-bit weights use bits 0..5 of the byte; bit 6 must be 0.
+func.func @weights_packed_padding_bits() -> tensor<1x2xi8> {
+  // expected-error @+1 {{'qint.weights' op packed values must leave the 2 unused high bits of the last byte zero}}
+  %w = qint.weights {bits = 3 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[64]> : tensor<1xi8>} : tensor<1x2xi8>
+  return %w : tensor<1x2xi8>
+}
+
+// -----
+
+/// A 4-bit two's complement field can hold -8, outside the narrow range.
+func.func @weights_packed_value_out_of_range() -> tensor<1x2xi8> {
+  // expected-error @+1 {{'qint.weights' op value -8 at flat index 1 does not fit 4-bit signed weights}}
+  %w = qint.weights {bits = 4 : i64, layout = #qint.layout<packed>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[-121]> : tensor<1xi8>} : tensor<1x2xi8>
+  return %w : tensor<1x2xi8>
+}
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // qint.quantize / qint.dequantize
 //===----------------------------------------------------------------------===//

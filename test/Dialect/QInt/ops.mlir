@@ -39,6 +39,24 @@ func.func @weights_unsigned_axis_layout() -> (tensor<1x3xi8>, tensor<1x2xi8>) {
   return %u, %d : tensor<1x3xi8>, tensor<1x2xi8>
 }
 
+/// Packed weights: bytes of 3-bit fields for a 2x3 tensor (the example of
+/// compress-pack-weights.mlir), and a binary stream of 9 weights.
+// CHECK-LABEL: func.func @weights_packed
+// CHECK: qint.weights {axis = 1 : i64, bits = 3 : i64, layout = #qint.layout<packed>, scales = array<f32: 1.000000e+00, 2.000000e+00, 4.000000e+00>, values = dense<[-21, 35, 3]> : tensor<3xi8>} : tensor<2x3xi8>
+// CHECK: qint.weights {bits = 1 : i64, layout = #qint.layout<packed>, scales = array<f32: 1.000000e+00>, values = dense<[121, 0]> : tensor<2xi8>} : tensor<1x9xi8>
+// GENERIC-LABEL: sym_name = "weights_packed"
+// GENERIC: "qint.weights"() <{axis = 1 : i64, bits = 3 : i64, is_signed = true, layout = #qint.layout<packed>,
+func.func @weights_packed() -> (tensor<2x3xi8>, tensor<1x9xi8>) {
+  %p3 = qint.weights {axis = 1 : i64, bits = 3 : i64,
+                      layout = #qint.layout<packed>,
+                      scales = array<f32: 1.0, 2.0, 4.0>,
+                      values = dense<[-21, 35, 3]> : tensor<3xi8>} : tensor<2x3xi8>
+  %p1 = qint.weights {bits = 1 : i64, layout = #qint.layout<packed>,
+                      scales = array<f32: 1.0>,
+                      values = dense<[121, 0]> : tensor<2xi8>} : tensor<1x9xi8>
+  return %p3, %p1 : tensor<2x3xi8>, tensor<1x9xi8>
+}
+
 /// Quantize with the type's range or an explicit [qmin, qmax] (4-bit
 /// activations in i8), to i8 and i16, and back to float.
 // CHECK-LABEL: func.func @quantize_dequantize

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/QInt/IR/QInt.h"
+#include "compress/Dialect/QInt/Utils/WeightPacking.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -95,10 +96,12 @@ static bool dimsMatch(int64_t a, int64_t b) {
 
 /// Values of a constant integer tensor (qint.weights or a dense constant).
 static std::optional<SmallVector<int64_t>> constantInts(Value value) {
+  if (auto weights = value.getDefiningOp<WeightsOp>()) {
+    std::vector<int8_t> values = weights.getUnpackedValues();
+    return SmallVector<int64_t>(values.begin(), values.end());
+  }
   ElementsAttr attr;
-  if (auto weights = value.getDefiningOp<WeightsOp>())
-    attr = weights.getValues();
-  else if (!matchPattern(value, m_Constant(&attr)))
+  if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   if (!isa<IntegerType>(attr.getElementType()))
     return std::nullopt;
@@ -207,21 +210,74 @@ std::pair<int64_t, int64_t> WeightsOp::getValueBounds() {
   return {-hi, hi};
 }
 
+/// The elements of an i8 attribute, unless it cannot be read element by
+/// element (resource-backed attributes such as dense_resource).
+static std::optional<std::vector<int8_t>> readInt8s(ElementsAttr attr) {
+  auto values = attr.tryGetValues<APInt>();
+  if (!values)
+    return std::nullopt;
+  std::vector<int8_t> result;
+  result.reserve(attr.getNumElements());
+  for (const APInt &v : *values)
+    result.push_back(int8_t(v.getSExtValue()));
+  return result;
+}
+
+int64_t WeightsOp::getNumWeights() {
+  return getResult().getType().getNumElements();
+}
+
+std::vector<int8_t> WeightsOp::getUnpackedValues() {
+  std::optional<std::vector<int8_t>> stored = readInt8s(getValues());
+  assert(stored && "checked by the verifier");
+  if (getLayout() == WeightLayout::dense)
+    return std::move(*stored);
+  std::vector<uint8_t> bytes(stored->begin(), stored->end());
+  return unpackWeights(bytes, getNumWeights(), getBitsAttr().getInt(),
+                       getIsSigned());
+}
+
+/// Checks the storage of packed weights: byte count and padding bits.
+static LogicalResult verifyPackedStorage(WeightsOp op, ShapedType valuesType,
+                                         ArrayRef<int8_t> bytes) {
+  int64_t bits = op.getBitsAttr().getInt();
+  if (bits == 8)
+    return op.emitOpError("packed layout needs fewer than 8 bits; 8-bit "
+                          "weights are stored dense");
+  auto type = op.getResult().getType();
+  if (!type.hasStaticShape())
+    return op.emitOpError("packed layout needs a static result shape");
+  int64_t count = type.getNumElements();
+  int64_t expected = getPackedByteCount(count, bits);
+  if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != expected)
+    return op.emitOpError() << "packed layout expects values of type tensor<"
+                            << expected << "xi8> (" << count << " fields of "
+                            << bits << " bits), got " << valuesType;
+  int64_t usedBits = (count * bits) % 8;
+  if (usedBits && (uint8_t(bytes.back()) >> usedBits) != 0)
+    return op.emitOpError() << "packed values must leave the " << 8 - usedBits
+                            << " unused high bits of the last byte zero";
+  return success();
+}
+
 LogicalResult WeightsOp::verify() {
   auto type = getResult().getType();
   auto valuesType = cast<ShapedType>(getValues().getType());
-  if (valuesType.getShape() != type.getShape())
+  bool packed = getLayout() == WeightLayout::packed;
+  if (!packed && valuesType.getShape() != type.getShape())
     return emitOpError("values shape does not match the result type");
   if (!valuesType.getElementType().isInteger(8))
     return emitOpError("values must be i8");
   // The values are checked (and read by the evaluator) element by element,
   // which resource-backed attributes such as dense_resource do not allow.
-  auto values = getValues().tryGetValues<APInt>();
-  if (!values)
+  std::optional<std::vector<int8_t>> stored = readInt8s(getValues());
+  if (!stored)
     return emitOpError("values must be readable element by element, as "
                        "dense<...> is");
   if (!getIsSigned() && getBitsAttr().getInt() > 7)
     return emitOpError("unsigned weights need at most 7 bits in i8 storage");
+  if (packed && failed(verifyPackedStorage(*this, valuesType, *stored)))
+    return failure();
   int64_t axis = getAxisAttr().getInt();
   if (axis < 0 || axis >= type.getRank())
     return emitOpError() << "axis " << axis << " is out of range for rank "
@@ -235,15 +291,15 @@ LogicalResult WeightsOp::verify() {
       return emitOpError("scales must be positive and finite");
   auto [lo, hi] = getValueBounds();
   bool binary = getIsSigned() && getBitsAttr().getInt() == 1;
-  int64_t index = 0;
-  for (const APInt &v : *values) {
-    int64_t x = v.getSExtValue();
+  // A packed signed field can hold -2^(bits-1), outside the narrow range.
+  std::vector<int8_t> values = packed ? getUnpackedValues() : *stored;
+  for (int64_t index = 0, e = values.size(); index < e; ++index) {
+    int64_t x = values[index];
     if (x < lo || x > hi || (binary && x == 0))
       return emitOpError() << "value " << x << " at flat index " << index
                            << " does not fit " << getBitsAttr().getInt() << "-bit "
                            << (getIsSigned() ? "signed" : "unsigned")
                            << " weights";
-    ++index;
   }
   return success();
 }

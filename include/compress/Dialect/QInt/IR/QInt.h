@@ -15,6 +15,8 @@
 #include "mlir/Interfaces/InferIntRangeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <vector>
+
 #include "compress/Dialect/QInt/IR/QIntOpsDialect.h.inc"
 
 #include "compress/Dialect/QInt/IR/QIntEnums.h.inc"

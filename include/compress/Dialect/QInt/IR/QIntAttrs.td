@@ -27,16 +27,21 @@ def QInt_RoundingModeAttr : EnumAttr<QInt_Dialect, QInt_RoundingMode,
 }
 
 def QInt_LayoutDense : I32EnumAttrCase<"dense", 0>;
+def QInt_LayoutPacked : I32EnumAttrCase<"packed", 1>;
 
 def QInt_WeightLayout : I32EnumAttr<"WeightLayout",
     "how the values of a qint.weights constant are stored",
-    [QInt_LayoutDense]> {
+    [QInt_LayoutDense, QInt_LayoutPacked]> {
   let cppNamespace = "::compress::qint";
   let genSpecializedAttr = 0;
   let description = [{
-    `dense`: one i8 per value, row-major in the result's shape. Packed
-    sub-byte and sparse layouts are further cases of this enum; the logical
-    value of every element is the same whatever the layout.
+    `dense`: one i8 per value, row-major in the result's shape.
+
+    `packed`: a 1-D i8 tensor of bytes holding one `bits`-bit field per
+    value, row-major in the result's shape, as one little-endian LSB-first
+    bitstream (see `qint.weights`).
+
+    The logical value of every element is the same whatever the layout.
   }];
 }
 

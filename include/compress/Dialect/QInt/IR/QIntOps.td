@@ -47,11 +47,34 @@ def QInt_WeightsOp : QInt_RangeOp<"weights"> {
     (bits <= 7). The float value of element `w` in slice `c` is
     `w * scales[c]`.
 
+    With `layout = dense` (the default), `values` holds one i8 per element,
+    in the result's shape:
+
     ```mlir
     %w = qint.weights {bits = 4 : i64, scales = array<f32: 0.5, 0.25>,
                        values = dense<[[7, -7], [1, 0]]> : tensor<2x2xi8>}
                        : tensor<2x2xi8>
     ```
+
+    With `layout = packed` (bits 1..7), `values` is a `tensor<Nxi8>` of
+    `N = ceil(count * bits / 8)` bytes, `count` being the number of elements
+    of the result. Element `k` in row-major order is the `bits`-bit field at
+    bits `[k * bits, (k + 1) * bits)` of one little-endian, LSB-first
+    bitstream: bit `j` of the stream is bit `j % 8` of byte `j / 8`. Unused
+    high bits of the last byte are 0. Signed fields are two's complement,
+    except binary weights, whose field is 0 for -1 and 1 for +1; unsigned
+    fields are the value. The result is the same unpacked tensor as with
+    the dense layout; the same weights as above, packed:
+
+    ```mlir
+    %w = qint.weights {bits = 4 : i64, layout = #qint.layout<packed>,
+                       scales = array<f32: 0.5, 0.25>,
+                       values = dense<[-105, 1]> : tensor<2xi8>}
+                       : tensor<2x2xi8>
+    ```
+
+    `compress-pack-weights` rewrites dense weights of fewer than 8 bits to
+    the packed layout.
   }];
   let arguments = (ins
     ElementsAttr:$values,
@@ -70,6 +93,10 @@ def QInt_WeightsOp : QInt_RangeOp<"weights"> {
   let extraClassDeclaration = [{
     /// The smallest and largest value the declared bit width allows.
     std::pair<int64_t, int64_t> getValueBounds();
+    /// The number of weights, that is of elements of the result.
+    int64_t getNumWeights();
+    /// The weights in row-major order of the result, whatever the layout.
+    std::vector<int8_t> getUnpackedValues();
   }];
 }
 
