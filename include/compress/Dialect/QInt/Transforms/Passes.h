@@ -11,6 +11,10 @@
 #include "mlir/Pass/Pass.h"
 #include "llvm/ADT/StringRef.h"
 
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
 namespace compress::qint {
 
 /// Discardable attribute with the inferred signed bounds of a qint op's
@@ -21,6 +25,10 @@ inline constexpr llvm::StringLiteral kRangeAttrName = "qint.range";
 /// width (an `i64` integer attribute) that holds their `qint.range`.
 inline constexpr llvm::StringLiteral kAccBitsNeededAttrName =
     "qint.acc_bits_needed";
+
+/// Adds the pattern of `compress-pack-weights`: a dense `qint.weights` of
+/// fewer than 8 bits becomes the same weights in the packed layout.
+void populatePackWeightsPatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_DECL
 #include "compress/Dialect/QInt/Transforms/Passes.h.inc"

@@ -64,4 +64,39 @@ def AnnotateIntRangesPass
   ];
 }
 
+def PackWeightsPass : Pass<"compress-pack-weights", "mlir::func::FuncOp"> {
+  let summary = "Store sub-byte qint.weights as packed bitstreams";
+  let description = [{
+    Rewrites every `qint.weights` with `layout = dense` and fewer than 8
+    bits to `layout = packed`: the values become `ceil(count * bits / 8)`
+    bytes holding one `bits`-bit field per weight, in row-major order, as
+    one little-endian LSB-first bitstream (two's complement for signed
+    weights; binary weights store 0 for -1 and 1 for +1). The result type
+    and the integers it means do not change, so no user of the weights is
+    touched; the IR, and the compiled program, hold `bits / 8` of the
+    bytes. 8-bit weights stay dense: packing would not shrink them.
+
+    Before (ternary weights, five values in five bytes):
+    ```mlir
+    %w = qint.weights {bits = 2 : i64, scales = array<f32: 0.5>,
+                       values = dense<[[1, -1, 0, 1, -1]]> : tensor<1x5xi8>}
+        : tensor<1x5xi8>
+    ```
+    After (fields 01, 11, 00, 01 in byte 0 from its low bits up, 11 in
+    byte 1):
+    ```mlir
+    %w = qint.weights {bits = 2 : i64, layout = #qint.layout<packed>,
+                       scales = array<f32: 0.5>,
+                       values = dense<[77, 3]> : tensor<2xi8>}
+        : tensor<1x5xi8>
+    ```
+  }];
+  let statistics = [
+    Statistic<"numWeightsPacked", "weights-packed",
+              "qint.weights constants rewritten to the packed layout">,
+    Statistic<"numBytesSaved", "bytes-saved",
+              "Bytes of weight storage removed by packing">,
+  ];
+}
+
 #endif // COMPRESS_DIALECT_QINT_TRANSFORMS_PASSES_TD
