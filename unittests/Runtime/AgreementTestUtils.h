@@ -13,6 +13,7 @@
 #ifndef COMPRESS_UNITTESTS_RUNTIME_AGREEMENTTESTUTILS_H
 #define COMPRESS_UNITTESTS_RUNTIME_AGREEMENTTESTUTILS_H
 
+#include "compress/Dialect/QInt/Utils/WeightPacking.h"
 #include "compress/InitAll.h"
 #include "compress/Runtime/ModelRunner.h"
 
@@ -59,6 +60,21 @@ inline std::string denseLiteral(llvm::ArrayRef<int64_t> values,
     text += (i ? ", " : "") +
             denseLiteral(values.slice(i * stride, stride), shape.drop_front());
   return text + "]";
+}
+
+/// The `values` attribute of packed `qint.weights` holding `values` as
+/// `bits`-bit fields: `dense<[...]> : tensor<Nxi8>`.
+inline std::string packedWeightsLiteral(llvm::ArrayRef<int64_t> values,
+                                        int64_t bits, bool isSigned) {
+  std::vector<int8_t> narrow(values.begin(), values.end());
+  std::vector<uint8_t> bytes = qint::packWeights(narrow, bits, isSigned);
+  std::vector<int64_t> asInts;
+  for (uint8_t b : bytes)
+    asInts.push_back(int8_t(b));
+  std::string text = "dense<[";
+  for (size_t i = 0; i < asInts.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(asInts[i]);
+  return text + "]> : tensor<" + std::to_string(bytes.size()) + "xi8>";
 }
 
 /// Integers uniform over the range of `dtype`.

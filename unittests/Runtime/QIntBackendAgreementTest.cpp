@@ -373,14 +373,24 @@ protected:
   /// SSA name.
   std::string weights(BatchedModule &module, llvm::ArrayRef<int64_t> shape,
                       int64_t axis) {
-    Tensor values(DType::I8, shape);
     if (oneIn(3)) {
+      Tensor values(DType::I8, shape);
       for (int64_t &v : values.ints())
         v = activation(DType::I8, 0);
       return module.addArgument(std::move(values));
     }
     bool isSigned = !oneIn(5);
     int64_t bits = isSigned ? uniform(1, 8) : uniform(1, 7);
+    return weightsConstant(module, shape, axis, bits, isSigned,
+                           /*packed=*/false);
+  }
+
+  /// A qint.weights constant of `shape` with random `bits`-bit values,
+  /// stored dense or packed. Returns the SSA name.
+  std::string weightsConstant(BatchedModule &module,
+                              llvm::ArrayRef<int64_t> shape, int64_t axis,
+                              int64_t bits, bool isSigned, bool packed) {
+    Tensor values(DType::I8, shape);
     int64_t hi =
         isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
     int64_t lo = isSigned ? -hi : 0;
@@ -391,13 +401,27 @@ protected:
       scales += i ? ", 0.5" : "0.5";
     std::string name = module.freshValue();
     std::string type = tensorTypeName(values);
+    std::string storage =
+        packed ? "layout = #qint.layout<packed>, values = " +
+                     packedWeightsLiteral(values.ints(), bits, isSigned)
+               : "values = dense<" + denseLiteral(values.ints(), shape) +
+                     "> : " + type;
     module.addLine(llvm::formatv(
         "{0} = qint.weights {{axis = {1} : i64, bits = {2} : i64, is_signed "
-        "= {3}, scales = array<f32: {4}>, values = dense<{5}> : {6}} : {6}",
-        name, axis, bits, isSigned ? "true" : "false", scales,
-        denseLiteral(values.ints(), shape), type));
+        "= {3}, scales = array<f32: {4}>, {5}} : {6}",
+        name, axis, bits, isSigned ? "true" : "false", scales, storage, type));
     return name;
   }
+
+  /// The weights of packed case `index`: every width from 1 to 7 in turn
+  /// (1 bit is binary, 2 bits ternary), signed three times in four.
+  static std::pair<int64_t, bool> packedWidth(int64_t index) {
+    return {index % 7 + 1, (index / 7) % 4 != 2};
+  }
+
+  /// An odd number in [1, hi] (odd weight counts leave a partial byte and
+  /// a partial group of 8 for every odd width).
+  int64_t oddSize(int64_t hi) { return 2 * uniform(0, (hi - 1) / 2) + 1; }
 
   /// An optional bias of `channels` i32 values, sometimes near the ends of
   /// i32 so that the accumulator wraps. Returns `, %name` or nothing, and
@@ -475,6 +499,101 @@ TEST_F(QIntWindowAgreement, Matmul) {
     std::string a = module.addArgument(std::move(lhs));
     SmallVector<int64_t> rhsShape = {b, k, n};
     std::string rhs = weights(module, rhsShape, /*axis=*/2);
+    std::string biasType;
+    std::string biasOperand = bias(module, n, biasType);
+    std::string outType = tensorTypeName({b, m, n}, "i32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64, rhs_zp = {5} : "
+        "i64} : ({6}, {7}{8}) -> {9}",
+        y, a, rhs, biasOperand, lhsZp, rhsZp, lhsType,
+        tensorTypeName(rhsShape, "i8"), biasType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Packed weights: decoded at run time by the exported TOSA
+//===----------------------------------------------------------------------===//
+
+TEST_F(QIntWindowAgreement, PackedConv2D) {
+  runCases(28, [&](BatchedModule &module, int64_t index) {
+    auto [bits, isSigned] = packedWidth(index);
+    // Odd kernel sizes and channels in most cases make the count odd.
+    bool oddCount = index % 4 != 3;
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    while (oddCount && (w.kernel[0] % 2 == 0 || w.kernel[1] % 2 == 0))
+      w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2);
+    int64_t c = oddCount ? oddSize(5) : uniform(1, 5);
+    int64_t o = oddCount ? oddSize(7) : uniform(1, 6);
+    int64_t zp = zeroPoint(DType::I8);
+    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
+    std::string wName = weightsConstant(module, wShape, /*axis=*/0, bits,
+                                        isSigned, /*packed=*/true);
+    std::string biasType;
+    std::string biasOperand = bias(module, o, biasType);
+    std::string outType = tensorTypeName({n, w.out[0], w.out[1], o}, "i32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} : ({6}, "
+        "{7}{8}) -> {9}",
+        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
+        tensorTypeName(wShape, "i8"), biasType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+TEST_F(QIntWindowAgreement, PackedDepthwiseConv2D) {
+  runCases(28, [&](BatchedModule &module, int64_t index) {
+    auto [bits, isSigned] = packedWidth(index);
+    bool oddCount = index % 4 != 3;
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    while (oddCount && (w.kernel[0] % 2 == 0 || w.kernel[1] % 2 == 0))
+      w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2);
+    int64_t c = oddCount ? oddSize(5) : uniform(1, 5);
+    int64_t m = oddCount ? oddSize(3) : uniform(1, 3);
+    int64_t zp = zeroPoint(DType::I8);
+    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    SmallVector<int64_t> wShape = {w.kernel[0], w.kernel[1], c, m};
+    std::string wName = weightsConstant(module, wShape, /*axis=*/2, bits,
+                                        isSigned, /*packed=*/true);
+    std::string biasType;
+    std::string biasOperand = bias(module, c * m, biasType);
+    std::string outType = tensorTypeName({n, w.out[0], w.out[1], c * m}, "i32");
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.depthwise_conv2d {1}, {2}{3} {{input_zp = {4} : i64, "
+        "{5}} : ({6}, {7}{8}) -> {9}",
+        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
+        tensorTypeName(wShape, "i8"), biasType, outType);
+    module.addLine(line);
+    module.addResult(y, outType, line);
+  });
+}
+
+TEST_F(QIntWindowAgreement, PackedMatmul) {
+  runCases(28, [&](BatchedModule &module, int64_t index) {
+    auto [bits, isSigned] = packedWidth(index);
+    bool oddCount = index % 4 != 3;
+    int64_t b = oddCount ? 1 : uniform(1, 2), m = uniform(1, 5);
+    int64_t k = oddCount ? oddSize(31) : uniform(1, 32);
+    int64_t n = oddCount ? oddSize(9) : uniform(1, 8);
+    int64_t lhsZp = zeroPoint(DType::I8), rhsZp = zeroPoint(DType::I8);
+    Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
+    std::string lhsType = tensorTypeName(lhs);
+    std::string a = module.addArgument(std::move(lhs));
+    SmallVector<int64_t> rhsShape = {b, k, n};
+    std::string rhs = weightsConstant(module, rhsShape, /*axis=*/2, bits,
+                                      isSigned, /*packed=*/true);
     std::string biasType;
     std::string biasOperand = bias(module, n, biasType);
     std::string outType = tensorTypeName({b, m, n}, "i32");
