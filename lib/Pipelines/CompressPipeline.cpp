@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Pipelines/Pipelines.h"
+#include "compress/Dialect/QInt/Transforms/Passes.h"
 #include "compress/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -69,6 +70,7 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   quantize.report = options.report;
   quantize.calibration = options.calibration;
   pm.addPass(createQuantizePass(quantize));
+  pm.addNestedPass<func::FuncOp>(qint::createPackWeightsPass());
 
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -43,6 +43,9 @@ void compress::buildLowerToLLVMPipeline(
   arithOptions.includeApplyRescale = true;
   funcPm.addPass(createTosaToArithPass(arithOptions));
   funcPm.addPass(createTosaToTensorPass());
+  // One loop nest per chain of elementwise ops (the decoding of packed
+  // weights, requantization after a kernel) rather than one per op.
+  funcPm.addPass(createLinalgElementwiseOpFusionPass());
 
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;

@@ -77,6 +77,8 @@ struct LayerFacts {
   SmallVector<int64_t> shape;
   int64_t outputChannels = 0;
   int64_t macs = 0;
+  /// The weight term of Omega, by weight bits.
+  llvm::DenseMap<unsigned, double> weightOmega;
   /// Calibrated range of the input, if any.
   std::optional<std::pair<double, double>> inputRange;
   /// The activation trace of the input tensor as a whole: the largest of
@@ -93,7 +95,7 @@ private:
   FailureOr<LayerFacts> readLayer(func::FuncOp func, const WeightLayer &layer);
   WeightClip clip = WeightClip::Max;
   LogicalResult writeReport(const PlanProblem &problem, const Plan &plan,
-                            ArrayRef<LayerFacts> facts, int64_t floatBytes,
+                            MutableArrayRef<LayerFacts> facts, int64_t floatBytes,
                             std::optional<int64_t> sizeBudget);
 };
 
@@ -180,16 +182,20 @@ static double activationNoise(const LayerFacts &facts, unsigned bits) {
 
 /// What quantizing a layer with `weightBits` and `activationBits` costs and
 /// the error it is predicted to add.
-static PlanOption measureOption(const LayerFacts &f, unsigned weightBits,
+static PlanOption measureOption(LayerFacts &f, unsigned weightBits,
                                 unsigned activationBits, WeightClip clip) {
   PlanOption option;
   option.weightBits = weightBits;
   option.activationBits = activationBits;
   option.bytes = quantizedLayerBytes(f.layer.numWeights, weightBits,
-                                     f.shape[f.layer.scaleAxis], f.outputChannels);
+                                     f.shape[f.layer.scaleAxis],
+                                     f.outputChannels);
   option.bops = f.macs * weightBits * activationBits;
-  option.error = f.trace * weightNoise(f, weightBits, clip) +
-                 f.inputTrace * activationNoise(f, activationBits);
+  auto [it, inserted] = f.weightOmega.try_emplace(weightBits, 0.0);
+  if (inserted)
+    it->second = f.trace * weightNoise(f, weightBits, clip);
+  option.error =
+      it->second + f.inputTrace * activationNoise(f, activationBits);
   return option;
 }
 
@@ -330,7 +336,7 @@ void PlanPass::runOnOperation() {
 
 LogicalResult PlanPass::writeReport(const PlanProblem &problem,
                                     const Plan &plan,
-                                    ArrayRef<LayerFacts> facts,
+                                    MutableArrayRef<LayerFacts> facts,
                                     int64_t floatBytes,
                                     std::optional<int64_t> sizeBudget) {
   if (report.empty() && paretoSvg.empty())
@@ -402,13 +408,17 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
          llvm::zip(problem.layers, facts, plan.choice)) {
       const PlanOption &o = layer.options[choice];
       llvm::json::Array options;
-      for (const PlanOption &option : layer.options)
+      for (const PlanOption &option : layer.options) {
+        double weightOmega = f.weightOmega.lookup(option.weightBits);
         options.push_back(llvm::json::Object{
             {"weight_bits", int64_t(option.weightBits)},
             {"activation_bits", int64_t(option.activationBits)},
             {"bytes", option.bytes},
             {"omega", option.error},
+            {"weight_omega", weightOmega},
+            {"activation_omega", option.error - weightOmega},
         });
+      }
       layers.push_back(llvm::json::Object{
           {"name", layer.name},
           {"options", std::move(options)},
