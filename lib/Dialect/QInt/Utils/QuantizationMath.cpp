@@ -69,6 +69,13 @@ int64_t compress::qint::weightMax(unsigned bits) {
   return bits <= 1 ? 1 : (int64_t(1) << (bits - 1)) - 1;
 }
 
+int8_t compress::qint::roundWeight(double value, unsigned bits) {
+  if (bits <= 1)
+    return value < 0 ? -1 : 1;
+  double qmax = double(weightMax(bits));
+  return int8_t(std::clamp(std::round(value), -qmax, qmax));
+}
+
 namespace {
 /// Squared error of quantizing `w` with step `scale` to [-qmax, qmax].
 double channelError(llvm::ArrayRef<float> w, double scale, int64_t qmax) {
@@ -130,15 +137,10 @@ QuantizedWeights compress::qint::quantizeWeights(llvm::ArrayRef<float> weights,
   result.scales.resize(channels);
   for (int64_t c = 0; c < channels; ++c)
     result.scales[c] = float(channelScale(perChannel[c], bits, clip));
-  int64_t qmax = weightMax(bits);
   result.values.resize(weights.size());
-  for (int64_t i = 0, e = weights.size(); i < e; ++i) {
-    double v = weights[i] / double(result.scales[channelOf(i)]);
-    int64_t q = bits == 1 ? (v < 0 ? -1 : 1)
-                          : int64_t(std::clamp(std::round(v), -double(qmax),
-                                               double(qmax)));
-    result.values[i] = int8_t(q);
-  }
+  for (int64_t i = 0, e = weights.size(); i < e; ++i)
+    result.values[i] =
+        roundWeight(weights[i] / double(result.scales[channelOf(i)]), bits);
   return result;
 }
 

@@ -69,6 +69,10 @@ int64_t quantizedLayerBytes(int64_t weights, unsigned bits, int64_t scales,
 /// Largest representable magnitude of narrow-range `bits`-bit weights.
 int64_t weightMax(unsigned bits);
 
+/// The narrow-range `bits`-bit integer nearest to `value` (a weight divided
+/// by its scale): half away from zero, clamped; the sign for 1 bit.
+int8_t roundWeight(double value, unsigned bits);
+
 /// A positive real factor as a tosa.rescale multiplier and shift
 /// (multiplier in [2^30, 2^31), shift in [2, 62]); a factor too small for
 /// shift 62 becomes multiplier 0. Empty if the factor is too large

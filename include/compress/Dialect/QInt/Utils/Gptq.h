@@ -1,0 +1,50 @@
+//===- Gptq.h - GPTQ rounding of weights with error feedback ----*- C++ -*-===//
+//
+// GPTQ (Frantar et al., "GPTQ: Accurate post-training quantization for
+// generative pre-trained transformers", 2022) rounds the weights of a layer
+// one input column at a time and moves each column's rounding error onto
+// the columns not yet rounded, weighted by the inverse Hessian of the
+// layer's squared output error, so that the rounded layer reproduces the
+// float layer's outputs on the calibration inputs rather than each weight
+// on its own. The scales are an input: they are chosen as for
+// round-to-nearest (by maximum or MSE clipping) and only the integers
+// change.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_DIALECT_QINT_UTILS_GPTQ_H
+#define COMPRESS_DIALECT_QINT_UTILS_GPTQ_H
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace compress::qint {
+
+struct GptqOptions {
+  /// Added to the Hessian's diagonal, relative to the mean of its diagonal,
+  /// so that it is safely positive definite.
+  double damp = 0.01;
+  /// Columns rounded between two updates of the columns after them.
+  int64_t blockSize = 128;
+};
+
+/// Rounds a layer's weights with GPTQ. `weights` is row-major, one row per
+/// output (channel) and one column per input to that output, in the order
+/// of an im2col patch; `scales` has one scale per row; `hessian` is the
+/// `columns x columns` matrix `2 X X^T / N` of the N input vectors X seen
+/// by the layer (row-major). Returns the integer values (row-major, like
+/// `weights`), or nothing if the damped Hessian is not positive definite.
+///
+/// Columns whose Hessian diagonal is 0 (inputs that were always 0) are
+/// rounded to 0: nothing they do is observable.
+std::optional<std::vector<int8_t>>
+gptqRound(llvm::ArrayRef<float> weights, int64_t rows, int64_t columns,
+          llvm::ArrayRef<float> scales, unsigned bits,
+          llvm::ArrayRef<double> hessian, const GptqOptions &options = {});
+
+} // namespace compress::qint
+
+#endif // COMPRESS_DIALECT_QINT_UTILS_GPTQ_H

@@ -1,0 +1,92 @@
+//===- Gptq.cpp - GPTQ rounding of weights with error feedback ------------===//
+//
+// Follows the reference implementation (gptq.py's `fasterquant`, without
+// activation ordering or grouping): dead inputs get H_ii = 1 and zero
+// weights; the Hessian is damped by `damp * mean(diag H)`; U is the upper
+// Cholesky factor of H^-1; column i is rounded and its scaled error
+// (w_i - q_i) / U_ii is subtracted, times U_i,j, from every later column j.
+// Inside a block of columns the update is applied column by column; the
+// columns after the block receive the block's errors in one matrix product.
+//
+// The weights are handled in units of their row's scale (w / s): the
+// update is linear in each row, so this changes nothing but saves a
+// multiplication per element, and it makes the rounding of a column that
+// receives no error bit-identical to round-to-nearest's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Dialect/QInt/Utils/Gptq.h"
+#include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace compress;
+using namespace compress::qint;
+
+std::optional<std::vector<int8_t>>
+compress::qint::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
+                          int64_t columns, llvm::ArrayRef<float> scales,
+                          unsigned bits, llvm::ArrayRef<double> hessian,
+                          const GptqOptions &options) {
+  using Matrix = Eigen::MatrixXd;
+  using RowMajorMatrix =
+      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  assert(int64_t(weights.size()) == rows * columns &&
+         int64_t(scales.size()) == rows &&
+         int64_t(hessian.size()) == columns * columns && "shape mismatch");
+  if (rows == 0 || columns == 0)
+    return std::vector<int8_t>(weights.size());
+
+  Matrix w(rows, columns);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < columns; ++c)
+      w(r, c) = double(weights[r * columns + c]) / double(scales[r]);
+  Matrix h = Eigen::Map<const RowMajorMatrix>(hessian.data(), columns, columns);
+  if (!h.allFinite() || !w.allFinite())
+    return std::nullopt;
+
+  for (int64_t c = 0; c < columns; ++c) {
+    if (h(c, c) != 0.0)
+      continue;
+    h(c, c) = 1.0;
+    w.col(c).setZero();
+  }
+  h.diagonal().array() += options.damp * h.diagonal().mean();
+
+  Eigen::LLT<Matrix> factor(h);
+  if (factor.info() != Eigen::Success)
+    return std::nullopt;
+  Matrix inverse = factor.solve(Matrix::Identity(columns, columns));
+  Eigen::LLT<Matrix> inverseFactor(inverse);
+  if (inverseFactor.info() != Eigen::Success)
+    return std::nullopt;
+  Matrix u = inverseFactor.matrixU();
+
+  std::vector<int8_t> result(weights.size());
+  int64_t blockSize = std::max<int64_t>(1, options.blockSize);
+  Matrix errors(rows, blockSize);
+  for (int64_t begin = 0; begin < columns; begin += blockSize) {
+    int64_t count = std::min(blockSize, columns - begin);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t c = begin + i;
+      double d = u(c, c);
+      for (int64_t r = 0; r < rows; ++r) {
+        int8_t q = roundWeight(w(r, c), bits);
+        result[r * columns + c] = q;
+        errors(r, i) = (w(r, c) - double(q)) / d;
+      }
+      int64_t rest = count - i - 1;
+      w.middleCols(c + 1, rest).noalias() -=
+          errors.col(i) * u.block(c, c + 1, 1, rest);
+    }
+    int64_t after = columns - begin - count;
+    if (after > 0)
+      w.rightCols(after).noalias() -=
+          errors.leftCols(count) * u.block(begin, begin + count, count, after);
+  }
+  return result;
+}
