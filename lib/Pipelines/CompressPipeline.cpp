@@ -66,7 +66,8 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   quantize.weightBits = widest(options.weightBits, 8);
   quantize.activationBits = activationBits;
   quantize.weightClip = clip;
-  quantize.rounding = options.rescaleRounding;
+  quantize.rescaleRounding = options.rescaleRounding;
+  quantize.rounding = options.rounding;
   quantize.report = options.report;
   quantize.calibration = options.calibration;
   pm.addPass(createQuantizePass(quantize));

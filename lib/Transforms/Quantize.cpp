@@ -72,7 +72,7 @@ struct LayerInfo {
 struct Options {
   unsigned weightBits, activationBits;
   WeightClip clip;
-  RoundingMode rounding;
+  RoundingMode rescaleRounding;
 };
 
 /// Bytes of `count` weights of `bits` bits, packed.
@@ -303,7 +303,7 @@ Value FunctionQuantizer::requantize(Location loc, Value acc,
       builder.getDenseI32ArrayAttr(multipliers),
       builder.getDenseI8ArrayAttr(shifts), builder.getI64IntegerAttr(0),
       builder.getI64IntegerAttr(out.zeroPoint),
-      RoundingModeAttr::get(builder.getContext(), options.rounding),
+      RoundingModeAttr::get(builder.getContext(), options.rescaleRounding),
       builder.getI64IntegerAttr(lo), builder.getI64IntegerAttr(hi));
 }
 
@@ -529,7 +529,7 @@ LogicalResult FunctionQuantizer::quantizeAdd(tosa::AddOp op) {
       builder.getI32IntegerAttr(fo.multiplier),
       builder.getI8IntegerAttr(fo.shift),
       builder.getI64IntegerAttr(out->zeroPoint),
-      RoundingModeAttr::get(builder.getContext(), options.rounding),
+      RoundingModeAttr::get(builder.getContext(), options.rescaleRounding),
       builder.getI64IntegerAttr(lo), builder.getI64IntegerAttr(hi));
   quantized[layerOutput] = {add.getResult(), *out};
   markReplaced(op);
@@ -627,7 +627,7 @@ LogicalResult FunctionQuantizer::quantizeConcat(tosa::ConcatOp op) {
         builder.getDenseI8ArrayAttr({f.shift}),
         builder.getI64IntegerAttr(x->params.zeroPoint),
         builder.getI64IntegerAttr(out->zeroPoint),
-        RoundingModeAttr::get(builder.getContext(), options.rounding),
+        RoundingModeAttr::get(builder.getContext(), options.rescaleRounding),
         builder.getI64IntegerAttr(out->qmin),
         builder.getI64IntegerAttr(out->qmax)));
   }
@@ -841,16 +841,17 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     if (weightClip != "max" && weightClip != "mse")
       return module.emitError() << "weight-clip must be max or mse, got '"
                                 << weightClip << "'";
-    if (rounding != "double" && rounding != "single")
-      return module.emitError() << "rounding must be double or single, got '"
-                                << rounding << "'";
+    if (rescaleRounding != "double" && rescaleRounding != "single")
+      return module.emitError()
+             << "rescale-rounding must be double or single, got '"
+             << rescaleRounding << "'";
     if (!report.empty() && calibration.empty())
       return module.emitError("report= needs calibration= samples to measure "
                               "the SQNR of each layer");
     options = {unsigned(weightBits), unsigned(activationBits),
                weightClip == "mse" ? WeightClip::Mse : WeightClip::Max,
-               rounding == "double" ? RoundingMode::double_round
-                                    : RoundingMode::single_round};
+               rescaleRounding == "double" ? RoundingMode::double_round
+                                           : RoundingMode::single_round};
     return success();
   }
 

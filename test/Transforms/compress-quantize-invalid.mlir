@@ -1,13 +1,13 @@
 // RUN: compress-opt %s --verify-diagnostics --compress-quantize="weight-bits=9"
 // RUN: not compress-opt %s --compress-quantize="activation-bits=3" 2>&1 | FileCheck %s --check-prefix=ABITS
 // RUN: not compress-opt %s --compress-quantize="weight-clip=percentile" 2>&1 | FileCheck %s --check-prefix=CLIP
-// RUN: not compress-opt %s --compress-quantize="rounding=nearest" 2>&1 | FileCheck %s --check-prefix=ROUNDING
+// RUN: not compress-opt %s --compress-quantize="rescale-rounding=nearest" 2>&1 | FileCheck %s --check-prefix=RESCALE
 // RUN: not compress-opt %s --compress-quantize="report=%t.json" 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not compress-opt %s --compress-quantize="report=%t.json calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
 
 // ABITS: error: activation-bits must be in [4, 8] or 16, got 3
 // CLIP: error: weight-clip must be max or mse, got 'percentile'
-// ROUNDING: error: rounding must be double or single, got 'nearest'
+// RESCALE: error: rescale-rounding must be double or single, got 'nearest'
 // REPORT: error: report= needs calibration= samples to measure the SQNR of each layer
 // MISSING: error: {{.*}}missing.npy: cannot read: No such file or directory
 

@@ -1,5 +1,5 @@
 // RUN: compress-opt %s --split-input-file --compress-quantize | FileCheck %s
-// RUN: compress-opt %s --split-input-file --compress-quantize="rounding=single weight-bits=4" | FileCheck %s --check-prefix=OPTS
+// RUN: compress-opt %s --split-input-file --compress-quantize="rescale-rounding=single weight-bits=4" | FileCheck %s --check-prefix=OPTS
 
 /// A conv followed by ReLU becomes one integer conv whose requantize clamp
 /// is the ReLU. Input range [-1, 1] -> scale 2/255, zero point -1 (-0.5

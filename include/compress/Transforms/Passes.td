@@ -318,7 +318,7 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
     * activations per tensor, affine, from the `compress.range` attributes
       (`activation-bits`, or the consumer's `compress.plan`);
     * bias as i32 at `s_x * s_w[c]`; requantization with a 32-bit
-      multiplier and shift (`rounding`); ReLU/clamp fused into the
+      multiplier and shift (`rescale-rounding`); ReLU/clamp fused into the
       requantize clamp; residual adds as `qint.add`; pooling, reshape,
       pad, slice and transpose on integers; dequantize at the outputs.
 
@@ -350,7 +350,7 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
     Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
            "Per-channel weight scale: max or mse (clipping that minimises "
            "the squared rounding error)">,
-    Option<"rounding", "rounding", "std::string",
+    Option<"rescaleRounding", "rescale-rounding", "std::string",
            /*default=*/"\"double\"",
            "Requantization rounding: double or single (as tosa.rescale)">,
     Option<"report", "report", "std::string", /*default=*/"",
