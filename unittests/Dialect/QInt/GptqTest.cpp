@@ -190,3 +190,71 @@ TEST(GptqTest, NonFiniteHessianFails) {
   std::vector<double> h = {1.0, NAN, NAN, 1.0};
   EXPECT_FALSE(gptqRound(w, 1, 2, {0.5f}, 4, h).has_value());
 }
+
+/// Whole weight tensors: with identity Hessians every layout gives
+/// round-to-nearest per output channel, which checks that the rows and
+/// columns GPTQ sees are put back where they came from.
+TEST(GptqTest, LayerLayoutsRoundTrip) {
+  std::mt19937_64 rng(21);
+  struct Case {
+    GptqLayout layout;
+    std::vector<int64_t> shape;
+    int64_t axis, groups, columns;
+  };
+  for (const Case &c : {Case{GptqLayout::Conv2D, {5, 3, 2, 4}, 0, 1, 24},
+                        Case{GptqLayout::DepthwiseConv2D, {3, 2, 4, 3}, 2, 4,
+                             6},
+                        Case{GptqLayout::Matmul, {1, 7, 5}, 2, 1, 7}}) {
+    int64_t size = 1;
+    for (int64_t d : c.shape)
+      size *= d;
+    std::vector<float> w = randomWeights(1, size, rng);
+    QuantizedWeights nearest = quantizeWeights(w, c.shape, c.axis, 3,
+                                               WeightClip::Max);
+    std::vector<double> hessians;
+    for (int64_t g = 0; g < c.groups; ++g) {
+      std::vector<double> h = identity(c.columns);
+      hessians.insert(hessians.end(), h.begin(), h.end());
+    }
+    auto q = gptqRoundLayer(c.layout, w, c.shape, nearest.scales, 3,
+                            hessians);
+    ASSERT_TRUE(q.has_value());
+    EXPECT_EQ(*q, nearest.values) << int(c.layout);
+  }
+}
+
+/// A depthwise [KH, KW, C, M] tensor: channel c's M x KH*KW matrix is
+/// rounded with Hessian c, as rounding that matrix alone does.
+TEST(GptqTest, DepthwiseUsesTheHessianOfItsChannel) {
+  const int64_t kh = 2, kw = 2, channels = 3, multiplier = 2, columns = 4;
+  std::mt19937_64 rng(22);
+  std::vector<float> w = randomWeights(1, kh * kw * channels * multiplier, rng);
+  QuantizedWeights nearest = quantizeWeights(
+      w, {kh, kw, channels, multiplier}, 2, 2, WeightClip::Max);
+  std::vector<double> hessians;
+  for (int64_t c = 0; c < channels; ++c) {
+    std::vector<double> h = hessianOf(correlatedInputs(columns, 50, rng),
+                                      columns);
+    hessians.insert(hessians.end(), h.begin(), h.end());
+  }
+  auto q = gptqRoundLayer(GptqLayout::DepthwiseConv2D, w,
+                          {kh, kw, channels, multiplier}, nearest.scales, 2,
+                          hessians);
+  ASSERT_TRUE(q.has_value());
+  for (int64_t c = 0; c < channels; ++c) {
+    std::vector<float> matrix, scales(multiplier, nearest.scales[c]);
+    for (int64_t m = 0; m < multiplier; ++m)
+      for (int64_t k = 0; k < columns; ++k)
+        matrix.push_back(w[(k * channels + c) * multiplier + m]);
+    auto expected = gptqRound(
+        matrix, multiplier, columns, scales, 2,
+        llvm::ArrayRef(hessians).slice(c * columns * columns,
+                                       columns * columns));
+    ASSERT_TRUE(expected.has_value());
+    for (int64_t m = 0; m < multiplier; ++m)
+      for (int64_t k = 0; k < columns; ++k)
+        EXPECT_EQ((*q)[(k * channels + c) * multiplier + m],
+                  (*expected)[m * columns + k])
+            << "channel " << c << " row " << m << " column " << k;
+  }
+}

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 using namespace compress;
 using namespace compress::qint;
@@ -87,6 +88,68 @@ compress::qint::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
     if (after > 0)
       w.rightCols(after).noalias() -=
           errors.leftCols(count) * u.block(begin, begin + count, count, after);
+  }
+  return result;
+}
+
+std::optional<std::vector<int8_t>> compress::qint::gptqRoundLayer(
+    GptqLayout layout, llvm::ArrayRef<float> weights,
+    llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
+    unsigned bits, llvm::ArrayRef<double> hessians,
+    const GptqOptions &options) {
+  if (shape.size() != (layout == GptqLayout::Matmul ? 3u : 4u))
+    return std::nullopt;
+  // groups x (rows x columns); element (g, r, c) is weights[index(g, r, c)]
+  // at scale scales[scaleOf(g, r)].
+  int64_t groups = 1, rows = 0, columns = 0;
+  std::function<int64_t(int64_t, int64_t, int64_t)> index;
+  std::function<int64_t(int64_t, int64_t)> scaleOf;
+  switch (layout) {
+  case GptqLayout::Conv2D:
+    rows = shape[0];
+    columns = shape[1] * shape[2] * shape[3];
+    index = [=](int64_t, int64_t r, int64_t c) { return r * columns + c; };
+    scaleOf = [](int64_t, int64_t r) { return r; };
+    break;
+  case GptqLayout::Matmul:
+    rows = shape[2];
+    columns = shape[1];
+    index = [=](int64_t, int64_t r, int64_t c) { return c * rows + r; };
+    scaleOf = [](int64_t, int64_t r) { return r; };
+    break;
+  case GptqLayout::DepthwiseConv2D:
+    groups = shape[2];
+    rows = shape[3];
+    columns = shape[0] * shape[1];
+    index = [=](int64_t g, int64_t r, int64_t c) {
+      return (c * groups + g) * rows + r;
+    };
+    scaleOf = [](int64_t g, int64_t) { return g; };
+    break;
+  }
+  if (int64_t(weights.size()) != groups * rows * columns ||
+      int64_t(hessians.size()) != groups * columns * columns ||
+      int64_t(scales.size()) !=
+          (layout == GptqLayout::DepthwiseConv2D ? groups : rows))
+    return std::nullopt;
+
+  std::vector<int8_t> result(weights.size());
+  std::vector<float> matrix(rows * columns), rowScales(rows);
+  for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t r = 0; r < rows; ++r) {
+      rowScales[r] = scales[scaleOf(g, r)];
+      for (int64_t c = 0; c < columns; ++c)
+        matrix[r * columns + c] = weights[index(g, r, c)];
+    }
+    auto rounded =
+        gptqRound(matrix, rows, columns, rowScales, bits,
+                  hessians.slice(g * columns * columns, columns * columns),
+                  options);
+    if (!rounded)
+      return std::nullopt;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < columns; ++c)
+        result[index(g, r, c)] = (*rounded)[r * columns + c];
   }
   return result;
 }
