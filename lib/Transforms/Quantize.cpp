@@ -9,6 +9,12 @@
 // matmul + reshape + bias add + ReLU, add + ReLU) happens here because the
 // output parameters of a layer are those of the last fused op.
 //
+// With `rounding=gptq`, the entry function first runs in float on
+// calibration samples to collect each layer's input Hessian
+// (compress/Analysis/LayerHessians.h); the layer's weights are then rounded
+// by GPTQ (compress/Dialect/QInt/Utils/Gptq.h) with the scales
+// round-to-nearest would use.
+//
 // With `report=`, the pass also measures every layer's SQNR: it keeps a
 // float copy of the function and runs both versions on calibration samples
 // with the reference evaluator, comparing each layer's dequantized integer
@@ -16,6 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Analysis/LayerHessians.h"
+#include "compress/Dialect/QInt/Utils/Gptq.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Runtime/Npy.h"
@@ -63,6 +71,8 @@ struct LayerInfo {
   std::string kind;
   unsigned weightBits;
   unsigned activationBits;
+  /// "nearest" or "gptq".
+  StringRef rounding;
   int64_t floatWeightBytes;
   int64_t weightBytes;
   AffineParams output;
@@ -73,7 +83,12 @@ struct Options {
   unsigned weightBits, activationBits;
   WeightClip clip;
   RoundingMode rescaleRounding;
+  bool gptq;
+  GptqOptions gptqOptions;
 };
+
+/// GPTQ's input Hessian of each weight layer, by op.
+using LayerHessians = llvm::MapVector<Operation *, LayerHessian>;
 
 /// Bytes of `count` weights of `bits` bits, packed.
 int64_t packedBytes(int64_t count, unsigned bits) {
@@ -107,11 +122,13 @@ Operation *soleUser(Value value) {
 class FunctionQuantizer {
 public:
   /// `floatCopyOps`, if given, maps each op of `func` to its twin in a float
-  /// copy of the function, where layer names are recorded too.
+  /// copy of the function, where layer names are recorded too. Layers with
+  /// an entry in `hessians` are rounded with GPTQ.
   FunctionQuantizer(func::FuncOp func, const Options &options,
-                    const DenseMap<Operation *, Operation *> *floatCopyOps)
+                    const DenseMap<Operation *, Operation *> *floatCopyOps,
+                    const LayerHessians *hessians)
       : func(func), builder(func.getContext()), options(options),
-        floatCopyOps(floatCopyOps) {}
+        floatCopyOps(floatCopyOps), hessians(hessians) {}
 
   /// Rewrites the function; fails after emitting an error.
   LogicalResult run();
@@ -133,13 +150,15 @@ private:
   /// quantized per slice along `axis`: the qint.weights, the i32 bias at
   /// scale s_x * s_w[c] (`bias` has one value per output channel, or one for
   /// all) and each output channel's rescaling factor s_x * s_w[c] / s_y.
-  /// Output channel c uses scale c / `channelsPerScale`.
+  /// Output channel c uses scale c / `channelsPerScale`. The weights of
+  /// `layer` are rounded with GPTQ if it has a Hessian.
   struct LayerConstants {
     Value weights, bias;
     SmallVector<double> factors;
     int64_t packedBytes;
+    StringRef rounding;
   };
-  LayerConstants buildLayerConstants(Location loc, ArrayRef<float> weights,
+  LayerConstants buildLayerConstants(Operation *layer, ArrayRef<float> weights,
                                      RankedTensorType type, int64_t axis,
                                      unsigned bits, ArrayRef<float> bias,
                                      int64_t channels,
@@ -174,6 +193,7 @@ private:
   OpBuilder builder;
   Options options;
   const DenseMap<Operation *, Operation *> *floatCopyOps;
+  const LayerHessians *hessians;
   /// Set once an error has been emitted: the rewrite then stops.
   bool hadError = false;
   DenseMap<Value, QValue> quantized;
@@ -323,12 +343,32 @@ void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
 }
 
 FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
-    Location loc, ArrayRef<float> weights, RankedTensorType type, int64_t axis,
-    unsigned bits, ArrayRef<float> bias, int64_t channels,
+    Operation *layer, ArrayRef<float> weights, RankedTensorType type,
+    int64_t axis, unsigned bits, ArrayRef<float> bias, int64_t channels,
     int64_t channelsPerScale, double inputScale, double outputScale) {
+  Location loc = layer->getLoc();
   QuantizedWeights qw =
       quantizeWeights(weights, type.getShape(), axis, bits, options.clip);
   LayerConstants result;
+  result.rounding = "nearest";
+  if (hessians) {
+    auto it = hessians->find(layer);
+    if (it != hessians->end()) {
+      GptqLayout layout = isa<tosa::Conv2DOp>(layer) ? GptqLayout::Conv2D
+                          : isa<tosa::MatMulOp>(layer)
+                              ? GptqLayout::Matmul
+                              : GptqLayout::DepthwiseConv2D;
+      if (auto values = gptqRoundLayer(layout, weights, type.getShape(),
+                                       qw.scales, bits, it->second.values,
+                                       options.gptqOptions)) {
+        qw.values = std::move(*values);
+        result.rounding = "gptq";
+      } else
+        layer->emitWarning("GPTQ failed: the damped Hessian of the layer's "
+                           "inputs is not positive definite; weights "
+                           "rounded to nearest");
+    }
+  }
   SmallVector<int32_t> biasValues;
   for (int64_t c = 0; c < channels; ++c) {
     double accScale = inputScale * qw.scales[c / channelsPerScale];
@@ -380,7 +420,7 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
   builder.setInsertionPoint(op);
   Location loc = op->getLoc();
   LayerConstants layer = buildLayerConstants(
-      loc, *weights, wType, depthwise ? 2 : 0, bits, *bias, channels,
+      op, *weights, wType, depthwise ? 2 : 0, bits, *bias, channels,
       depthwise ? wType.getDimSize(3) : 1, x->params.scale, out->scale);
   auto accType = resultType.clone(builder.getI32Type());
   Operation *acc;
@@ -403,7 +443,7 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
   if (clamp)
     markReplaced(clamp);
   recordLayer(acc, layerOutput.getDefiningOp(), y.getDefiningOp(),
-              {"", "", bits, out->bits,
+              {"", "", bits, out->bits, layer.rounding,
                int64_t(weights->size() + bias->size()) * 4, layer.packedBytes,
                *out});
   return success();
@@ -454,7 +494,7 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   builder.setInsertionPoint(op);
   Location loc = op.getLoc();
   LayerConstants layer = buildLayerConstants(
-      loc, *weights, bType, 2, bits,
+      op, *weights, bType, 2, bits,
       bias ? ArrayRef<float>(*bias) : ArrayRef<float>(), n, 1,
       x->params.scale, out->scale);
   auto accType = op.getType().clone(builder.getI32Type());
@@ -484,7 +524,7 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   if (clamp)
     markReplaced(clamp);
   recordLayer(acc, layerOutput.getDefiningOp(), producer,
-              {"", "", bits, out->bits,
+              {"", "", bits, out->bits, layer.rounding,
                int64_t(weights->size() + (bias ? bias->size() : 0)) * 4,
                layer.packedBytes, *out});
   return success();
@@ -794,6 +834,7 @@ static LogicalResult writeReport(StringRef path, const FunctionQuantizer &q,
         {"op", layer.kind},
         {"weight_bits", int64_t(layer.weightBits)},
         {"activation_bits", int64_t(layer.activationBits)},
+        {"rounding", layer.rounding},
         {"float_weight_bytes", layer.floatWeightBytes},
         {"weight_bytes", layer.weightBytes},
         {"sqnr_db", std::isfinite(sqnr) ? llvm::json::Value(sqnr)
@@ -845,14 +886,58 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
       return module.emitError()
              << "rescale-rounding must be double or single, got '"
              << rescaleRounding << "'";
+    if (rounding != "nearest" && rounding != "gptq")
+      return module.emitError() << "rounding must be nearest or gptq, got '"
+                                << rounding << "'";
+    if (rounding == "gptq" && calibration.empty())
+      return module.emitError("rounding=gptq needs calibration= samples to "
+                              "collect the Hessian of each layer's inputs");
+    if (gptqSamples < 1)
+      return module.emitError() << "gptq-samples must be positive, got "
+                                << int64_t(gptqSamples);
+    if (!(gptqDamp >= 0.0) || !std::isfinite(gptqDamp))
+      return module.emitError() << "gptq-damp must be non-negative, got "
+                                << double(gptqDamp);
     if (!report.empty() && calibration.empty())
       return module.emitError("report= needs calibration= samples to measure "
                               "the SQNR of each layer");
-    options = {unsigned(weightBits), unsigned(activationBits),
-               weightClip == "mse" ? WeightClip::Mse : WeightClip::Max,
-               rescaleRounding == "double" ? RoundingMode::double_round
-                                           : RoundingMode::single_round};
+    options.weightBits = weightBits;
+    options.activationBits = activationBits;
+    options.clip = weightClip == "mse" ? WeightClip::Mse : WeightClip::Max;
+    options.rescaleRounding = rescaleRounding == "double"
+                                  ? RoundingMode::double_round
+                                  : RoundingMode::single_round;
+    options.gptq = rounding == "gptq";
+    options.gptqOptions.damp = gptqDamp;
     return success();
+  }
+
+  /// Runs `entry` in float on the first `gptq-samples` calibration samples
+  /// and returns the input Hessian of each of its layers.
+  FailureOr<LayerHessians> collectHessians(func::FuncOp entry) {
+    ModuleOp module = getOperation();
+    FailureOr<SampleSet> samples =
+        loadSamples(module, entry, calibration, gptqSamples);
+    if (failed(samples))
+      return failure();
+    FailureOr<Program> program = Program::compile(entry);
+    if (failed(program))
+      return failure();
+    auto inputsFor = [&](int64_t index) -> llvm::Expected<SmallVector<Tensor>> {
+      llvm::Expected<Tensor> sample =
+          sampleFor(samples->data, index, samples->argument, calibration);
+      if (!sample)
+        return sample.takeError();
+      SmallVector<Tensor> inputs;
+      inputs.push_back(std::move(*sample));
+      return inputs;
+    };
+    auto collected =
+        collectLayerHessians(entry, *program, samples->count, inputsFor);
+    if (!collected)
+      return entry.emitError("collecting GPTQ Hessians failed: ")
+             << llvm::toString(collected.takeError());
+    return std::move(*collected);
   }
 
   void runOnOperation() override {
@@ -862,13 +947,23 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
       return signalPassFailure();
     func::FuncOp entry;
     std::optional<Tensor> data;
-    if (!report.empty()) {
+    if (!report.empty() || options.gptq) {
       auto found = findEntryFunction(module, "");
       if (!found) {
         module.emitError(llvm::toString(found.takeError()));
         return signalPassFailure();
       }
       entry = *found;
+    }
+    // Collected before any rewriting: GPTQ wants each layer's float input.
+    std::optional<LayerHessians> hessians;
+    if (options.gptq) {
+      FailureOr<LayerHessians> collected = collectHessians(entry);
+      if (failed(collected))
+        return signalPassFailure();
+      hessians = std::move(*collected);
+    }
+    if (!report.empty()) {
       auto read = readNpy(calibration);
       if (!read) {
         module.emitError(llvm::toString(read.takeError()));
@@ -882,19 +977,23 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
         continue;
       OwningOpRef<func::FuncOp> floatCopy;
       DenseMap<Operation *, Operation *> twins;
-      if (func == entry) {
+      if (func == entry && !report.empty()) {
         floatCopy = func.clone();
         for (auto [a, b] : llvm::zip(func.getBody().front(),
                                      floatCopy->getBody().front()))
           twins[&a] = &b;
       }
-      FunctionQuantizer quantizer(func, options,
-                                  floatCopy ? &twins : nullptr);
+      FunctionQuantizer quantizer(func, options, floatCopy ? &twins : nullptr,
+                                  func == entry && hessians ? &*hessians
+                                                            : nullptr);
       if (failed(quantizer.run()))
         return signalPassFailure();
       numLayersQuantized += quantizer.layers.size();
+      numLayersGptq += llvm::count_if(quantizer.layers, [](const LayerInfo &l) {
+        return l.rounding == "gptq";
+      });
       numOpsLeftFloat += quantizer.leftFloat.size();
-      if (func != entry)
+      if (func != entry || report.empty())
         continue;
       int64_t samples = std::min<int64_t>(reportSamples, data->dim(0));
       if (failed(measureSqnr(*floatCopy, func, *data, samples,

@@ -2,12 +2,22 @@
 // RUN: not compress-opt %s --compress-quantize="activation-bits=3" 2>&1 | FileCheck %s --check-prefix=ABITS
 // RUN: not compress-opt %s --compress-quantize="weight-clip=percentile" 2>&1 | FileCheck %s --check-prefix=CLIP
 // RUN: not compress-opt %s --compress-quantize="rescale-rounding=nearest" 2>&1 | FileCheck %s --check-prefix=RESCALE
+// RUN: not compress-opt %s --compress-quantize="rounding=double" 2>&1 | FileCheck %s --check-prefix=ROUNDING
+// RUN: not compress-opt %s --compress-quantize="rounding=gptq" 2>&1 | FileCheck %s --check-prefix=GPTQ
+// RUN: not compress-opt %s --compress-quantize="rounding=gptq calibration=%t.npy gptq-samples=0" 2>&1 | FileCheck %s --check-prefix=GPTQ-SAMPLES
+// RUN: not compress-opt %s --compress-quantize="rounding=gptq calibration=%t.npy gptq-damp=-1" 2>&1 | FileCheck %s --check-prefix=GPTQ-DAMP
+// RUN: not compress-opt %s --compress-quantize="rounding=gptq calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=GPTQ-MISSING
 // RUN: not compress-opt %s --compress-quantize="report=%t.json" 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not compress-opt %s --compress-quantize="report=%t.json calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
 
 // ABITS: error: activation-bits must be in [4, 8] or 16, got 3
 // CLIP: error: weight-clip must be max or mse, got 'percentile'
 // RESCALE: error: rescale-rounding must be double or single, got 'nearest'
+// ROUNDING: error: rounding must be nearest or gptq, got 'double'
+// GPTQ: error: rounding=gptq needs calibration= samples to collect the Hessian of each layer's inputs
+// GPTQ-SAMPLES: error: gptq-samples must be positive, got 0
+// GPTQ-DAMP: error: gptq-damp must be non-negative, got -1
+// GPTQ-MISSING: error: cannot load calibration data: {{.*}}missing.npy: cannot read
 // REPORT: error: report= needs calibration= samples to measure the SQNR of each layer
 // MISSING: error: {{.*}}missing.npy: cannot read: No such file or directory
 

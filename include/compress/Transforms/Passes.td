@@ -314,7 +314,8 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
 
     * weights per output channel, symmetric, signed, narrow range
       (`weight-bits`, or the op's `compress.plan`), scales by maximum or by
-      MSE-optimal clipping (`weight-clip`);
+      MSE-optimal clipping (`weight-clip`), rounded to nearest or with GPTQ
+      (`rounding`);
     * activations per tensor, affine, from the `compress.range` attributes
       (`activation-bits`, or the consumer's `compress.plan`);
     * bias as i32 at `s_x * s_w[c]`; requantization with a 32-bit
@@ -322,11 +323,22 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
       requantize clamp; residual adds as `qint.add`; pooling, reshape,
       pad, slice and transpose on integers; dequantize at the outputs.
 
+    With `rounding=gptq`, the scales are chosen as above but the integers
+    come from GPTQ (Frantar et al. 2022): before rewriting, the float
+    function runs on the first `gptq-samples` samples of `calibration` and
+    every layer accumulates `H = 2 X X^T / N` of its float input vectors
+    (im2col patches ordered like a row of the weights); each layer is then
+    rounded one input column at a time, the rounding error of a column
+    moved onto the columns not yet rounded through the Cholesky factor of
+    the damped `H^-1` (`gptq-damp`), which minimises the error of the
+    layer's outputs rather than of its weights.
+
     Ops it cannot quantize stay float between `qint.dequantize` and
     `qint.quantize`; each is reported with a remark. With `report=FILE` it
     also writes a JSON report: float and integer weight bytes and, per
-    layer, its name, bit widths and the SQNR of its integer output against
-    the float output over `report-samples` samples of `calibration`.
+    layer, its name, bit widths, weight rounding and the SQNR of its
+    integer output against the float output over `report-samples` samples
+    of `calibration`.
 
     Before:
     ```mlir
@@ -350,13 +362,21 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
     Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
            "Per-channel weight scale: max or mse (clipping that minimises "
            "the squared rounding error)">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"nearest\"",
+           "Weight rounding: nearest, or gptq (error feedback through the "
+           "Hessian of each layer's inputs on calibration samples)">,
+    Option<"gptqSamples", "gptq-samples", "int64_t", /*default=*/"128",
+           "Calibration samples the GPTQ Hessians are collected on">,
+    Option<"gptqDamp", "gptq-damp", "double", /*default=*/"0.01",
+           "GPTQ dampening: added to the Hessian's diagonal, relative to "
+           "its mean">,
     Option<"rescaleRounding", "rescale-rounding", "std::string",
            /*default=*/"\"double\"",
            "Requantization rounding: double or single (as tosa.rescale)">,
     Option<"report", "report", "std::string", /*default=*/"",
            "Write a JSON report (sizes, per-layer bits and SQNR) here">,
     Option<"calibration", "calibration", "std::string", /*default=*/"",
-           "Samples (.npy) for the report's per-layer SQNR">,
+           "Samples (.npy) for the report's per-layer SQNR and for GPTQ">,
     Option<"reportSamples", "report-samples", "int64_t", /*default=*/"32",
            "Samples the report's SQNR is measured on">,
   ];
@@ -365,6 +385,8 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
               "Convolutions and matmuls rewritten to integer kernels">,
     Statistic<"numOpsLeftFloat", "ops-left-float",
               "Ops kept in float between dequantize and quantize">,
+    Statistic<"numLayersGptq", "layers-gptq",
+              "Layers whose weights GPTQ rounded">,
   ];
   let dependentDialects = ["compress::CompressionDialect",
                            "compress::qint::QIntDialect",
