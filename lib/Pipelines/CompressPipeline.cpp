@@ -23,9 +23,11 @@ static int64_t widest(ArrayRef<int64_t> values, int64_t fallback) {
 void compress::buildCompressPipeline(OpPassManager &pm,
                                      const CompressPipelineOptions &options) {
   bool plans = options.plans();
-  std::string clip = options.weightClip.empty()
-                         ? std::string(plans ? "mse" : "max")
-                         : std::string(options.weightClip);
+  // Planned widths go below 8 bits, where GPTQ rounding pays off; without
+  // a plan the default stays round-to-nearest, as for int8.
+  std::string rounding = options.rounding.empty()
+                             ? std::string(plans ? "gptq" : "nearest")
+                             : std::string(options.rounding);
   // Without a plan each list holds one width; with one, calibration
   // optimises ranges for the widest activations and tensors no plan covers
   // get that width too.
@@ -56,7 +58,7 @@ void compress::buildCompressPipeline(OpPassManager &pm,
     plan.compressionRatio = options.compressionRatio;
     plan.bopsBudget = options.bopsBudget;
     plan.keepFirstLast8Bit = options.keepFirstLast8Bit;
-    plan.weightClip = clip;
+    plan.weightClip = options.weightClip;
     plan.report = options.planReport;
     plan.paretoSvg = options.paretoSvg;
     pm.addPass(createPlanPass(plan));
@@ -65,9 +67,10 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   QuantizePassOptions quantize;
   quantize.weightBits = widest(options.weightBits, 8);
   quantize.activationBits = activationBits;
-  quantize.weightClip = clip;
+  quantize.weightClip = options.weightClip;
   quantize.rescaleRounding = options.rescaleRounding;
-  quantize.rounding = options.rounding;
+  quantize.rounding = rounding;
+  quantize.gptqSamples = options.gptqSamples;
   quantize.report = options.report;
   quantize.calibration = options.calibration;
   pm.addPass(createQuantizePass(quantize));

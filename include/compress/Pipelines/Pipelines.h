@@ -91,12 +91,16 @@ struct CompressPipelineOptions
       llvm::cl::init(256)};
   Option<std::string> weightClip{
       *this, "weight-clip",
-      llvm::cl::desc("Per-channel weight scales: max or mse (default: mse "
-                     "when planning, max otherwise)")};
+      llvm::cl::desc("Per-channel weight scales: max or mse"),
+      llvm::cl::init("max")};
   Option<std::string> rounding{
       *this, "rounding",
-      llvm::cl::desc("Weight rounding: nearest or gptq"),
-      llvm::cl::init("nearest")};
+      llvm::cl::desc("Weight rounding: nearest or gptq (default: gptq when "
+                     "planning, nearest otherwise)")};
+  Option<int64_t> gptqSamples{
+      *this, "gptq-samples",
+      llvm::cl::desc("Calibration samples GPTQ collects layer inputs on"),
+      llvm::cl::init(256)};
   Option<std::string> rescaleRounding{
       *this, "rescale-rounding",
       llvm::cl::desc("Requantization rounding: double or single"),
