@@ -6,6 +6,7 @@
 # float (compress-fake-quantize). Prints the table and Spearman's rank
 # correlation. Defaults to ResNet-20 on ../shared; arguments:
 #   MODEL CALIBRATION TEST_X TEST_Y [SENSITIVITY]   (fisher, hutchinson, ...)
+# and the environment: BITS (2), CLIP (max or mse), SAMPLES (256).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BUILD_DIR:-build}/bin
@@ -15,6 +16,7 @@ test_x=${3:-../shared/data/cifar10_test932_x.npy}
 test_y=${4:-../shared/data/cifar10_test932_y.npy}
 method=${5:-fisher}
 bits=${BITS:-2}
+clip=${CLIP:-max}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -28,7 +30,7 @@ start=$(date +%s.%N)
 "$bin/compress-opt" "$work/float.mlir" \
   --compress-calibrate="calibration=$calibration method=mse" \
   --compress-sensitivity="method=$method calibration=$calibration samples=${SAMPLES:-256}" \
-  --compress-plan="weight-bits=$bits,8 compression-ratio=1 weight-clip=mse report=$work/plan.json" \
+  --compress-plan="weight-bits=$bits,8 compression-ratio=1 weight-clip=$clip report=$work/plan.json" \
   -o /dev/null 2>/dev/null
 end=$(date +%s.%N)
 float_top1=$(top1 "$work/float.mlir")
@@ -42,7 +44,7 @@ print(" ".join(l["name"] for l in json.load(open(sys.argv[1]))["plan"]["layers"]
 : > "$work/drops.txt"
 for layer in $layers; do
   "$bin/compress-opt" "$work/float.mlir" \
-    --compress-fake-quantize="layers=$layer bits=$bits weight-clip=mse" \
+    --compress-fake-quantize="layers=$layer bits=$bits weight-clip=$clip" \
     -o "$work/one.mlir"
   echo "$layer $(top1 "$work/one.mlir")" >> "$work/drops.txt"
 done
