@@ -53,6 +53,16 @@ func.func @sensitivity_negative_trace() -> tensor<2xf32> {
 
 // -----
 
+func.func @sensitivity_negative_activation_trace() -> tensor<2xf32> {
+  %0 = "tosa.const"() <{values = dense<1.0> : tensor<2xf32>}>
+      // expected-error @+1 {{sensitivity activation trace must be finite and non-negative, got -2.000000e+00}}
+      {compress.sensitivity = #compress.sensitivity<trace = 1.0, activation_trace = -2.0, method = "fisher", samples = 8>}
+      : () -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
 func.func @sensitivity_infinite_trace() -> tensor<2xf32> {
   %0 = "tosa.const"() <{values = dense<1.0> : tensor<2xf32>}>
       // expected-error @+1 {{sensitivity trace must be finite and non-negative, got INF}}

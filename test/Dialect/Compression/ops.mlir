@@ -26,6 +26,9 @@ func.func @range() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
 // CHECK-LABEL: func.func @sensitivity
 // CHECK: "tosa.const"() {{.*}} {compress.sensitivity = #compress.sensitivity<trace = 3.200000e-04, method = "fisher", samples = 256>}
 // CHECK: "tosa.const"() {{.*}} {compress.sensitivity = #compress.sensitivity<trace = 0.000000e+00, method = "import", samples = 0>}
+/// A zero activation trace is the default and is not printed.
+// CHECK: "tosa.const"() {{.*}} {compress.sensitivity = #compress.sensitivity<trace = 1.000000e+00, activation_trace = 2.500000e-01, method = "fisher", samples = 4>}
+// CHECK: "tosa.const"() {{.*}} {compress.sensitivity = #compress.sensitivity<trace = 1.000000e+00, method = "fisher", samples = 4>}
 func.func @sensitivity() -> (tensor<2x2xf32>, tensor<2x2xf32>) {
   %0 = "tosa.const"() <{values = dense<0.5> : tensor<2x2xf32>}>
       {compress.sensitivity = #compress.sensitivity<trace = 3.2e-4, method = "fisher", samples = 256>}
@@ -33,7 +36,13 @@ func.func @sensitivity() -> (tensor<2x2xf32>, tensor<2x2xf32>) {
   %1 = "tosa.const"() <{values = dense<0.5> : tensor<2x2xf32>}>
       {compress.sensitivity = #compress.sensitivity<trace = 0.0, method = "import", samples = 0>}
       : () -> tensor<2x2xf32>
-  return %0, %1 : tensor<2x2xf32>, tensor<2x2xf32>
+  %2 = "tosa.const"() <{values = dense<0.5> : tensor<2x2xf32>}>
+      {compress.sensitivity = #compress.sensitivity<trace = 1.0, activation_trace = 0.25, method = "fisher", samples = 4>}
+      : () -> tensor<2x2xf32>
+  %3 = "tosa.const"() <{values = dense<0.5> : tensor<2x2xf32>}>
+      {compress.sensitivity = #compress.sensitivity<trace = 1.0, activation_trace = 0.0, method = "fisher", samples = 4>}
+      : () -> tensor<2x2xf32>
+  return %2, %3 : tensor<2x2xf32>, tensor<2x2xf32>
 }
 
 /// The plan's extremes: binary weights with 4-bit activations, and 8-bit
