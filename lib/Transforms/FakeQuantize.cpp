@@ -43,13 +43,10 @@ void FakeQuantizePass::runOnOperation() {
   };
   if (bits < 1 || bits > 8)
     return fail("bits must be 1..8, got " + Twine(bits.getValue()));
-  WeightClip clip;
-  if (weightClip == "max")
-    clip = WeightClip::Max;
-  else if (weightClip == "mse")
-    clip = WeightClip::Mse;
-  else
-    return fail("unknown weight-clip '" + weightClip + "'; expected max or mse");
+  std::optional<WeightClip> parsedClip = parseWeightClip(weightClip);
+  if (!parsedClip)
+    return fail("weight-clip must be max or mse, got '" + weightClip + "'");
+  WeightClip clip = *parsedClip;
 
   llvm::Expected<func::FuncOp> func = findEntryFunction(module, entry);
   if (!func)

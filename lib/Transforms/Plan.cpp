@@ -222,12 +222,10 @@ void PlanPass::runOnOperation() {
   for (int64_t b : aBits)
     if (!((b >= 4 && b <= 8) || b == 16))
       return fail("activation bits must be 4..8 or 16, got " + Twine(b));
-  if (weightClip == "max")
-    clip = WeightClip::Max;
-  else if (weightClip == "mse")
-    clip = WeightClip::Mse;
-  else
-    return fail("unknown weight-clip '" + weightClip + "'; expected max or mse");
+  std::optional<WeightClip> parsedClip = parseWeightClip(weightClip);
+  if (!parsedClip)
+    return fail("weight-clip must be max or mse, got '" + weightClip + "'");
+  clip = *parsedClip;
 
   std::optional<int64_t> sizeBudget;
   if (!targetSize.empty() && compressionRatio != 0.0)

@@ -879,7 +879,7 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
       return module.emitError()
              << "activation-bits must be in [4, 8] or 16, got "
              << int64_t(activationBits);
-    if (weightClip != "max" && weightClip != "mse")
+    if (!parseWeightClip(weightClip))
       return module.emitError() << "weight-clip must be max or mse, got '"
                                 << weightClip << "'";
     if (rescaleRounding != "double" && rescaleRounding != "single")
@@ -903,7 +903,7 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
                               "the SQNR of each layer");
     options.weightBits = weightBits;
     options.activationBits = activationBits;
-    options.clip = weightClip == "mse" ? WeightClip::Mse : WeightClip::Max;
+    options.clip = *parseWeightClip(weightClip);
     options.rescaleRounding = rescaleRounding == "double"
                                   ? RoundingMode::double_round
                                   : RoundingMode::single_round;

@@ -27,7 +27,7 @@ module {
 
 // -----
 
-// expected-error @+1 {{unknown weight-clip 'l2'; expected max or mse}}
+// expected-error @+1 {{weight-clip must be max or mse, got 'l2'}}
 module {
   func.func @main(%x: tensor<1x1x1x2xf32>) -> tensor<1x1x1x2xf32> {
     %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>

@@ -11,6 +11,7 @@
 #define COMPRESS_DIALECT_QINT_UTILS_QUANTIZATIONMATH_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
 #include <optional>
@@ -42,6 +43,9 @@ enum class WeightClip {
   /// Minimise the squared rounding-plus-clipping error of the channel.
   Mse,
 };
+
+/// The clipping named `max` or `mse` (as pass options spell it).
+std::optional<WeightClip> parseWeightClip(llvm::StringRef name);
 
 /// Quantized weights: int values in the narrow symmetric range of `bits`
 /// (binary {-1, +1} for 1 bit), one scale per slice along the channel axis.
