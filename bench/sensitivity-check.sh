@@ -31,7 +31,7 @@ start=$(date +%s.%N)
   --compress-calibrate="calibration=$calibration method=mse" \
   --compress-sensitivity="method=$method calibration=$calibration samples=${SAMPLES:-256}" \
   --compress-plan="weight-bits=$bits,8 compression-ratio=1 weight-clip=$clip report=$work/plan.json" \
-  -o /dev/null 2>/dev/null
+  -o /dev/null 2>"$work/plan.log" || { cat "$work/plan.log" >&2; exit 1; }
 end=$(date +%s.%N)
 float_top1=$(top1 "$work/float.mlir")
 echo "model: $model, sensitivity: $method (${SAMPLES:-256} samples, $(

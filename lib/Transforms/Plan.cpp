@@ -152,7 +152,7 @@ FailureOr<LayerFacts> PlanPass::readLayer(func::FuncOp func,
     facts.macs = outputs * facts.shape[1];
   }
   if (layer.input)
-    facts.inputRange = rangeOf(func, layer.input);
+    facts.inputRange = rangeOf(func, quantizationSource(layer.input));
   return facts;
 }
 
@@ -263,7 +263,7 @@ void PlanPass::runOnOperation() {
     if (failed(f))
       return signalPassFailure();
     if (layer.input)
-      readers[layer.input].push_back(int(facts.size()));
+      readers[quantizationSource(layer.input)].push_back(int(facts.size()));
     facts.push_back(std::move(*f));
   }
   for (auto &[input, group] : readers) {

@@ -29,6 +29,7 @@
 #include "compress/Runtime/Npy.h"
 #include "compress/Runtime/Samples.h"
 #include "compress/Transforms/Passes.h"
+#include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -232,10 +233,18 @@ unsigned FunctionQuantizer::activationBitsFor(Value value) {
   // A plan gives the width of a layer's input; a tensor read by several
   // planned layers takes the widest of their choices (compress-plan ties
   // them to one).
+  // Layers behind pooling or data movement read the same quantized tensor.
   unsigned bits = 0;
-  for (Operation *user : value.getUsers())
-    if (auto plan = user->getAttrOfType<LayerPlanAttr>("compress.plan"))
-      bits = std::max<unsigned>(bits, plan.getActivationBits());
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    Value current = worklist.pop_back_val();
+    for (Operation *user : current.getUsers()) {
+      if (auto plan = user->getAttrOfType<LayerPlanAttr>("compress.plan"))
+        bits = std::max<unsigned>(bits, plan.getActivationBits());
+      else if (keepsQuantization(user) && user->getOperand(0) == current)
+        worklist.push_back(user->getResult(0));
+    }
+  }
   return bits ? bits : options.activationBits;
 }
 
@@ -708,11 +717,10 @@ LogicalResult FunctionQuantizer::run() {
             .Case([&](tosa::AddOp add) { return quantizeAdd(add); })
             .Case([&](tosa::ClampOp clamp) { return quantizeClamp(clamp); })
             .Case([&](tosa::ConcatOp concat) { return quantizeConcat(concat); })
-            .Case<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ReshapeOp,
-                  tosa::TransposeOp, tosa::SliceOp, tosa::PadOp,
-                  tosa::TileOp, tosa::ReverseOp>(
-                [&](Operation *other) { return quantizeSameParams(other); })
-            .Default([](Operation *) { return failure(); });
+            .Default([&](Operation *other) {
+              return keepsQuantization(other) ? quantizeSameParams(other)
+                                              : failure();
+            });
     if (succeeded(result))
       continue;
     if (hadError)
@@ -721,7 +729,12 @@ LogicalResult FunctionQuantizer::run() {
     llvm::raw_string_ostream os(text);
     os << op->getLoc();
     leftFloat.push_back({op->getName().getStringRef().str(), text});
-    op->emitRemark("left in float: no integer form for this op here");
+    if (op->hasAttr("compress.plan"))
+      op->emitWarning("left in float although compress-plan planned it: no "
+                      "integer form for this op here, so the plan's size and "
+                      "error do not hold for it");
+    else
+      op->emitRemark("left in float: no integer form for this op here");
   }
 
   // Float users of quantized values (ops left float, the return) read a

@@ -26,6 +26,21 @@ static int64_t staticF32Elements(Type type) {
   return tensor.getNumElements();
 }
 
+bool compress::keepsQuantization(Operation *op) {
+  return isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ReshapeOp,
+             tosa::TransposeOp, tosa::SliceOp, tosa::PadOp, tosa::TileOp,
+             tosa::ReverseOp>(op);
+}
+
+Value compress::quantizationSource(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (!keepsQuantization(def))
+      break;
+    value = def->getOperand(0);
+  }
+  return value;
+}
+
 SmallVector<compress::WeightLayer>
 compress::collectWeightLayers(func::FuncOp func) {
   SmallVector<WeightLayer> layers;

@@ -112,3 +112,21 @@ func.func @negative_dynamic_weights(%x: tensor<1x2x2x1xf32> {compress.range = #c
   %c = tosa.conv2d %x, %w, %b, %b, %b {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
   return %c : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+/// A plan sets the width of a layer's input; a layer behind a max pool
+/// reads the tensor the pool starts from, so that tensor (here the
+/// argument) gets the planned 4 bits and 3-bit weights.
+// CHECK-LABEL: func.func @planned_behind_pool
+// CHECK: qint.quantize %arg0 {qmax = 7 : i64, qmin = -8 : i64
+// CHECK: qint.max_pool2d
+// CHECK: qint.weights {bits = 3 : i64
+func.func @planned_behind_pool(%x: tensor<1x2x2x1xf32> {compress.range = #compress.range<min = -1.0, max = 1.0, method = "minmax", samples = 1>}) -> tensor<1x1x1x2xf32> {
+  %p = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>, compress.range = #compress.range<min = -1.0, max = 1.0, method = "minmax", samples = 1>} : (tensor<1x2x2x1xf32>) -> tensor<1x1x1x1xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %w = "tosa.const"() <{values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>}> : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %0 = tosa.conv2d %p, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, compress.plan = #compress.plan<weight_bits = 3, activation_bits = 4, sparsity = 0.0>, compress.range = #compress.range<min = -1.0, max = 1.0, method = "minmax", samples = 1>} : (tensor<1x1x1x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
+  return %0 : tensor<1x1x1x2xf32>
+}

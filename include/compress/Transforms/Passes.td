@@ -214,9 +214,9 @@ def FakeQuantizePass : Pass<"compress-fake-quantize", "mlir::ModuleOp"> {
     Simulated quantization of weights: the float32 weights of the chosen
     layers (named as `compress-sensitivity` and `compress-quantize` name
     them; all layers when `layers` is empty) are replaced by the float
-    values their `bits`-bit per-channel quantization stands for, exactly as
-    `compress-quantize` would round them (same `weight-clip`), and the
-    graph stays float. Running the result measures what quantizing just
+    values their `bits`-bit per-channel quantization stands for, as
+    `compress-quantize` rounds them with `rounding=nearest` (same
+    `weight-clip`), and the graph stays float. Running the result measures what quantizing just
     those layers' weights costs, with activations and all other layers
     exact; this is how the sensitivity ranking is checked against measured
     accuracy (bench/sensitivity-check.sh).
@@ -273,15 +273,21 @@ def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
 
     With `report=FILE` it writes the plan, the best uniform widths and the
     Pareto frontier (every size at which the optimal plan changes) as
-    JSON; with `pareto-svg=FILE` it draws the frontier, the uniform widths
-    and the chosen plan.
+    JSON (walked exactly at the large end and sampled with optimal plans at
+    the small end when it has many breakpoints, see docs/Planner.md); with
+    `pareto-svg=FILE` it draws the frontier, the uniform widths and the
+    chosen plan.
+
+    A layer's activation width is that of its input as `compress-quantize`
+    quantizes it: the tensor a chain of pooling and data-movement ops
+    starts from. Layers that read one such tensor share its width.
   }];
   let options = [
     ListOption<"weightBits", "weight-bits", "int64_t",
                "Candidate weight bits, 1..8 (2 is ternary, 1 binary); "
                "default 2,3,4,5,6,8">,
     ListOption<"activationBits", "activation-bits", "int64_t",
-               "Candidate activation bits, 4..8; default 8">,
+               "Candidate activation bits, 4..8 or 16; default 8">,
     Option<"targetSize", "target-size", "std::string", /*default=*/"",
            "Weight size budget: bytes, or with K/KB/KiB or M/MB/MiB "
            "(powers of 1024)">,

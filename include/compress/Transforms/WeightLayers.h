@@ -35,6 +35,15 @@ struct WeightLayer {
   int64_t numInputs = 0;
 };
 
+/// True for ops whose integer form keeps its operand's quantization
+/// parameters (pooling and data movement): compress-quantize quantizes the
+/// tensor they start from, once.
+bool keepsQuantization(mlir::Operation *op);
+
+/// The tensor whose quantization `value` shares: `value` itself, or what a
+/// chain of `keepsQuantization` ops starts from.
+mlir::Value quantizationSource(mlir::Value value);
+
 /// The `tosa.conv2d`, `tosa.depthwise_conv2d` and `tosa.matmul` ops of
 /// `func` whose weight operand is a statically shaped float32 constant, in
 /// program order.

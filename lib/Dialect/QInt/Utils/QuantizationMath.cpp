@@ -8,7 +8,6 @@
 
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 
-#include "llvm/ADT/STLExtras.h"
 #include "compress/Evaluator/FixedPoint.h"
 
 #include "llvm/ADT/STLExtras.h"
