@@ -320,9 +320,9 @@ void PlanPass::runOnOperation() {
     return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
 
   MLIRContext *ctx = &getContext();
-  for (auto [f, choice] : llvm::zip(facts, plan->choice)) {
+  for (auto [index, f] : llvm::enumerate(facts)) {
     const PlanOption &option =
-        problem.layers[&f - facts.data()].options[choice];
+        problem.layers[index].options[plan->choice[index]];
     f.layer.op->setAttr(kPlanAttrName,
                         LayerPlanAttr::get(ctx, option.weightBits,
                                            option.activationBits,
