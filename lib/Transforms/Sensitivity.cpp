@@ -14,8 +14,15 @@
 // every layer's estimate at once. Drawing `y` from the model, rather than
 // using data labels, keeps the estimate unbiased and needs no labels.
 //
-// The `import:` method reads traces computed by another tool, so that a
-// plan can use, say, Hutchinson estimates from a training framework.
+// The `hutchinson` method estimates the same Gauss-Newton traces with
+// Rademacher probes, one tensor at a time, from finite-difference Jacobian
+// products: slower, but it needs only forward kernels.
+//
+// Both also estimate the trace of each layer's input activation, which
+// the planner needs to weigh activation noise.
+//
+// The `import:` method reads traces computed by another tool, such as
+// PyHessian during training.
 //
 //===----------------------------------------------------------------------===//
 

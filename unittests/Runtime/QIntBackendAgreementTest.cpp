@@ -439,66 +439,52 @@ protected:
     typeSuffix = ", " + tensorTypeName(values);
     return ", " + module.addArgument(std::move(values));
   }
-};
 
-TEST_F(QIntWindowAgreement, Conv2D) {
-  runCases(40, [&](BatchedModule &module, int64_t) {
-    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    int64_t n = uniform(1, 2), c = uniform(1, 5), o = uniform(1, 6);
+  /// Makes the weights operand of `shape` with per-slice scales along
+  /// `axis`; returns its SSA name.
+  using WeightsMaker =
+      llvm::function_ref<std::string(llvm::ArrayRef<int64_t>, int64_t)>;
+
+  /// Adds a qint.conv2d (`c` inputs, `o` outputs) or, when `depthwise`, a
+  /// qint.depthwise_conv2d (`c` channels times multiplier `o`) over a
+  /// random input, with weights from `makeWeights` and an optional bias.
+  void addConvolution(BatchedModule &module, const Window &w, int64_t n,
+                      int64_t c, int64_t o, bool depthwise,
+                      WeightsMaker makeWeights) {
     int64_t zp = zeroPoint(DType::I8);
     Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
     std::string inputType = tensorTypeName(input);
     std::string x = module.addArgument(std::move(input));
-    SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
-    std::string wName = weights(module, wShape, /*axis=*/0);
+    SmallVector<int64_t> wShape =
+        depthwise ? SmallVector<int64_t>{w.kernel[0], w.kernel[1], c, o}
+                  : SmallVector<int64_t>{o, w.kernel[0], w.kernel[1], c};
+    std::string wName = makeWeights(wShape, depthwise ? 2 : 0);
+    int64_t channels = depthwise ? c * o : o;
     std::string biasType;
-    std::string biasOperand = bias(module, o, biasType);
-    std::string outType = tensorTypeName({n, w.out[0], w.out[1], o}, "i32");
+    std::string biasOperand = bias(module, channels, biasType);
+    std::string outType =
+        tensorTypeName({n, w.out[0], w.out[1], channels}, "i32");
     std::string y = module.freshValue();
     std::string line = llvm::formatv(
-        "{0} = qint.conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} : ({6}, "
-        "{7}{8}) -> {9}",
-        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
-        tensorTypeName(wShape, "i8"), biasType, outType);
+        "{0} = qint.{1} {2}, {3}{4} {{input_zp = {5} : i64, {6}} : ({7}, "
+        "{8}{9}) -> {10}",
+        y, depthwise ? "depthwise_conv2d" : "conv2d", x, wName, biasOperand,
+        zp, windowAttributes(w, true), inputType, tensorTypeName(wShape, "i8"),
+        biasType, outType);
     module.addLine(line);
     module.addResult(y, outType, line);
-  });
-}
+  }
 
-TEST_F(QIntWindowAgreement, DepthwiseConv2D) {
-  runCases(32, [&](BatchedModule &module, int64_t) {
-    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    int64_t n = uniform(1, 2), c = uniform(1, 5), m = uniform(1, 3);
-    int64_t zp = zeroPoint(DType::I8);
-    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
-    std::string inputType = tensorTypeName(input);
-    std::string x = module.addArgument(std::move(input));
-    SmallVector<int64_t> wShape = {w.kernel[0], w.kernel[1], c, m};
-    std::string wName = weights(module, wShape, /*axis=*/2);
-    std::string biasType;
-    std::string biasOperand = bias(module, c * m, biasType);
-    std::string outType = tensorTypeName({n, w.out[0], w.out[1], c * m}, "i32");
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.depthwise_conv2d {1}, {2}{3} {{input_zp = {4} : i64, "
-        "{5}} : ({6}, {7}{8}) -> {9}",
-        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
-        tensorTypeName(wShape, "i8"), biasType, outType);
-    module.addLine(line);
-    module.addResult(y, outType, line);
-  });
-}
-
-TEST_F(QIntWindowAgreement, Matmul) {
-  runCases(40, [&](BatchedModule &module, int64_t) {
-    int64_t b = uniform(1, 2), m = uniform(1, 5), k = uniform(1, 16),
-            n = uniform(1, 6);
+  /// Adds a qint.matmul of a random [b, m, k] input with [b, k, n] weights
+  /// from `makeWeights` and an optional bias.
+  void addMatmul(BatchedModule &module, int64_t b, int64_t m, int64_t k,
+                 int64_t n, WeightsMaker makeWeights) {
     int64_t lhsZp = zeroPoint(DType::I8), rhsZp = zeroPoint(DType::I8);
     Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
     std::string lhsType = tensorTypeName(lhs);
     std::string a = module.addArgument(std::move(lhs));
     SmallVector<int64_t> rhsShape = {b, k, n};
-    std::string rhs = weights(module, rhsShape, /*axis=*/2);
+    std::string rhs = makeWeights(rhsShape, /*axis=*/2);
     std::string biasType;
     std::string biasOperand = bias(module, n, biasType);
     std::string outType = tensorTypeName({b, m, n}, "i32");
@@ -510,6 +496,38 @@ TEST_F(QIntWindowAgreement, Matmul) {
         tensorTypeName(rhsShape, "i8"), biasType, outType);
     module.addLine(line);
     module.addResult(y, outType, line);
+  }
+};
+
+TEST_F(QIntWindowAgreement, Conv2D) {
+  runCases(40, [&](BatchedModule &module, int64_t) {
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2), c = uniform(1, 5), o = uniform(1, 6);
+    addConvolution(module, w, n, c, o, /*depthwise=*/false,
+                   [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+                     return weights(module, shape, axis);
+                   });
+  });
+}
+
+TEST_F(QIntWindowAgreement, DepthwiseConv2D) {
+  runCases(32, [&](BatchedModule &module, int64_t) {
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2), c = uniform(1, 5), m = uniform(1, 3);
+    addConvolution(module, w, n, c, m, /*depthwise=*/true,
+                   [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+                     return weights(module, shape, axis);
+                   });
+  });
+}
+
+TEST_F(QIntWindowAgreement, Matmul) {
+  runCases(40, [&](BatchedModule &module, int64_t) {
+    int64_t b = uniform(1, 2), m = uniform(1, 5), k = uniform(1, 16),
+            n = uniform(1, 6);
+    addMatmul(module, b, m, k, n, [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+      return weights(module, shape, axis);
+    });
   });
 }
 
@@ -517,67 +535,26 @@ TEST_F(QIntWindowAgreement, Matmul) {
 // Packed weights: decoded at run time by the exported TOSA
 //===----------------------------------------------------------------------===//
 
-TEST_F(QIntWindowAgreement, PackedConv2D) {
-  runCases(28, [&](BatchedModule &module, int64_t index) {
-    auto [bits, isSigned] = packedWidth(index);
-    // Odd kernel sizes and channels in most cases make the count odd.
-    bool oddCount = index % 4 != 3;
-    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    while (oddCount && (w.kernel[0] % 2 == 0 || w.kernel[1] % 2 == 0))
-      w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    int64_t n = uniform(1, 2);
-    int64_t c = oddCount ? oddSize(5) : uniform(1, 5);
-    int64_t o = oddCount ? oddSize(7) : uniform(1, 6);
-    int64_t zp = zeroPoint(DType::I8);
-    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
-    std::string inputType = tensorTypeName(input);
-    std::string x = module.addArgument(std::move(input));
-    SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
-    std::string wName = weightsConstant(module, wShape, /*axis=*/0, bits,
-                                        isSigned, /*packed=*/true);
-    std::string biasType;
-    std::string biasOperand = bias(module, o, biasType);
-    std::string outType = tensorTypeName({n, w.out[0], w.out[1], o}, "i32");
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} : ({6}, "
-        "{7}{8}) -> {9}",
-        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
-        tensorTypeName(wShape, "i8"), biasType, outType);
-    module.addLine(line);
-    module.addResult(y, outType, line);
-  });
-}
-
-TEST_F(QIntWindowAgreement, PackedDepthwiseConv2D) {
-  runCases(28, [&](BatchedModule &module, int64_t index) {
-    auto [bits, isSigned] = packedWidth(index);
-    bool oddCount = index % 4 != 3;
-    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    while (oddCount && (w.kernel[0] % 2 == 0 || w.kernel[1] % 2 == 0))
-      w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    int64_t n = uniform(1, 2);
-    int64_t c = oddCount ? oddSize(5) : uniform(1, 5);
-    int64_t m = oddCount ? oddSize(3) : uniform(1, 3);
-    int64_t zp = zeroPoint(DType::I8);
-    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
-    std::string inputType = tensorTypeName(input);
-    std::string x = module.addArgument(std::move(input));
-    SmallVector<int64_t> wShape = {w.kernel[0], w.kernel[1], c, m};
-    std::string wName = weightsConstant(module, wShape, /*axis=*/2, bits,
-                                        isSigned, /*packed=*/true);
-    std::string biasType;
-    std::string biasOperand = bias(module, c * m, biasType);
-    std::string outType = tensorTypeName({n, w.out[0], w.out[1], c * m}, "i32");
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.depthwise_conv2d {1}, {2}{3} {{input_zp = {4} : i64, "
-        "{5}} : ({6}, {7}{8}) -> {9}",
-        y, x, wName, biasOperand, zp, windowAttributes(w, true), inputType,
-        tensorTypeName(wShape, "i8"), biasType, outType);
-    module.addLine(line);
-    module.addResult(y, outType, line);
-  });
+/// Every width from 1 to 7 (see packedWidth), mostly with odd weight counts
+/// so that the last byte and the last group of 8 are partial.
+TEST_F(QIntWindowAgreement, PackedConvolutions) {
+  for (bool depthwise : {false, true})
+    runCases(28, [&](BatchedModule &module, int64_t index) {
+      auto [bits, isSigned] = packedWidth(index);
+      bool oddCount = index % 4 != 3;
+      Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+      while (oddCount && (w.kernel[0] % 2 == 0 || w.kernel[1] % 2 == 0))
+        w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+      int64_t n = uniform(1, 2);
+      int64_t c = oddCount ? oddSize(5) : uniform(1, 5);
+      int64_t o = depthwise ? (oddCount ? oddSize(3) : uniform(1, 3))
+                            : (oddCount ? oddSize(7) : uniform(1, 6));
+      addConvolution(module, w, n, c, o, depthwise,
+                     [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+                       return weightsConstant(module, shape, axis, bits,
+                                              isSigned, /*packed=*/true);
+                     });
+    });
 }
 
 TEST_F(QIntWindowAgreement, PackedMatmul) {
@@ -587,24 +564,10 @@ TEST_F(QIntWindowAgreement, PackedMatmul) {
     int64_t b = oddCount ? 1 : uniform(1, 2), m = uniform(1, 5);
     int64_t k = oddCount ? oddSize(31) : uniform(1, 32);
     int64_t n = oddCount ? oddSize(9) : uniform(1, 8);
-    int64_t lhsZp = zeroPoint(DType::I8), rhsZp = zeroPoint(DType::I8);
-    Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
-    std::string lhsType = tensorTypeName(lhs);
-    std::string a = module.addArgument(std::move(lhs));
-    SmallVector<int64_t> rhsShape = {b, k, n};
-    std::string rhs = weightsConstant(module, rhsShape, /*axis=*/2, bits,
-                                      isSigned, /*packed=*/true);
-    std::string biasType;
-    std::string biasOperand = bias(module, n, biasType);
-    std::string outType = tensorTypeName({b, m, n}, "i32");
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64, rhs_zp = {5} : "
-        "i64} : ({6}, {7}{8}) -> {9}",
-        y, a, rhs, biasOperand, lhsZp, rhsZp, lhsType,
-        tensorTypeName(rhsShape, "i8"), biasType, outType);
-    module.addLine(line);
-    module.addResult(y, outType, line);
+    addMatmul(module, b, m, k, n, [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+      return weightsConstant(module, shape, axis, bits, isSigned,
+                             /*packed=*/true);
+    });
   });
 }
 

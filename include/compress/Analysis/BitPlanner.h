@@ -4,7 +4,7 @@
 // (weight bits, activation bits) so that the total predicted error is as
 // small as possible while the model fits a size budget and, optionally, a
 // BOPs and a latency budget. Layers whose activations must share one width
-// (both inputs of an integer add) form tie groups; a layer can be pinned to
+// (layers reading one quantized tensor) form tie groups; a layer can be pinned to
 // a subset of its options (keep the first and last layers at 8 bits).
 //
 // The planner knows nothing of the IR: the caller measures each option
