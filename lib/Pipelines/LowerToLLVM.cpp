@@ -7,6 +7,10 @@
 // evaluator bit for bit. Float programs contain no qint ops and pass
 // through the export unchanged.
 //
+// With `kernels=x86-vnni`, convert-qint-to-x86 first replaces convolutions
+// and matmuls (with the requantize and residual add after them) by AVX-512
+// VNNI kernels; whatever it leaves goes the TOSA way.
+//
 // Upstream's TOSA lowering is used as is. Upstream's own
 // `tosa-to-linalg-pipeline` starts with TOSA validation at the default 8K
 // level, which MLIR 22 wrongly fails on a rank-4 `tosa.pad` (its padding
@@ -33,6 +37,8 @@ using namespace mlir;
 
 void compress::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
+  if (options.kernels == "x86-vnni")
+    pm.addPass(createConvertQIntToX86Pass());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createConvertQIntToTosaPass());
   if (options.cleanup)
@@ -56,6 +62,7 @@ void compress::buildLowerToLLVMPipeline(
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Conversion/QIntToX86/QIntToX86.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runtime/ModelRunner.h"
 
@@ -17,6 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
@@ -175,9 +177,24 @@ compress::createJitRunner(ModuleOp module, StringRef entryName,
     return std::move(err);
   std::string name = entry->getSymName().str();
 
+  LowerToLLVMPipelineOptions lowering;
+  bool vnni = hostSupportsQIntToX86();
+  if (options.kernels.empty())
+    lowering.kernels = vnni ? "x86-vnni" : "tosa";
+  else
+    lowering.kernels = options.kernels;
+  if (lowering.kernels == "x86-vnni" && !vnni)
+    return llvm::createStringError(
+        "the x86-vnni kernels need a CPU with " +
+        llvm::join(getQIntToX86RequiredFeatures(), ", ") +
+        "; this one lacks some (use the tosa kernels)");
+  if (lowering.kernels != "x86-vnni" && lowering.kernels != "tosa")
+    return llvm::createStringError("unknown kernels '" + lowering.kernels +
+                                   "' (expected tosa or x86-vnni)");
+
   OwningOpRef<ModuleOp> lowered = cast<ModuleOp>(module->clone());
   PassManager pm(lowered.get()->getName());
-  buildLowerToLLVMPipeline(pm, LowerToLLVMPipelineOptions());
+  buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(*lowered)))
     return llvm::createStringError("lowering the model to LLVM failed");
 
@@ -191,9 +208,18 @@ compress::createJitRunner(ModuleOp module, StringRef entryName,
   registerAllToLLVMIRTranslations(registry);
   lowered->getContext()->appendDialectRegistry(registry);
 
-  auto transformer = makeOptimizingTransformer(options.optLevel,
-                                               /*sizeLevel=*/0,
-                                               /*targetMachine=*/nullptr);
+  // The host's target machine, so that LLVM's optimisations (the loop
+  // vectoriser above all) know the CPU's vector width and features.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  machineBuilder->setCodeGenOptLevel(
+      static_cast<llvm::CodeGenOptLevel>(options.optLevel));
+  auto targetMachine = machineBuilder->createTargetMachine();
+  if (!targetMachine)
+    return targetMachine.takeError();
+  auto transformer = makeOptimizingTransformer(
+      options.optLevel, /*sizeLevel=*/0, targetMachine->get());
   // Lowered memref copies call into MLIR's C runner utilities.
   static constexpr llvm::StringLiteral kRunnerUtils =
       COMPRESS_MLIR_LIB_DIR "/libmlir_c_runner_utils.so";

@@ -9,6 +9,7 @@
 #define COMPRESS_CONVERSION_PASSES_H
 
 #include "compress/Conversion/QIntToTosa/QIntToTosa.h"
+#include "compress/Conversion/QIntToX86/QIntToX86.h"
 
 namespace compress {
 

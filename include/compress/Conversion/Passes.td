@@ -82,4 +82,77 @@ def ConvertQIntToTosaPass : Pass<"convert-qint-to-tosa"> {
   ];
 }
 
+def ConvertQIntToX86Pass : Pass<"convert-qint-to-x86", "mlir::ModuleOp"> {
+  let summary = "Lower qint convolutions and matmuls to AVX-512 VNNI kernels";
+  let description = [{
+    Replaces each `qint.conv2d` and `qint.matmul` with an i32 accumulator,
+    i8 activations and constant weights, together with the
+    `qint.requantize` that consumes it and the `qint.add` that consumes
+    that (a residual connection), by one loop nest of vector code whose
+    inner product is `vpdpbusd` (u8 x s8 into i32), called as the function
+    `llvm.x86.avx512.vpdpbusd.512` that the pass declares: the translation
+    to LLVM IR makes that declaration the intrinsic. The result computes the same integers as the qint ops, bit
+    for bit; everything else is left for `convert-qint-to-tosa`.
+
+    At compile time the pass:
+
+    * packs the weights into the microkernel's order
+      `[O/16][KH][KW][C/4][16][4]` (one 64-byte vector holds four
+      reduction bytes of 16 output channels; channels are padded with
+      zero weights to multiples of 4 and 16);
+    * folds the input zero point and the unsigned shift of the activations
+      into the bias: `vpdpbusd` multiplies unsigned bytes, so activations
+      enter as `x + 128` (a xor with 0x80) and the bias becomes
+      `bias - (128 + input_zp) * sum(w)`;
+    * expands the requantize multipliers, shifts and rounding constants
+      per channel.
+
+    At run time each kernel copies its input once into a buffer whose halo
+    holds the padding value (so padded windows need no branches), keeps a
+    tile of up to 6 x 4 vectors of 16 accumulators in registers, and
+    applies the requantize, residual add and clamp to them before storing
+    i8 results (or stores the i32 accumulators when no requantize follows).
+
+    The generated code needs AVX-512 F/BW and VNNI; `compress-lower-to-llvm`
+    runs this pass only for targets that have them.
+
+    Before:
+    ```mlir
+    %acc = qint.conv2d %x, %w, %b {input_zp = -128 : i64,
+        pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+        dilation = array<i64: 1, 1>}
+        : (tensor<1x8x8x16xi8>, tensor<16x3x3x16xi8>, tensor<16xi32>)
+        -> tensor<1x8x8x16xi32>
+    %y = qint.requantize %acc {...} : tensor<1x8x8x16xi32> -> tensor<1x8x8x16xi8>
+    ```
+    After (abridged):
+    ```mlir
+    %in = bufferization.to_buffer %x read_only : ...
+    %halo = memref.alloc() {alignment = 64 : i64} : memref<1600xi8>
+    linalg.fill ins(%c0_i8 : i8) outs(%halo : memref<1600xi8>)
+    scf.for ... { vector.maskedload / arith.xori / vector.maskedstore }
+    scf.for ... {
+      %acc = scf.for ... iter_args(...) {
+        %r = func.call @llvm.x86.avx512.vpdpbusd.512(...)
+      }
+      // requantize on vector<16xi64>, clamp, vector.store of vector<16xi8>
+    }
+    %y = bufferization.to_tensor %out restrict writable : ...
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::linalg::LinalgDialect", "mlir::LLVM::LLVMDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect"
+  ];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Kernels generated">,
+    Statistic<"numFusedRequantize", "fused-requantize",
+              "qint.requantize ops applied in a kernel's epilogue">,
+    Statistic<"numFusedAdd", "fused-add",
+              "qint.add ops applied in a kernel's epilogue">,
+  ];
+}
+
 #endif // COMPRESS_CONVERSION_PASSES_TD

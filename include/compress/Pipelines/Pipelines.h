@@ -23,6 +23,12 @@ struct LowerToLLVMPipelineOptions
                        llvm::cl::desc("Run compress-cleanup on the float "
                                       "graph first"),
                        llvm::cl::init(false)};
+  Option<std::string> kernels{
+      *this, "kernels",
+      llvm::cl::desc("Kernels for qint convolutions and matmuls: tosa "
+                     "(upstream's TOSA lowering, any CPU) or x86-vnni "
+                     "(convert-qint-to-x86, needs AVX-512 VNNI)"),
+      llvm::cl::init("tosa")};
 };
 
 /// Lowers a module of float TOSA or qint functions (qint is first exported

@@ -44,6 +44,10 @@ createReferenceRunner(mlir::func::FuncOp func);
 struct JitOptions {
   /// LLVM optimisation level of the generated code (0..3).
   unsigned optLevel = 3;
+  /// Kernels for qint convolutions and matmuls (compress-lower-to-llvm's
+  /// `kernels` option); empty picks x86-vnni when the host has AVX-512
+  /// VNNI, else tosa. x86-vnni on a host without it is an error.
+  std::string kernels;
 };
 
 /// Lowers a copy of `module` with the compress-lower-to-llvm pipeline and

@@ -1,0 +1,818 @@
+//===- QIntToX86.cpp - qint kernels as AVX-512 VNNI code ------------------===//
+//
+// Lowers `qint.conv2d` and `qint.matmul` (i8 activations, constant weights,
+// i32 accumulators), fused with the `qint.requantize` and residual
+// `qint.add` that follow them, to loops of vector code around `vpdpbusd`.
+//
+// Why this shape: the CPU's int8 dot product (`vpdpbusd`, 64 u8 x s8
+// products summed in groups of four into 16 i32 lanes) only pays off when
+// the four reduction bytes of 16 output channels sit in one 64-byte vector
+// and each activation quadruple is broadcast to all lanes. So weights are
+// repacked at compile time to `[O/16][KH][KW][C/4][16][4]`, activations stay
+// NHWC (four consecutive channels are one 32-bit broadcast), and a tile of
+// XB output pixels x OB blocks of 16 channels is accumulated in registers
+// (XB * OB <= 24 of the 32 zmm registers). `vpdpbusd` wraps in i32 exactly
+// as qint's i32 accumulator does, so the result equals the reference
+// evaluator's bit for bit; the unsigned operand is the activation shifted
+// by 128, whose correction, like the input zero point's, is a per-channel
+// constant folded into the bias.
+//
+// The code is emitted on buffers inside the tensor program
+// (`bufferization.to_buffer` of the input, `bufferization.to_tensor` of the
+// result) so that one-shot bufferization and the rest of
+// compress-lower-to-llvm treat it like any other op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Conversion/QIntToX86/QIntToX86.h"
+
+#include "compress/Dialect/QInt/IR/QInt.h"
+#include "compress/Evaluator/FixedPoint.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <optional>
+
+namespace compress {
+#define GEN_PASS_DEF_CONVERTQINTTOX86PASS
+#include "compress/Conversion/Passes.h.inc"
+} // namespace compress
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::qint;
+
+static constexpr llvm::StringLiteral kRequiredFeatures[] = {
+    "avx512f", "avx512bw", "avx512vnni"};
+
+ArrayRef<StringRef> compress::getQIntToX86RequiredFeatures() {
+  static const SmallVector<StringRef> features(std::begin(kRequiredFeatures),
+                                               std::end(kRequiredFeatures));
+  return features;
+}
+
+bool compress::hostSupportsQIntToX86() {
+  llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+  return llvm::all_of(kRequiredFeatures, [&](StringRef feature) {
+    return host.lookup(feature);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// What one kernel computes
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Lanes of i32 accumulators in one vector, and bytes of reduction summed
+/// into each lane by one `vpdpbusd`.
+constexpr int64_t kLanes = 16;
+constexpr int64_t kGroup = 4;
+
+/// A convolution over an NHWC input; a matmul is the 1x1 case with the
+/// rows of its left operand as pixels.
+struct Geometry {
+  int64_t n, h, w, c;       // input
+  int64_t oh, ow, oc;       // output (batch n)
+  int64_t kh, kw;           // window
+  int64_t sy, sx, dy, dx;   // stride, dilation
+  int64_t padTop, padLeft;  // leading padding
+  int64_t inputZp;
+
+  int64_t paddedChannels() const { return llvm::alignTo(c, kGroup); }
+  int64_t channelBlocks() const { return llvm::divideCeil(oc, kLanes); }
+  /// Rows and columns of the input the windows read, padding included.
+  int64_t haloRows() const { return (oh - 1) * sy + (kh - 1) * dy + 1; }
+  int64_t haloCols() const { return (ow - 1) * sx + (kw - 1) * dx + 1; }
+};
+
+/// One fixed-point rescale `clamp(apply_scale(in - inZp) + outZp, lo, hi)`,
+/// per channel or per tensor.
+struct Rescale {
+  SmallVector<int32_t> multipliers;
+  SmallVector<int8_t> shifts;
+  RescaleRounding rounding;
+  int64_t inputZp, outputZp;
+  int64_t lo, hi;
+};
+
+/// A residual `qint.add` whose one operand is the kernel's requantized
+/// result: `clamp(apply_scale(kernel' + skip') + zp)`, each operand
+/// rescaled first.
+struct ResidualAdd {
+  Value skip;
+  Rescale kernelSide, skipSide, output;
+};
+
+struct KernelSpec {
+  Geometry g;
+  /// Weights `[oc][kh][kw][c]` and the bias per output channel.
+  std::vector<int8_t> weights;
+  std::vector<int64_t> bias;
+  Value input;
+  std::optional<Rescale> requantize;
+  std::optional<ResidualAdd> add;
+  /// The op whose result the kernel replaces, and every op it replaces.
+  Operation *root;
+  SmallVector<Operation *> replaced;
+};
+
+} // namespace
+
+/// The values of a constant i8 tensor: `qint.weights` (any layout) or a
+/// constant-like op.
+static std::optional<std::vector<int8_t>> getConstantWeights(Value value) {
+  if (auto weights = value.getDefiningOp<WeightsOp>())
+    return weights.getUnpackedValues();
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isInteger(8))
+    return std::nullopt;
+  std::vector<int8_t> values;
+  values.reserve(attr.getNumElements());
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(int8_t(v.getSExtValue()));
+  return values;
+}
+
+static bool isStaticOf(Type type, unsigned width) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() &&
+         tensor.getElementType().isInteger(width);
+}
+
+static RescaleRounding toRounding(RoundingMode mode) {
+  return mode == RoundingMode::double_round ? RescaleRounding::Double
+                                            : RescaleRounding::Single;
+}
+
+/// The requantize (and residual add after it) that the kernel producing
+/// `acc` can apply in its epilogue, recorded in `spec`.
+static void matchEpilogue(Value acc, KernelSpec &spec) {
+  spec.root = acc.getDefiningOp();
+  if (!acc.hasOneUse())
+    return;
+  auto requantize = dyn_cast<RequantizeOp>(*acc.getUsers().begin());
+  if (!requantize || !isStaticOf(requantize.getType(), 8))
+    return;
+  spec.requantize =
+      Rescale{SmallVector<int32_t>(requantize.getMultiplier()),
+              SmallVector<int8_t>(requantize.getShift()),
+              toRounding(requantize.getRounding()),
+              requantize.getInputZpAttr().getInt(),
+              requantize.getOutputZpAttr().getInt(),
+              requantize.getClampMinAttr().getInt(),
+              requantize.getClampMaxAttr().getInt()};
+  spec.root = requantize;
+  spec.replaced.push_back(requantize);
+
+  Value result = requantize.getResult();
+  if (!result.hasOneUse())
+    return;
+  auto add = dyn_cast<AddOp>(*result.getUsers().begin());
+  if (!add || add.getLhs() == add.getRhs() || !isStaticOf(add.getType(), 8) ||
+      !isStaticOf(add.getLhs().getType(), 8) ||
+      !isStaticOf(add.getRhs().getType(), 8))
+    return;
+  RescaleRounding rounding = toRounding(add.getRounding());
+  auto side = [&](IntegerAttr multiplier, IntegerAttr shift, int64_t zp) {
+    return Rescale{{int32_t(multiplier.getInt())},
+                   {int8_t(shift.getInt())},
+                   rounding,
+                   zp,
+                   0,
+                   INT32_MIN,
+                   INT32_MAX};
+  };
+  Rescale lhs = side(add.getLhsMultiplierAttr(), add.getLhsShiftAttr(),
+                     add.getLhsZpAttr().getInt());
+  Rescale rhs = side(add.getRhsMultiplierAttr(), add.getRhsShiftAttr(),
+                     add.getRhsZpAttr().getInt());
+  Rescale output = side(add.getOutputMultiplierAttr(),
+                        add.getOutputShiftAttr(), 0);
+  output.outputZp = add.getOutputZpAttr().getInt();
+  output.lo = add.getClampMinAttr().getInt();
+  output.hi = add.getClampMaxAttr().getInt();
+  bool kernelIsLhs = add.getLhs() == result;
+  spec.add = ResidualAdd{kernelIsLhs ? add.getRhs() : add.getLhs(),
+                         kernelIsLhs ? lhs : rhs, kernelIsLhs ? rhs : lhs,
+                         output};
+  spec.root = add;
+  spec.replaced.push_back(add);
+}
+
+/// Fills in `spec.bias` from an optional i32 constant bias.
+static bool readBias(Value bias, int64_t channels, KernelSpec &spec) {
+  spec.bias.assign(channels, 0);
+  if (!bias)
+    return true;
+  DenseIntElementsAttr attr;
+  if (!matchPattern(bias, m_Constant(&attr)) ||
+      attr.getNumElements() != channels)
+    return false;
+  for (auto [i, v] : llvm::enumerate(attr.getValues<APInt>()))
+    spec.bias[i] = v.getSExtValue();
+  return true;
+}
+
+static std::optional<KernelSpec> matchConv2D(Conv2DOp conv) {
+  if (!isStaticOf(conv.getInput().getType(), 8) ||
+      !isStaticOf(conv.getType(), 32))
+    return std::nullopt;
+  auto weights = getConstantWeights(conv.getWeights());
+  if (!weights)
+    return std::nullopt;
+  auto in = cast<RankedTensorType>(conv.getInput().getType()).getShape();
+  auto out = cast<RankedTensorType>(conv.getType()).getShape();
+  auto wShape = cast<RankedTensorType>(conv.getWeights().getType()).getShape();
+  ArrayRef<int64_t> pad = conv.getPad(), stride = conv.getStride(),
+                    dilation = conv.getDilation();
+  if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
+    return std::nullopt;
+  KernelSpec spec;
+  spec.g = {in[0],     in[1],      in[2],       in[3],       out[1],
+            out[2],    out[3],     wShape[1],   wShape[2],   stride[0],
+            stride[1], dilation[0], dilation[1], pad[0],     pad[2],
+            conv.getInputZpAttr().getInt()};
+  spec.weights = std::move(*weights);
+  spec.input = conv.getInput();
+  spec.replaced.push_back(conv);
+  if (!readBias(conv.getBias(), spec.g.oc, spec))
+    return std::nullopt;
+  matchEpilogue(conv.getResult(), spec);
+  return spec;
+}
+
+static std::optional<KernelSpec> matchMatmul(MatmulOp matmul) {
+  if (!isStaticOf(matmul.getLhs().getType(), 8) ||
+      !isStaticOf(matmul.getType(), 32) || matmul.getRhsZpAttr().getInt() != 0)
+    return std::nullopt;
+  auto lhs = cast<RankedTensorType>(matmul.getLhs().getType()).getShape();
+  auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+  // One weight matrix shared by every batch.
+  if (!rhsType.hasStaticShape() || rhsType.getDimSize(0) != 1)
+    return std::nullopt;
+  auto rhs = getConstantWeights(matmul.getRhs());
+  if (!rhs)
+    return std::nullopt;
+  int64_t k = lhs[2], n = rhsType.getDimSize(2);
+  KernelSpec spec;
+  spec.g = {lhs[0], 1, lhs[1], k, 1, lhs[1], n, 1, 1, 1, 1, 1, 1, 0, 0,
+            matmul.getLhsZpAttr().getInt()};
+  // [K, N] to the convolution's [O][1][1][C].
+  spec.weights.resize(n * k);
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t c = 0; c < k; ++c)
+      spec.weights[o * k + c] = (*rhs)[c * n + o];
+  spec.input = matmul.getLhs();
+  spec.replaced.push_back(matmul);
+  if (!readBias(matmul.getBias(), n, spec))
+    return std::nullopt;
+  matchEpilogue(matmul.getResult(), spec);
+  return spec;
+}
+
+//===----------------------------------------------------------------------===//
+// Compile-time tables
+//===----------------------------------------------------------------------===//
+
+/// Weights in the microkernel's order `[O/16][KH][KW][C/4][16][4]`, zero
+/// where channels are padded.
+static std::vector<int8_t> packWeights(const KernelSpec &spec) {
+  const Geometry &g = spec.g;
+  int64_t cp = g.paddedChannels(), blocks = g.channelBlocks();
+  std::vector<int8_t> packed(blocks * g.kh * g.kw * cp * kLanes, 0);
+  for (int64_t o = 0; o < g.oc; ++o)
+    for (int64_t i = 0; i < g.kh; ++i)
+      for (int64_t j = 0; j < g.kw; ++j)
+        for (int64_t c = 0; c < g.c; ++c) {
+          int64_t block = o / kLanes, lane = o % kLanes;
+          int64_t quad = c / kGroup, byte = c % kGroup;
+          int64_t at =
+              ((((block * g.kh + i) * g.kw + j) * (cp / kGroup) + quad) *
+                   kLanes +
+               lane) *
+                  kGroup +
+              byte;
+          packed[at] = spec.weights[((o * g.kh + i) * g.kw + j) * g.c + c];
+        }
+  return packed;
+}
+
+/// `bias - (128 + input_zp) * sum(w)` per output channel, wrapped to i32:
+/// `vpdpbusd` sees `x + 128`, and `sum (x - zp) w = sum (x + 128) w -
+/// (128 + zp) sum w`. Padding holds `zp`, so it contributes zero either way.
+static std::vector<int32_t> correctedBias(const KernelSpec &spec) {
+  const Geometry &g = spec.g;
+  int64_t taps = g.kh * g.kw * g.c;
+  std::vector<int32_t> bias(g.channelBlocks() * kLanes, 0);
+  for (int64_t o = 0; o < g.oc; ++o) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t)
+      sum += spec.weights[o * taps + t];
+    uint64_t value =
+        uint64_t(spec.bias[o]) - uint64_t(128 + g.inputZp) * uint64_t(sum);
+    bias[o] = int32_t(uint32_t(value));
+  }
+  return bias;
+}
+
+namespace {
+/// A rescale's constants per lane, as i64: multiplier, shift, and the
+/// rounding term for non-negative and for negative inputs (they differ by
+/// the double-round correction when the shift exceeds 31).
+struct RescaleTables {
+  std::vector<int64_t> multiplier, shift, roundNonNegative, roundNegative;
+};
+} // namespace
+
+static RescaleTables rescaleTables(const Rescale &r, int64_t channels) {
+  RescaleTables t;
+  for (int64_t c = 0; c < channels; ++c) {
+    size_t k = r.multipliers.size() > 1
+                   ? std::min<size_t>(c, r.multipliers.size() - 1)
+                   : 0;
+    int64_t multiplier = r.multipliers[k];
+    int64_t shift = r.shifts[k];
+    // As rescaleElement: shifts outside [0, 63] rescale by (0, 0).
+    if (shift < 0 || shift > 63) {
+      multiplier = 0;
+      shift = 0;
+    }
+    int64_t round = int64_t((uint64_t(1) << shift) >> 1);
+    int64_t extra =
+        r.rounding == RescaleRounding::Double && shift > 31 ? 1 << 30 : 0;
+    t.multiplier.push_back(multiplier);
+    t.shift.push_back(shift);
+    t.roundNonNegative.push_back(round + extra);
+    t.roundNegative.push_back(round - extra);
+  }
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// Code generation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Emits one kernel at the builder's insertion point.
+class KernelEmitter {
+public:
+  KernelEmitter(ImplicitLocOpBuilder &b, const KernelSpec &spec,
+                func::FuncOp dotProduct)
+      : b(b), spec(spec), g(spec.g), dotProduct(dotProduct) {}
+
+  /// The kernel's result tensor.
+  Value emit();
+
+private:
+  using Accumulators = SmallVector<Value>;
+
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value mul(Value x, int64_t c) {
+    return c == 1 ? x : arith::MulIOp::create(b, x, index(c)).getResult();
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value add(Value x, int64_t c) { return c == 0 ? x : add(x, index(c)); }
+
+  /// A read-only 1-D buffer of constant `values` of `elementType`.
+  template <typename T>
+  Value constantBuffer(ArrayRef<T> values, Type elementType);
+  /// A splat vector<16 x elementType> of `value`.
+  Value splat(int64_t value, Type elementType);
+  /// Buffers for the tables of `t` whose channels differ; the others are
+  /// splat vectors.
+  void prepareTables(const RescaleTables &t, Value (&buffers)[4]);
+  /// A vector of per-channel constants, loaded from `buffer` at `channel`,
+  /// or a splat when every channel has the same value.
+  Value channelVector(ArrayRef<int64_t> values, Value buffer, Value channel);
+
+  Value buildHalo();
+  void buildTiles(Value halo, Value output);
+  void buildTile(Value halo, Value output, Value n, Value oy, Value ox,
+                 Value block, int64_t xb, int64_t ob);
+  Value buildEpilogue(Value acc, Value channel, Value outOffset, Value mask);
+  Value rescale(Value value, const Rescale &r, const RescaleTables &t,
+                Value (&buffers)[4], Value channel);
+
+  ImplicitLocOpBuilder &b;
+  const KernelSpec &spec;
+  const Geometry &g;
+  func::FuncOp dotProduct;
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+  VectorType acc16 = VectorType::get({kLanes}, i32);
+  Value weightsBuffer, biasBuffer, skipBuffer;
+  RescaleTables requantizeTables, kernelSideTables, skipSideTables,
+      outputTables;
+  Value requantizeBuffers[4], kernelSideBuffers[4], skipSideBuffers[4],
+      outputBuffers[4];
+};
+
+} // namespace
+
+template <typename T>
+Value KernelEmitter::constantBuffer(ArrayRef<T> values, Type elementType) {
+  auto tensorType =
+      RankedTensorType::get({int64_t(values.size())}, elementType);
+  auto attr = DenseElementsAttr::get(tensorType, values);
+  Value tensor = arith::ConstantOp::create(b, cast<TypedAttr>(attr));
+  return bufferization::ToBufferOp::create(
+      b, MemRefType::get(tensorType.getShape(), elementType), tensor,
+      /*read_only=*/true);
+}
+
+Value KernelEmitter::splat(int64_t value, Type elementType) {
+  auto type = VectorType::get({kLanes}, elementType);
+  Attribute element = b.getIntegerAttr(elementType, value);
+  return arith::ConstantOp::create(
+      b, cast<TypedAttr>(DenseElementsAttr::get(type, element)));
+}
+
+void KernelEmitter::prepareTables(const RescaleTables &t,
+                                  Value (&buffers)[4]) {
+  const std::vector<int64_t> *tables[4] = {&t.multiplier, &t.shift,
+                                           &t.roundNonNegative,
+                                           &t.roundNegative};
+  for (auto [table, buffer] : llvm::zip(tables, buffers))
+    if (!llvm::all_equal(*table))
+      buffer = constantBuffer(ArrayRef<int64_t>(*table), i64);
+}
+
+Value KernelEmitter::channelVector(ArrayRef<int64_t> values, Value buffer,
+                                   Value channel) {
+  if (!buffer)
+    return splat(values.front(), i64);
+  return vector::LoadOp::create(b, VectorType::get({kLanes}, i64), buffer,
+                                ValueRange{channel});
+}
+
+/// `tosa.apply_scale` (upstream's 64-bit lowering, FixedPoint.h) on 16
+/// lanes: `trunc32((sext64(v) * m + round(v)) >>s shift)`.
+Value KernelEmitter::rescale(Value value, const Rescale &r,
+                             const RescaleTables &t, Value (&buffers)[4],
+                             Value channel) {
+  if (r.inputZp != 0)
+    value = arith::SubIOp::create(b, value, splat(int32_t(r.inputZp), i32));
+  Value multiplier = channelVector(t.multiplier, buffers[0], channel);
+  Value shift = channelVector(t.shift, buffers[1], channel);
+  Value roundNonNeg = channelVector(t.roundNonNegative, buffers[2], channel);
+  Value roundNeg = channelVector(t.roundNegative, buffers[3], channel);
+  VectorType wide = VectorType::get({kLanes}, i64);
+  Value nonNeg = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, value,
+                                       splat(0, i32));
+  Value round = arith::SelectOp::create(b, nonNeg, roundNonNeg, roundNeg);
+  Value product = arith::MulIOp::create(
+      b, arith::ExtSIOp::create(b, wide, value), multiplier);
+  Value shifted = arith::ShRSIOp::create(
+      b, arith::AddIOp::create(b, product, round), shift);
+  Value result = arith::TruncIOp::create(b, acc16, shifted);
+  if (r.outputZp != 0)
+    result = arith::AddIOp::create(b, result, splat(int32_t(r.outputZp), i32));
+  if (r.lo > INT32_MIN)
+    result = arith::MaxSIOp::create(b, result, splat(r.lo, i32));
+  if (r.hi < INT32_MAX)
+    result = arith::MinSIOp::create(b, result, splat(r.hi, i32));
+  return result;
+}
+
+Value KernelEmitter::buildEpilogue(Value acc, Value channel, Value outOffset,
+                                   Value mask) {
+  if (!spec.requantize)
+    return acc;
+  Value value =
+      rescale(acc, *spec.requantize, requantizeTables, requantizeBuffers,
+              channel);
+  if (!spec.add)
+    return value;
+  const ResidualAdd &r = *spec.add;
+  Value kernelSide =
+      rescale(value, r.kernelSide, kernelSideTables, kernelSideBuffers,
+              channel);
+  VectorType bytes = VectorType::get({kLanes}, i8);
+  Value skip =
+      mask ? vector::MaskedLoadOp::create(b, bytes, skipBuffer,
+                                          ValueRange{outOffset}, mask,
+                                          splat(0, i8))
+                 .getResult()
+           : vector::LoadOp::create(b, bytes, skipBuffer, ValueRange{outOffset})
+                 .getResult();
+  Value skipSide = rescale(arith::ExtSIOp::create(b, acc16, skip), r.skipSide,
+                           skipSideTables, skipSideBuffers, channel);
+  Value sum = arith::AddIOp::create(b, kernelSide, skipSide);
+  return rescale(sum, r.output, outputTables, outputBuffers, channel);
+}
+
+/// Copies the input, shifted to u8 (xor 0x80), into a buffer of the rows
+/// and columns the windows read, whose halo holds the shifted zero point.
+Value KernelEmitter::buildHalo() {
+  int64_t cp = g.paddedChannels(), rows = g.haloRows(), cols = g.haloCols();
+  auto inputType = cast<RankedTensorType>(spec.input.getType());
+  Value input = bufferization::ToBufferOp::create(
+      b, MemRefType::get(inputType.getShape(), i8), spec.input,
+      /*read_only=*/true);
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()))};
+  Value flatInput = memref::CollapseShapeOp::create(b, input, all);
+
+  auto haloType = MemRefType::get({g.n * rows * cols * cp}, i8);
+  Value halo = memref::AllocOp::create(b, haloType, b.getI64IntegerAttr(64));
+  int8_t fill = int8_t(uint8_t(g.inputZp + 128));
+  linalg::FillOp::create(
+      b, ValueRange{arith::ConstantIntOp::create(b, i8, fill)},
+      ValueRange{halo});
+
+  int64_t copyRows = std::min(g.h, rows - g.padTop);
+  int64_t copyCols = std::min(g.w, cols - g.padLeft);
+  if (copyRows <= 0 || copyCols <= 0)
+    return halo;
+  VectorType bytes = VectorType::get({kLanes}, i8);
+  VectorType maskType = VectorType::get({kLanes}, b.getI1Type());
+  Value sign = splat(-128, i8);
+  auto pixels = scf::ForOp::create(b, index(0), index(g.n * copyRows),
+                                   index(1));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(pixels.getBody());
+    Value nr = pixels.getInductionVar();
+    Value n = arith::DivUIOp::create(b, nr, index(copyRows));
+    Value r = arith::RemUIOp::create(b, nr, index(copyRows));
+    Value srcRow = mul(add(mul(n, g.h), r), g.w * g.c);
+    Value dstRow = mul(add(add(mul(n, rows), r), g.padTop), cols * cp);
+    auto colLoop = scf::ForOp::create(b, index(0), index(copyCols), index(1));
+    b.setInsertionPointToStart(colLoop.getBody());
+    Value col = colLoop.getInductionVar();
+    Value src = add(srcRow, mul(col, g.c));
+    Value dst = add(dstRow, mul(add(col, g.padLeft), cp));
+    for (int64_t c0 = 0; c0 < g.c; c0 += kLanes) {
+      Value mask = vector::CreateMaskOp::create(
+          b, maskType, ValueRange{index(std::min(kLanes, g.c - c0))});
+      Value v = vector::MaskedLoadOp::create(b, bytes, flatInput,
+                                             ValueRange{add(src, c0)}, mask,
+                                             splat(0, i8));
+      v = arith::XOrIOp::create(b, v, sign);
+      vector::MaskedStoreOp::create(b, halo, ValueRange{add(dst, c0)}, mask,
+                                    v);
+    }
+  }
+  return halo;
+}
+
+/// One tile: `xb` output pixels starting at column `ox` of row `oy`, by `ob`
+/// blocks of 16 output channels starting at block `block`.
+void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
+                              Value ox, Value block, int64_t xb, int64_t ob) {
+  int64_t cp = g.paddedChannels(), quads = cp / kGroup;
+  int64_t rows = g.haloRows(), cols = g.haloCols();
+  VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
+  VectorType quadType = VectorType::get({kGroup}, i8);
+  VectorType oneWord = VectorType::get({1}, i32);
+
+  Accumulators init;
+  for (int64_t i = 0; i < xb; ++i)
+    for (int64_t j = 0; j < ob; ++j)
+      init.push_back(vector::LoadOp::create(
+          b, acc16, biasBuffer, ValueRange{mul(add(block, j), kLanes)}));
+
+  // Start of halo row oy*sy of image n, and of the pixel columns.
+  Value rowBase = mul(add(mul(n, rows), mul(oy, g.sy)), cols);
+  Value colBase = mul(ox, g.sx);
+  int64_t weightsPerBlock = g.kh * g.kw * cp * kLanes;
+
+  auto taps =
+      scf::ForOp::create(b, index(0), index(g.kh * g.kw), index(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(taps.getBody());
+    Value tap = taps.getInductionVar();
+    Value i = arith::DivUIOp::create(b, tap, index(g.kw));
+    Value j = arith::RemUIOp::create(b, tap, index(g.kw));
+    Value pixel0 = add(add(rowBase, mul(mul(i, g.dy), cols)),
+                       add(colBase, mul(j, g.dx)));
+    SmallVector<Value> pixelBytes;
+    for (int64_t x = 0; x < xb; ++x)
+      pixelBytes.push_back(mul(add(pixel0, x * g.sx), cp));
+    SmallVector<Value> weightBase;
+    for (int64_t k = 0; k < ob; ++k)
+      weightBase.push_back(add(mul(add(block, k), weightsPerBlock),
+                               mul(tap, cp * kLanes)));
+    auto quadLoop = scf::ForOp::create(b, index(0), index(quads), index(1),
+                                       taps.getRegionIterArgs());
+    scf::YieldOp::create(b, quadLoop.getResults());
+
+    b.setInsertionPointToStart(quadLoop.getBody());
+    Value q = quadLoop.getInductionVar();
+    SmallVector<Value> w;
+    for (int64_t k = 0; k < ob; ++k)
+      w.push_back(vector::LoadOp::create(
+          b, bytes64, weightsBuffer,
+          ValueRange{add(weightBase[k], mul(q, kLanes * kGroup))}));
+    Value qOffset = mul(q, kGroup);
+    SmallVector<Value> next(quadLoop.getRegionIterArgs());
+    for (int64_t x = 0; x < xb; ++x) {
+      // Four activation bytes, broadcast to every lane.
+      Value quad = vector::LoadOp::create(
+          b, quadType, halo, ValueRange{add(pixelBytes[x], qOffset)});
+      Value word = vector::ExtractOp::create(
+          b, vector::BitCastOp::create(b, oneWord, quad), int64_t(0));
+      Value a = vector::BitCastOp::create(
+          b, bytes64, vector::BroadcastOp::create(b, acc16, word));
+      for (int64_t k = 0; k < ob; ++k) {
+        Value &acc = next[x * ob + k];
+        acc = func::CallOp::create(b, dotProduct, ValueRange{acc, a, w[k]})
+                  .getResult(0);
+      }
+    }
+    scf::YieldOp::create(b, next);
+  }
+
+  // Epilogue: rescale in registers, store i8 (or the i32 accumulators).
+  bool partial = g.oc % kLanes != 0;
+  VectorType maskType = VectorType::get({kLanes}, b.getI1Type());
+  for (int64_t x = 0; x < xb; ++x) {
+    Value pixel = add(mul(add(mul(n, g.oh), oy), g.ow), add(ox, x));
+    for (int64_t k = 0; k < ob; ++k) {
+      Value channel = mul(add(block, k), kLanes);
+      Value offset = add(mul(pixel, g.oc), channel);
+      Value mask;
+      if (partial) {
+        Value left = arith::SubIOp::create(b, index(g.oc), channel);
+        Value count = arith::MinSIOp::create(b, left, index(kLanes));
+        mask = vector::CreateMaskOp::create(b, maskType, ValueRange{count});
+      }
+      Value value =
+          buildEpilogue(taps.getResult(x * ob + k), channel, offset, mask);
+      if (spec.requantize)
+        value = arith::TruncIOp::create(b, VectorType::get({kLanes}, i8),
+                                        value);
+      if (mask)
+        vector::MaskedStoreOp::create(b, output, ValueRange{offset}, mask,
+                                      value);
+      else
+        vector::StoreOp::create(b, value, output, ValueRange{offset});
+    }
+  }
+}
+
+/// The register tile: as many blocks of 16 channels as fit (up to 4), and
+/// as many pixels as keep the accumulators within 24 registers, preferring
+/// a count that divides the row.
+static std::pair<int64_t, int64_t> chooseTile(const Geometry &g) {
+  int64_t ob = std::min<int64_t>(g.channelBlocks(), 4);
+  int64_t limit = std::min<int64_t>(24 / ob, g.ow);
+  for (int64_t xb = limit; xb > limit / 2; --xb)
+    if (g.ow % xb == 0)
+      return {xb, ob};
+  return {limit, ob};
+}
+
+void KernelEmitter::buildTiles(Value halo, Value output) {
+  auto [xb, ob] = chooseTile(g);
+  int64_t blocks = g.channelBlocks();
+  int64_t fullBlocks = blocks / ob * ob, fullCols = g.ow / xb * xb;
+  auto rowsLoop = scf::ForOp::create(b, index(0), index(g.n * g.oh), index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(rowsLoop.getBody());
+  Value n = arith::DivUIOp::create(b, rowsLoop.getInductionVar(), index(g.oh));
+  Value oy = arith::RemUIOp::create(b, rowsLoop.getInductionVar(), index(g.oh));
+
+  auto forEach = [&](int64_t lb, int64_t ub, int64_t step,
+                     function_ref<void(Value)> body) {
+    if (lb >= ub)
+      return;
+    auto loop = scf::ForOp::create(b, index(lb), index(ub), index(step));
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  };
+  auto channelLoops = [&](Value ox, int64_t cols) {
+    forEach(0, fullBlocks, ob, [&](Value block) {
+      buildTile(halo, output, n, oy, ox, block, cols, ob);
+    });
+    if (fullBlocks < blocks)
+      buildTile(halo, output, n, oy, ox, index(fullBlocks), cols,
+                blocks - fullBlocks);
+  };
+  forEach(0, fullCols, xb, [&](Value ox) { channelLoops(ox, xb); });
+  forEach(fullCols, g.ow, 1, [&](Value ox) { channelLoops(ox, 1); });
+}
+
+Value KernelEmitter::emit() {
+  weightsBuffer = constantBuffer(ArrayRef<int8_t>(packWeights(spec)), i8);
+  biasBuffer = constantBuffer(ArrayRef<int32_t>(correctedBias(spec)), i32);
+  int64_t channels = g.channelBlocks() * kLanes;
+  if (spec.requantize) {
+    requantizeTables = rescaleTables(*spec.requantize, channels);
+    prepareTables(requantizeTables, requantizeBuffers);
+  }
+  if (spec.add) {
+    kernelSideTables = rescaleTables(spec.add->kernelSide, channels);
+    skipSideTables = rescaleTables(spec.add->skipSide, channels);
+    outputTables = rescaleTables(spec.add->output, channels);
+  }
+
+  auto resultType = cast<RankedTensorType>(spec.root->getResult(0).getType());
+  Type elementType = resultType.getElementType();
+  if (spec.add) {
+    Value skip = bufferization::ToBufferOp::create(
+        b, MemRefType::get(resultType.getShape(), i8), spec.add->skip,
+        /*read_only=*/true);
+    SmallVector<ReassociationIndices> all = {
+        llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
+    skipBuffer = memref::CollapseShapeOp::create(b, skip, all);
+  }
+
+  Value halo = buildHalo();
+  auto flatType = MemRefType::get({resultType.getNumElements()}, elementType);
+  Value output = memref::AllocOp::create(b, flatType, b.getI64IntegerAttr(64));
+  // compress-lower-to-llvm's deallocation pipeline frees both buffers.
+  buildTiles(halo, output);
+
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
+  Value shaped = memref::ExpandShapeOp::create(
+      b, MemRefType::get(resultType.getShape(), elementType), output, all);
+  return bufferization::ToTensorOp::create(b, resultType, shaped,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The name of `vpdpbusd`'s LLVM intrinsic. The kernels call it as a
+/// function declared under that name, which is how LLVM IR declares
+/// intrinsics: the translation to LLVM IR yields the intrinsic itself, with
+/// its attributes (`memory(none)`). `llvm.call_intrinsic` would say the same
+/// but has unknown memory effects, which compress-lower-to-llvm's
+/// ownership-based buffer deallocation rejects.
+constexpr llvm::StringLiteral kDotProduct = "llvm.x86.avx512.vpdpbusd.512";
+
+struct ConvertQIntToX86Pass
+    : public compress::impl::ConvertQIntToX86PassBase<ConvertQIntToX86Pass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // Matched one at a time, as the kernels before them have replaced their
+    // inputs.
+    SmallVector<Operation *> candidates;
+    module.walk([&](Operation *op) {
+      if (isa<Conv2DOp, MatmulOp>(op))
+        candidates.push_back(op);
+    });
+    func::FuncOp dotProduct;
+    SmallVector<Operation *> weights;
+    for (Operation *op : candidates) {
+      std::optional<KernelSpec> spec =
+          TypeSwitch<Operation *, std::optional<KernelSpec>>(op)
+              .Case([](Conv2DOp conv) { return matchConv2D(conv); })
+              .Case([](MatmulOp matmul) { return matchMatmul(matmul); });
+      if (!spec)
+        continue;
+      if (!dotProduct)
+        dotProduct = getDotProductDeclaration(module);
+      if (auto w = op->getOperand(1).getDefiningOp<WeightsOp>())
+        weights.push_back(w);
+      ImplicitLocOpBuilder b(spec->root->getLoc(), spec->root);
+      Value result = KernelEmitter(b, *spec, dotProduct).emit();
+      spec->root->getResult(0).replaceAllUsesWith(result);
+      for (Operation *replaced : llvm::reverse(spec->replaced))
+        replaced->erase();
+      ++numKernels;
+      numFusedRequantize += spec->requantize.has_value();
+      numFusedAdd += spec->add.has_value();
+    }
+    // The packed copies replace the weights that only the kernels read.
+    for (Operation *w : weights)
+      if (w->use_empty())
+        w->erase();
+  }
+
+  static func::FuncOp getDotProductDeclaration(ModuleOp module) {
+    if (auto existing = module.lookupSymbol<func::FuncOp>(kDotProduct))
+      return existing;
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto acc = VectorType::get({kLanes}, b.getI32Type());
+    auto bytes = VectorType::get({kLanes * kGroup}, b.getI8Type());
+    auto decl = func::FuncOp::create(
+        b, module.getLoc(), kDotProduct,
+        b.getFunctionType({acc, bytes, bytes}, {acc}));
+    decl.setPrivate();
+    return decl;
+  }
+};
+
+} // namespace
