@@ -156,7 +156,7 @@ protected:
     ASSERT_TRUE(bool(func)) << llvm::toString(func.takeError());
     auto reference = createReferenceRunner(*func);
     ASSERT_TRUE(bool(reference)) << llvm::toString(reference.takeError());
-    auto jit = createJitRunner(*module, "main");
+    auto jit = createJitRunner(*module, "main", jitOptions);
     ASSERT_TRUE(bool(jit)) << llvm::toString(jit.takeError());
     auto expected = (*reference)->run(inputs);
     ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
@@ -187,6 +187,8 @@ protected:
   }
 
   mlir::MLIRContext context;
+  /// How the JIT compiles the modules.
+  JitOptions jitOptions;
   /// Results and elements compared so far, for the summary a test prints.
   int64_t numResultsCompared = 0, numElementsCompared = 0;
 

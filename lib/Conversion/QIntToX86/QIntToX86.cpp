@@ -656,11 +656,25 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
       if (spec.requantize)
         value = arith::TruncIOp::create(b, VectorType::get({kLanes}, i8),
                                         value);
-      if (mask)
+      if (!mask) {
+        vector::StoreOp::create(b, value, output, ValueRange{offset});
+      } else if (!spec.requantize) {
         vector::MaskedStoreOp::create(b, output, ValueRange{offset}, mask,
                                       value);
-      else
-        vector::StoreOp::create(b, value, output, ValueRange{offset});
+      } else {
+        // LLVM 22's x86 backend turns a truncating masked store with one
+        // active lane into a store of the whole untruncated lane (4 bytes),
+        // so the i8 lanes of a partial block are stored one by one.
+        Value count = arith::MinSIOp::create(
+            b, arith::SubIOp::create(b, index(g.oc), channel), index(kLanes));
+        auto lanes = scf::ForOp::create(b, index(0), count, index(1));
+        OpBuilder::InsertionGuard laneGuard(b);
+        b.setInsertionPointToStart(lanes.getBody());
+        Value lane = lanes.getInductionVar();
+        Value element = vector::ExtractOp::create(b, value, OpFoldResult(lane));
+        memref::StoreOp::create(b, element, output,
+                                ValueRange{add(offset, lane)});
+      }
     }
   }
 }

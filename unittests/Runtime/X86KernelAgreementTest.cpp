@@ -1,0 +1,239 @@
+//===- X86KernelAgreementTest.cpp - qint: evaluator vs VNNI kernels -------===//
+//
+// Runs random convolution and matmul chains, as quantization writes them
+// (kernel, requantize, residual add), with the reference evaluator and
+// JIT-compiled with convert-qint-to-x86's AVX-512 VNNI kernels, and requires
+// bit-identical results. Every chain must be lowered by the kernels (the
+// test checks that no qint kernel op is left for the TOSA fallback), and
+// the cases cover what the kernels handle specially: channel counts that
+// are not multiples of 4 or 16 (C = 1, 3, 17, ...), output widths that
+// leave a partial register tile, strides, dilations and padding (the halo),
+// non-zero zero points (folded into the bias), bias near the ends of i32
+// (the accumulator wraps), weights of every width 1..8 dense and packed,
+// per-channel and per-tensor requantization in both rounding modes, and
+// residual adds with the kernel on either side.
+//
+// Skipped on a CPU without AVX-512 VNNI.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QIntAgreementFixtures.h"
+
+#include "compress/Conversion/Passes.h"
+#include "compress/Dialect/QInt/IR/QInt.h"
+
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+
+using namespace compress;
+using namespace compress::agreement;
+
+namespace {
+
+class X86KernelAgreement : public QIntWindowAgreement {
+protected:
+  X86KernelAgreement() { jitOptions.kernels = "x86-vnni"; }
+
+  void SetUp() override {
+    if (!hostSupportsQIntToX86())
+      GTEST_SKIP() << "this CPU lacks AVX-512 VNNI";
+  }
+
+  /// Like runCases, and checks that convert-qint-to-x86 lowers every
+  /// kernel, requantize and add of each module.
+  void runKernelCases(
+      int64_t numCases,
+      llvm::function_ref<void(BatchedModule &, int64_t)> addCase) {
+    for (int64_t first = 0; first < numCases; first += kCasesPerModule) {
+      BatchedModule module;
+      for (int64_t i = first; i < std::min(numCases, first + kCasesPerModule);
+           ++i)
+        addCase(module, i);
+      expectAllLowered(module.source());
+      expectAgreement(module);
+      if (HasFatalFailure())
+        return;
+    }
+  }
+
+  void expectAllLowered(const std::string &source) {
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceString<mlir::ModuleOp>(source, &context);
+    ASSERT_TRUE(module);
+    mlir::PassManager pm(&context);
+    pm.addPass(createConvertQIntToX86Pass());
+    ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+    module->walk([&](mlir::Operation *op) {
+      if (mlir::isa<qint::Conv2DOp, qint::MatmulOp, qint::RequantizeOp,
+                    qint::AddOp>(op))
+        ADD_FAILURE() << "left for the TOSA fallback: "
+                      << op->getName().getStringRef().str();
+    });
+  }
+
+  /// Constant weights of `shape`: qint.weights of any width 1..8, dense or
+  /// (below 8 bits) packed, or an arith.constant of any i8 values.
+  std::string constantWeights(BatchedModule &module,
+                              llvm::ArrayRef<int64_t> shape, int64_t axis) {
+    if (oneIn(5)) {
+      Tensor values(DType::I8, shape);
+      for (int64_t &v : values.ints())
+        v = activation(DType::I8, 0);
+      std::string name = module.freshValue();
+      std::string type = tensorTypeName(values);
+      module.addLine(llvm::formatv("{0} = arith.constant dense<{1}> : {2}",
+                                   name, denseLiteral(values.ints(), shape),
+                                   type));
+      return name;
+    }
+    bool isSigned = !oneIn(5);
+    int64_t bits = isSigned ? uniform(1, 8) : uniform(1, 7);
+    return weightsConstant(module, shape, axis, bits, isSigned,
+                           /*packed=*/bits < 8 && oneIn(2));
+  }
+
+  /// A constant bias of `channels` values, sometimes near the ends of i32,
+  /// or none. Returns `, %name` or nothing, and `, type` in `typeSuffix`.
+  std::string constantBias(BatchedModule &module, int64_t channels,
+                           std::string &typeSuffix) {
+    typeSuffix.clear();
+    if (oneIn(4))
+      return "";
+    SmallVector<int64_t> values;
+    for (int64_t c = 0; c < channels; ++c)
+      values.push_back(oneIn(6) ? pick<int64_t>({INT32_MAX - uniform(0, 1000),
+                                                 INT32_MIN + uniform(0, 1000)})
+                                : uniform(-(1 << 12), 1 << 12));
+    std::string type = tensorTypeName({channels}, "i32");
+    std::string name = module.freshValue();
+    module.addLine(llvm::formatv("{0} = arith.constant dense<[{1}]> : {2}",
+                                 name, joinInts(values), type));
+    typeSuffix = ", " + type;
+    return ", " + name;
+  }
+
+  /// Appends to the i32 accumulator `acc` of shape `shape`, a sum of
+  /// `terms` products, nothing, a requantize to i8, or a requantize and a
+  /// residual add, and records the chain's last value as a result. Shifts
+  /// are mostly chosen as quantization chooses them, so that results fall
+  /// inside i8 (where rounding shows) rather than saturate.
+  void addEpilogue(BatchedModule &module, std::string acc,
+                   llvm::ArrayRef<int64_t> shape, int64_t terms,
+                   const std::string &label, int64_t index) {
+    std::string accType = tensorTypeName(shape, "i32");
+    int64_t kind = index % 3;
+    if (kind == 0) {
+      module.addResult(acc, accType, label);
+      return;
+    }
+    int64_t channels = shape.back();
+    bool perChannel = channels > 1 && !oneIn(3);
+    bool modelLike = !oneIn(4);
+    // A typical |acc|: sqrt(terms) products of ~2^6-bit weights and ~2^6.5
+    // -bit centred activations; the multiplier is ~2^30, the result ~2^7.
+    int64_t accBits = 13 + int64_t(std::log2(double(terms))) / 2;
+    SmallVector<int64_t> multipliers, shifts;
+    for (int64_t c = 0, e = perChannel ? channels : 1; c < e; ++c) {
+      multipliers.push_back(multiplier());
+      shifts.push_back(modelLike ? 30 + accBits - 7 + uniform(-3, 1)
+                                 : uniform(2, 62));
+    }
+    int64_t inZp = oneIn(4) ? uniform(-1000, 1000) : 0;
+    int64_t outZp = zeroPoint(DType::I8);
+    auto [lo, hi] = clampRange(DType::I8);
+    const char *rounding = index % 2 ? "double_round" : "single_round";
+    std::string outType = tensorTypeName(shape, "i8");
+    std::string y = module.freshValue();
+    module.addLine(llvm::formatv(
+        "{0} = qint.requantize {1} {{multiplier = array<i32: {2}>, shift = "
+        "array<i8: {3}>, input_zp = {4} : i64, output_zp = {5} : i64, "
+        "rounding = #qint.rounding<{6}>, clamp_min = {7} : i64, clamp_max = "
+        "{8} : i64} : {9} -> {10}",
+        y, acc, joinInts(multipliers), joinInts(shifts), inZp, outZp, rounding,
+        lo, hi, accType, outType));
+    if (kind == 1) {
+      module.addResult(y, outType, label + " + requantize");
+      return;
+    }
+    int64_t skipZp = zeroPoint(DType::I8);
+    std::string skip =
+        module.addArgument(activations(DType::I8, shape, skipZp));
+    bool kernelOnLeft = oneIn(2);
+    int64_t kernelShift = uniform(12, 24), skipShift = uniform(12, 24);
+    // Each side is ~2^(37 - shift); bring the sum back to ~2^7.
+    int64_t outShift =
+        60 - std::max(kernelShift, skipShift) + uniform(-3, 1);
+    auto [addLo, addHi] = clampRange(DType::I8);
+    std::string z = module.freshValue();
+    module.addLine(llvm::formatv(
+        "{0} = qint.add {1}, {2} {{lhs_zp = {3} : i64, rhs_zp = {4} : i64, "
+        "lhs_multiplier = {5} : i32, lhs_shift = {6} : i8, rhs_multiplier = "
+        "{7} : i32, rhs_shift = {8} : i8, output_multiplier = {9} : i32, "
+        "output_shift = {10} : i8, output_zp = {11} : i64, rounding = "
+        "#qint.rounding<{12}>, clamp_min = {13} : i64, clamp_max = {14} : "
+        "i64} : ({15}, {15}) -> {15}",
+        z, kernelOnLeft ? y : skip, kernelOnLeft ? skip : y,
+        kernelOnLeft ? outZp : skipZp, kernelOnLeft ? skipZp : outZp,
+        multiplier(), kernelOnLeft ? kernelShift : skipShift, multiplier(),
+        kernelOnLeft ? skipShift : kernelShift, multiplier(), outShift,
+        zeroPoint(DType::I8), rounding, addLo, addHi, outType));
+    module.addResult(z, outType, label + " + requantize + add");
+  }
+};
+
+TEST_F(X86KernelAgreement, Conv2DChains) {
+  runKernelCases(96, [&](BatchedModule &module, int64_t index) {
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2);
+    int64_t c = pick<int64_t>({1, 3, 4, 16, 17, uniform(1, 40)});
+    int64_t o = pick<int64_t>({1, 6, 16, 17, 33, 64, 65, 80, uniform(1, 40)});
+    int64_t zp = zeroPoint(DType::I8);
+    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
+    std::string weights = constantWeights(module, wShape, 0);
+    std::string biasType;
+    std::string bias = constantBias(module, o, biasType);
+    SmallVector<int64_t> outShape = {n, w.out[0], w.out[1], o};
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} : ({6}, "
+        "{7}{8}) -> {9}",
+        y, x, weights, bias, zp, windowAttributes(w, true), inputType,
+        tensorTypeName(wShape, "i8"), biasType,
+        tensorTypeName(outShape, "i32"));
+    module.addLine(line);
+    addEpilogue(module, y, outShape, w.kernel[0] * w.kernel[1] * c, line,
+                index);
+  });
+}
+
+TEST_F(X86KernelAgreement, MatmulChains) {
+  runKernelCases(64, [&](BatchedModule &module, int64_t index) {
+    // The kernels take one weight matrix: batch 1, as models have.
+    int64_t b = 1;
+    int64_t m = pick<int64_t>({1, 1, uniform(2, 9), uniform(10, 30)});
+    int64_t k = pick<int64_t>({1, 3, 17, 64, uniform(1, 100)});
+    int64_t n = pick<int64_t>({1, 10, 16, 33, 65, uniform(1, 70)});
+    int64_t lhsZp = zeroPoint(DType::I8);
+    Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
+    std::string lhsType = tensorTypeName(lhs);
+    std::string a = module.addArgument(std::move(lhs));
+    SmallVector<int64_t> rhsShape = {1, k, n};
+    std::string rhs = constantWeights(module, rhsShape, 2);
+    std::string biasType;
+    std::string bias = constantBias(module, n, biasType);
+    SmallVector<int64_t> outShape = {b, m, n};
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "
+        "-> {8}",
+        y, a, rhs, bias, lhsZp, lhsType, tensorTypeName(rhsShape, "i8"),
+        biasType, tensorTypeName(outShape, "i32"));
+    module.addLine(line);
+    addEpilogue(module, y, outShape, k, line, index);
+  });
+}
+
+} // namespace
