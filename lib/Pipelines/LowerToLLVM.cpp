@@ -55,6 +55,11 @@ void compress::buildLowerToLLVMPipeline(
 
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
+  // Arguments and results are contiguous row-major buffers (what the JIT
+  // runner and compress-aot's C header pass), so kernels index them
+  // directly instead of copying them into that layout first.
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -166,17 +166,8 @@ llvm::Expected<SmallVector<Tensor>> JitRunner::run(ArrayRef<Tensor> inputs) {
 
 } // namespace
 
-llvm::Expected<std::unique_ptr<ModelRunner>>
-compress::createJitRunner(ModuleOp module, StringRef entryName,
-                          const JitOptions &options) {
-  auto entry = findEntryFunction(module, entryName);
-  if (!entry)
-    return entry.takeError();
-  SmallVector<TensorSpec> args, results;
-  if (auto err = getSignature(*entry, args, results))
-    return std::move(err);
-  std::string name = entry->getSymName().str();
-
+llvm::Expected<std::unique_ptr<ExecutionEngine>>
+compress::compileForJit(ModuleOp module, const JitOptions &options) {
   LowerToLLVMPipelineOptions lowering;
   bool vnni = hostSupportsQIntToX86();
   if (options.kernels.empty())
@@ -233,6 +224,23 @@ compress::createJitRunner(ModuleOp module, StringRef entryName,
   if (!engine)
     return engine.takeError();
   (*engine)->initialize();
+  return std::move(*engine);
+}
+
+llvm::Expected<std::unique_ptr<ModelRunner>>
+compress::createJitRunner(ModuleOp module, StringRef entryName,
+                          const JitOptions &options) {
+  auto entry = findEntryFunction(module, entryName);
+  if (!entry)
+    return entry.takeError();
+  SmallVector<TensorSpec> args, results;
+  if (auto err = getSignature(*entry, args, results))
+    return std::move(err);
+  std::string name = entry->getSymName().str();
+
+  auto engine = compileForJit(module, options);
+  if (!engine)
+    return engine.takeError();
   return std::make_unique<JitRunner>(std::move(*engine), name,
                                      std::move(args), std::move(results));
 }

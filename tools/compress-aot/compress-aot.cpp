@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Conversion/QIntToX86/QIntToX86.h"
 #include "compress/InitAll.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runtime/Samples.h"
@@ -43,6 +44,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
@@ -87,6 +89,11 @@ cl::opt<std::string> cpuName("mcpu",
                                       "the host CPU with its features; "
                                       "'generic' for portable code)"),
                              cl::value_desc("CPU"), cl::cat(category));
+cl::opt<std::string> kernelsName(
+    "kernels",
+    cl::desc("Kernels for qint convolutions and matmuls: auto (x86-vnni when "
+             "the target CPU has AVX-512 VNNI, else tosa), x86-vnni or tosa"),
+    cl::value_desc("KIND"), cl::init("auto"), cl::cat(category));
 cl::opt<bool> emitLLVM("emit-llvm",
                        cl::desc("Write the optimised LLVM IR as text instead "
                                 "of an object file"),
@@ -142,6 +149,29 @@ createTargetMachine(StringRef cpu) {
     return llvm::createStringError("cannot create a target machine for %s",
                                    triple.str().c_str());
   return machine;
+}
+
+/// The kernels --kernels asks for on `machine`'s CPU: `auto` takes the VNNI
+/// kernels where the CPU has every feature they use.
+llvm::Expected<std::string> chooseKernels(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
+  bool vnni = llvm::all_of(getQIntToX86RequiredFeatures(), [&](StringRef f) {
+    return subtarget->checkFeatures(("+" + f).str());
+  });
+  if (kernelsName == "auto")
+    return std::string(vnni ? "x86-vnni" : "tosa");
+  if (kernelsName == "tosa")
+    return std::string("tosa");
+  if (kernelsName != "x86-vnni")
+    return llvm::createStringError("unknown --kernels '%s' (expected auto, "
+                                   "x86-vnni or tosa)",
+                                   kernelsName.c_str());
+  if (!vnni)
+    return llvm::createStringError(
+        "--kernels=x86-vnni needs a CPU with %s; --mcpu %s lacks some",
+        llvm::join(getQIntToX86RequiredFeatures(), ", ").c_str(),
+        machine.getTargetCPU().str().c_str());
+  return std::string("x86-vnni");
 }
 
 /// Leaves `wrapper`, renamed to `symbol`, as the module's only exported
@@ -516,16 +546,21 @@ int runMain() {
                         bufferization::BufferizationDialect::kWritableAttrName,
                         BoolAttr::get(&context, false));
 
-  PassManager pm(&context, module.get()->getName().getStringRef());
-  buildLowerToLLVMPipeline(pm, LowerToLLVMPipelineOptions());
-  if (failed(pm.run(*module)))
-    return diagnostics.failDiagnosed("lowering the model to LLVM failed");
-
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   auto machine = createTargetMachine(cpuName);
   if (!machine)
     return fail(machine.takeError());
+  auto kernels = chooseKernels(**machine);
+  if (!kernels)
+    return fail(kernels.takeError());
+
+  PassManager pm(&context, module.get()->getName().getStringRef());
+  LowerToLLVMPipelineOptions lowering;
+  lowering.kernels = *kernels;
+  buildLowerToLLVMPipeline(pm, lowering);
+  if (failed(pm.run(*module)))
+    return diagnostics.failDiagnosed("lowering the model to LLVM failed");
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

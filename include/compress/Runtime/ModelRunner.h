@@ -18,6 +18,10 @@
 
 #include <memory>
 
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
 namespace compress {
 
 class ModelRunner {
@@ -49,6 +53,12 @@ struct JitOptions {
   /// VNNI, else tosa. x86-vnni on a host without it is an error.
   std::string kernels;
 };
+
+/// Lowers a copy of `module` with the compress-lower-to-llvm pipeline (with
+/// the kernels `options` asks for) and JIT-compiles it for the host, with
+/// MLIR's C runner utilities loaded. Fails if lowering does.
+llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
+compileForJit(mlir::ModuleOp module, const JitOptions &options = {});
 
 /// Lowers a copy of `module` with the compress-lower-to-llvm pipeline and
 /// JIT-compiles it; runs `entry`. Fails with diagnostics if lowering does.

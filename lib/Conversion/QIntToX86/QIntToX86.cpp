@@ -399,6 +399,8 @@ private:
   /// or a splat when every channel has the same value.
   Value channelVector(ArrayRef<int64_t> values, Value buffer, Value channel);
 
+  void buildByteRun(Value src, Value srcOffset, Value dst, Value dstOffset,
+                    int64_t length, int8_t fill);
   Value buildHalo();
   void buildTiles(Value halo, Value output);
   void buildTile(Value halo, Value output, Value n, Value oy, Value ox,
@@ -514,8 +516,56 @@ Value KernelEmitter::buildEpilogue(Value acc, Value channel, Value outOffset,
   return rescale(sum, r.output, outputTables, outputBuffers, channel);
 }
 
+/// Emits `dst[dstOffset + i] = src[srcOffset + i] ^ 0x80` for i in
+/// [0, length), or with no `src`, `dst[dstOffset + i] = fill`, in 64-byte
+/// vectors (the last one masked).
+void KernelEmitter::buildByteRun(Value src, Value srcOffset, Value dst,
+                                 Value dstOffset, int64_t length,
+                                 int8_t fill) {
+  constexpr int64_t kChunk = 64;
+  if (length <= 0)
+    return;
+  VectorType bytes = VectorType::get({kChunk}, i8);
+  VectorType maskType = VectorType::get({kChunk}, b.getI1Type());
+  auto chunk = [&](Value at, Value count) {
+    Value mask = vector::CreateMaskOp::create(b, maskType, ValueRange{count});
+    Value zero = arith::ConstantOp::create(
+        b, cast<TypedAttr>(DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0))));
+    Value v;
+    if (src) {
+      v = vector::MaskedLoadOp::create(b, bytes, src,
+                                       ValueRange{add(srcOffset, at)}, mask,
+                                       zero);
+      v = arith::XOrIOp::create(
+          b, v,
+          arith::ConstantOp::create(
+              b, cast<TypedAttr>(DenseElementsAttr::get(
+                     bytes, b.getI8IntegerAttr(-128)))));
+    } else {
+      v = arith::ConstantOp::create(
+          b, cast<TypedAttr>(
+                 DenseElementsAttr::get(bytes, b.getI8IntegerAttr(fill))));
+    }
+    vector::MaskedStoreOp::create(b, dst, ValueRange{add(dstOffset, at)},
+                                  mask, v);
+  };
+  int64_t full = length / kChunk * kChunk;
+  if (full == kChunk) {
+    chunk(index(0), index(kChunk));
+  } else if (full > 0) {
+    auto loop = scf::ForOp::create(b, index(0), index(full), index(kChunk));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    chunk(loop.getInductionVar(), index(kChunk));
+  }
+  if (full < length)
+    chunk(index(full), index(length - full));
+}
+
 /// Copies the input, shifted to u8 (xor 0x80), into a buffer of the rows
 /// and columns the windows read, whose halo holds the shifted zero point.
+/// Only the halo is filled: the interior is overwritten, and the padding
+/// channels up to a multiple of 4 meet zero weights, whatever they hold.
 Value KernelEmitter::buildHalo() {
   int64_t cp = g.paddedChannels(), rows = g.haloRows(), cols = g.haloCols();
   auto inputType = cast<RankedTensorType>(spec.input.getType());
@@ -529,43 +579,48 @@ Value KernelEmitter::buildHalo() {
   auto haloType = MemRefType::get({g.n * rows * cols * cp}, i8);
   Value halo = memref::AllocOp::create(b, haloType, b.getI64IntegerAttr(64));
   int8_t fill = int8_t(uint8_t(g.inputZp + 128));
-  linalg::FillOp::create(
-      b, ValueRange{arith::ConstantIntOp::create(b, i8, fill)},
-      ValueRange{halo});
+  int64_t copyRows = std::max<int64_t>(0, std::min(g.h, rows - g.padTop));
+  int64_t copyCols = std::max<int64_t>(0, std::min(g.w, cols - g.padLeft));
+  if (copyCols == 0)
+    copyRows = 0;
+  int64_t rowBytes = cols * cp;
 
-  int64_t copyRows = std::min(g.h, rows - g.padTop);
-  int64_t copyCols = std::min(g.w, cols - g.padLeft);
-  if (copyRows <= 0 || copyCols <= 0)
-    return halo;
-  VectorType bytes = VectorType::get({kLanes}, i8);
-  VectorType maskType = VectorType::get({kLanes}, b.getI1Type());
-  Value sign = splat(-128, i8);
-  auto pixels = scf::ForOp::create(b, index(0), index(g.n * copyRows),
-                                   index(1));
-  {
+  auto forEach = [&](int64_t count, function_ref<void(Value)> body) {
+    if (count <= 0)
+      return;
+    auto loop = scf::ForOp::create(b, index(0), index(count), index(1));
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(pixels.getBody());
-    Value nr = pixels.getInductionVar();
-    Value n = arith::DivUIOp::create(b, nr, index(copyRows));
-    Value r = arith::RemUIOp::create(b, nr, index(copyRows));
-    Value srcRow = mul(add(mul(n, g.h), r), g.w * g.c);
-    Value dstRow = mul(add(add(mul(n, rows), r), g.padTop), cols * cp);
-    auto colLoop = scf::ForOp::create(b, index(0), index(copyCols), index(1));
-    b.setInsertionPointToStart(colLoop.getBody());
-    Value col = colLoop.getInductionVar();
-    Value src = add(srcRow, mul(col, g.c));
-    Value dst = add(dstRow, mul(add(col, g.padLeft), cp));
-    for (int64_t c0 = 0; c0 < g.c; c0 += kLanes) {
-      Value mask = vector::CreateMaskOp::create(
-          b, maskType, ValueRange{index(std::min(kLanes, g.c - c0))});
-      Value v = vector::MaskedLoadOp::create(b, bytes, flatInput,
-                                             ValueRange{add(src, c0)}, mask,
-                                             splat(0, i8));
-      v = arith::XOrIOp::create(b, v, sign);
-      vector::MaskedStoreOp::create(b, halo, ValueRange{add(dst, c0)}, mask,
-                                    v);
-    }
-  }
+    b.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  };
+  forEach(g.n, [&](Value n) {
+    Value image = mul(n, rows * rowBytes);
+    // Whole rows of padding above and below the input.
+    int64_t below = rows - g.padTop - copyRows;
+    buildByteRun(nullptr, nullptr, halo, image, g.padTop * rowBytes, fill);
+    buildByteRun(nullptr, nullptr, halo,
+                 add(image, (g.padTop + copyRows) * rowBytes),
+                 below * rowBytes, fill);
+    forEach(copyRows, [&](Value r) {
+      Value dstRow = add(image, mul(add(r, g.padTop), rowBytes));
+      Value srcRow = mul(add(mul(n, g.h), r), g.w * g.c);
+      // Padding columns left and right of the input row.
+      buildByteRun(nullptr, nullptr, halo, dstRow, g.padLeft * cp, fill);
+      buildByteRun(nullptr, nullptr, halo,
+                   add(dstRow, (g.padLeft + copyCols) * cp),
+                   (cols - g.padLeft - copyCols) * cp, fill);
+      Value dstPixels = add(dstRow, g.padLeft * cp);
+      if (cp == g.c) {
+        // The row is contiguous on both sides.
+        buildByteRun(flatInput, srcRow, halo, dstPixels, copyCols * cp, 0);
+        return;
+      }
+      forEach(copyCols, [&](Value col) {
+        buildByteRun(flatInput, add(srcRow, mul(col, g.c)), halo,
+                     add(dstPixels, mul(col, cp)), g.c, 0);
+      });
+    });
+  });
   return halo;
 }
 
@@ -684,6 +739,11 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
 /// a count that divides the row.
 static std::pair<int64_t, int64_t> chooseTile(const Geometry &g) {
   int64_t ob = std::min<int64_t>(g.channelBlocks(), 4);
+  // The weights of one group of blocks should leave room in the 32 KiB L1
+  // cache for the activations.
+  int64_t blockBytes = g.kh * g.kw * g.paddedChannels() * kLanes;
+  while (ob > 1 && ob * blockBytes > 24 * 1024)
+    ob /= 2;
   int64_t limit = std::min<int64_t>(24 / ob, g.ow);
   for (int64_t xb = limit; xb > limit / 2; --xb)
     if (g.ow % xb == 0)
@@ -691,16 +751,13 @@ static std::pair<int64_t, int64_t> chooseTile(const Geometry &g) {
   return {limit, ob};
 }
 
+/// Channel blocks outermost, so that one group's packed weights stay in
+/// the L1 cache while every output row reuses them; then rows, then tiles
+/// of pixels along the row.
 void KernelEmitter::buildTiles(Value halo, Value output) {
   auto [xb, ob] = chooseTile(g);
   int64_t blocks = g.channelBlocks();
   int64_t fullBlocks = blocks / ob * ob, fullCols = g.ow / xb * xb;
-  auto rowsLoop = scf::ForOp::create(b, index(0), index(g.n * g.oh), index(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(rowsLoop.getBody());
-  Value n = arith::DivUIOp::create(b, rowsLoop.getInductionVar(), index(g.oh));
-  Value oy = arith::RemUIOp::create(b, rowsLoop.getInductionVar(), index(g.oh));
-
   auto forEach = [&](int64_t lb, int64_t ub, int64_t step,
                      function_ref<void(Value)> body) {
     if (lb >= ub)
@@ -710,16 +767,21 @@ void KernelEmitter::buildTiles(Value halo, Value output) {
     b.setInsertionPointToStart(loop.getBody());
     body(loop.getInductionVar());
   };
-  auto channelLoops = [&](Value ox, int64_t cols) {
-    forEach(0, fullBlocks, ob, [&](Value block) {
-      buildTile(halo, output, n, oy, ox, block, cols, ob);
+  auto rows = [&](Value block, int64_t blocksInTile) {
+    forEach(0, g.n * g.oh, 1, [&](Value row) {
+      Value n = arith::DivUIOp::create(b, row, index(g.oh));
+      Value oy = arith::RemUIOp::create(b, row, index(g.oh));
+      forEach(0, fullCols, xb, [&](Value ox) {
+        buildTile(halo, output, n, oy, ox, block, xb, blocksInTile);
+      });
+      forEach(fullCols, g.ow, 1, [&](Value ox) {
+        buildTile(halo, output, n, oy, ox, block, 1, blocksInTile);
+      });
     });
-    if (fullBlocks < blocks)
-      buildTile(halo, output, n, oy, ox, index(fullBlocks), cols,
-                blocks - fullBlocks);
   };
-  forEach(0, fullCols, xb, [&](Value ox) { channelLoops(ox, xb); });
-  forEach(fullCols, g.ow, 1, [&](Value ox) { channelLoops(ox, 1); });
+  forEach(0, fullBlocks, ob, [&](Value block) { rows(block, ob); });
+  if (fullBlocks < blocks)
+    rows(index(fullBlocks), blocks - fullBlocks);
 }
 
 Value KernelEmitter::emit() {
@@ -748,16 +810,15 @@ Value KernelEmitter::emit() {
   }
 
   Value halo = buildHalo();
-  auto flatType = MemRefType::get({resultType.getNumElements()}, elementType);
-  Value output = memref::AllocOp::create(b, flatType, b.getI64IntegerAttr(64));
-  // compress-lower-to-llvm's deallocation pipeline frees both buffers.
-  buildTiles(halo, output);
-
+  // The result is the allocation itself, not a view of it, so that the
+  // deallocation pipeline knows who owns it and need not copy it.
+  auto shapedType = MemRefType::get(resultType.getShape(), elementType);
+  Value output = memref::AllocOp::create(b, shapedType, b.getI64IntegerAttr(64));
   SmallVector<ReassociationIndices> all = {
       llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
-  Value shaped = memref::ExpandShapeOp::create(
-      b, MemRefType::get(resultType.getShape(), elementType), output, all);
-  return bufferization::ToTensorOp::create(b, resultType, shaped,
+  // compress-lower-to-llvm's deallocation pipeline frees both buffers.
+  buildTiles(halo, memref::CollapseShapeOp::create(b, output, all));
+  return bufferization::ToTensorOp::create(b, resultType, output,
                                            /*restrict=*/true,
                                            /*writable=*/true);
 }
