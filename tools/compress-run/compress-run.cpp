@@ -49,6 +49,12 @@ cl::opt<Backend> backend(
                clEnumValN(Backend::Jit, "jit",
                           "compile through LLVM and run natively")),
     cl::init(Backend::Reference), cl::cat(category));
+cl::opt<std::string> kernels(
+    "kernels",
+    cl::desc("With --backend jit, kernels for qint convolutions and matmuls: "
+             "auto (x86-vnni where this CPU has AVX-512 VNNI, else tosa), "
+             "x86-vnni or tosa"),
+    cl::value_desc("KIND"), cl::init("auto"), cl::cat(category));
 cl::opt<std::string> outputPath("o",
                                 cl::desc("Write the outputs, stacked along "
                                          "the first axis (.npy; .npz for "
@@ -109,8 +115,14 @@ int runMain() {
   auto entry = findEntryFunction(*module, entryName);
   if (!entry)
     return fail(entry.takeError());
+  if (kernels != "auto" && kernels != "x86-vnni" && kernels != "tosa")
+    return fail("unknown --kernels '" + kernels +
+                "' (expected auto, x86-vnni or tosa)");
+  JitOptions jitOptions;
+  if (kernels != "auto")
+    jitOptions.kernels = kernels;
   llvm::Expected<std::unique_ptr<ModelRunner>> runner =
-      backend == Backend::Jit ? createJitRunner(*module, entryName)
+      backend == Backend::Jit ? createJitRunner(*module, entryName, jitOptions)
                               : createReferenceRunner(*entry);
   if (!runner)
     return diagnostics.failDiagnosed(runner.takeError());

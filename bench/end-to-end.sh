@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end latency, batch 1, one thread: the shared ResNet-20 and LeNet-5
+# in float, int8 and mixed precision (compression-ratio=8), JIT-compiled by
+# compress (compress-run --bench, median per sample), against ONNX Runtime
+# fp32 on the same models' .onnx files in the same script; prints every
+# median and the ratios, and the time compress-lower-to-llvm takes on the
+# int8 ResNet-20.
+#
+#   bench/end-to-end.sh            # SHARED=../shared, LIMIT=300 samples
+#
+# ONNX Runtime comes from npm (onnxruntime-node, installed with
+# --ignore-scripts under the build directory on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD_DIR:-build}
+bin=$build/bin
+shared=${SHARED:-../shared}
+limit=${LIMIT:-300}
+ort_version=${ORT_VERSION:-1.30}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+node_dir=$build/bench-node
+if [ ! -d "$node_dir/node_modules/onnxruntime-node" ]; then
+  echo "installing onnxruntime-node@$ort_version (npm, --ignore-scripts)"
+  mkdir -p "$node_dir"
+  npm install --prefix "$node_dir" --ignore-scripts --no-audit --no-fund \
+    "onnxruntime-node@$ort_version" > "$work/npm.log" 2>&1 \
+    || { cat "$work/npm.log"; exit 1; }
+fi
+export NODE_PATH=$node_dir/node_modules
+
+ms() { sed -n 's/^latency_ms: //p'; }
+compress_ms() {
+  "$bin/compress-run" "$1" --input "$2" --limit "$limit" --backend jit --bench | ms
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+printf '%-10s %-7s %12s %14s\n' model variant compress_ms "vs ORT fp32"
+run_model() {
+  local name=$1 calibration=$2 input=$3
+  local model=$shared/models/$name.tosa.mlir onnx=$shared/models/$name.onnx
+  "$bin/compress-opt" "$model" \
+    --compress-pipeline="calibration=$calibration" -o "$work/$name.i8.mlir"
+  "$bin/compress-opt" "$model" \
+    --compress-pipeline="calibration=$calibration compression-ratio=8" \
+    -o "$work/$name.mp.mlir"
+  local ort float int8 mixed
+  ort=$(node bench/ort-latency.mjs "$onnx" "$input" "$limit" | ms)
+  float=$(compress_ms "$model" "$input")
+  int8=$(compress_ms "$work/$name.i8.mlir" "$input")
+  mixed=$(compress_ms "$work/$name.mp.mlir" "$input")
+  printf '%-10s %-7s %12s\n' "$name" "ORT" "$ort (onnxruntime-node fp32, 1 thread)"
+  printf '%-10s %-7s %12s %13sx\n' "$name" float "$float" "$(ratio "$float" "$ort")"
+  printf '%-10s %-7s %12s %13sx\n' "$name" int8 "$int8" "$(ratio "$int8" "$ort")"
+  printf '%-10s %-7s %12s %13sx   (%sx int8)\n' "$name" mixed "$mixed" \
+    "$(ratio "$mixed" "$ort")" "$(ratio "$mixed" "$int8")"
+}
+run_model resnet20_cifar10 "$shared/data/cifar10_calib_x.npy" \
+  "$shared/data/cifar10_test932_x.npy"
+run_model lenet_mnist "$shared/data/mnist_calib_x.npy" \
+  "$shared/data/mnist_test_x.npy"
+
+start=$(date +%s.%N)
+"$bin/compress-opt" "$work/resnet20_cifar10.i8.mlir" \
+  --compress-lower-to-llvm="kernels=x86-vnni" -o "$work/r20.llvm.mlir"
+stop=$(date +%s.%N)
+awk -v a="$start" -v b="$stop" \
+  'BEGIN { printf "compress-lower-to-llvm (kernels=x86-vnni), int8 ResNet-20: %.2f s\n", b - a }'

@@ -1,0 +1,104 @@
+// RUN: compress-opt %s --split-input-file --convert-qint-to-x86 | FileCheck %s
+
+/// A convolution, its requantize and the residual add after it become one
+/// kernel: packed weights, the bias with the zero point and the u8 shift
+/// folded in (100 - (128 + 0) * 3 = -284), a halo buffer, vpdpbusd, and
+/// the epilogue. The weights op goes away with the ops that read it.
+// CHECK-LABEL: func.func @conv_requantize_add
+// CHECK-SAME: %[[X:.*]]: tensor<1x4x4x1xi8>, %[[SKIP:.*]]: tensor<1x4x4x1xi8>
+// CHECK-NOT: qint.
+// CHECK: arith.constant dense<[3, 0, 0, {{.*}}]> : tensor<64xi8>
+// CHECK: arith.constant dense<[-284, 0, {{.*}}]> : tensor<16xi32>
+// CHECK-DAG: bufferization.to_buffer %[[SKIP]] read_only
+// CHECK-DAG: bufferization.to_buffer %[[X]] read_only
+// CHECK: %[[HALO:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64xi8>
+// CHECK: arith.xori
+// CHECK: vector.maskedstore %[[HALO]]
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x4x1xi8>
+// CHECK: func.call @llvm.x86.avx512.vpdpbusd.512
+// CHECK: arith.muli {{.*}} : vector<16xi64>
+// CHECK: arith.shrsi {{.*}} : vector<16xi64>
+// CHECK: memref.store {{.*}} : memref<16xi8>
+// CHECK: %[[Y:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK-NOT: qint.
+// CHECK: return %[[Y]]
+// CHECK: func.func private @llvm.x86.avx512.vpdpbusd.512(vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+func.func @conv_requantize_add(%x: tensor<1x4x4x1xi8>,
+                               %skip: tensor<1x4x4x1xi8>)
+    -> tensor<1x4x4x1xi8> {
+  %w = qint.weights {bits = 4 : i64, scales = array<f32: 0.5>,
+                     values = dense<3> : tensor<1x1x1x1xi8>}
+      : tensor<1x1x1x1xi8>
+  %b = arith.constant dense<100> : tensor<1xi32>
+  %acc = qint.conv2d %x, %w, %b {input_zp = 0 : i64,
+      pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x1xi8>, tensor<1x1x1x1xi8>, tensor<1xi32>)
+      -> tensor<1x4x4x1xi32>
+  %y = qint.requantize %acc {multiplier = array<i32: 1073741824>,
+      shift = array<i8: 31>, output_zp = 0 : i64, clamp_min = -128 : i64,
+      clamp_max = 127 : i64} : tensor<1x4x4x1xi32> -> tensor<1x4x4x1xi8>
+  %z = qint.add %y, %skip {lhs_zp = 0 : i64, rhs_zp = 0 : i64,
+      lhs_multiplier = 1073741824 : i32, lhs_shift = 10 : i8,
+      rhs_multiplier = 1073741824 : i32, rhs_shift = 10 : i8,
+      output_multiplier = 1073741824 : i32, output_shift = 40 : i8,
+      output_zp = 0 : i64, clamp_min = 0 : i64, clamp_max = 127 : i64}
+      : (tensor<1x4x4x1xi8>, tensor<1x4x4x1xi8>) -> tensor<1x4x4x1xi8>
+  return %z : tensor<1x4x4x1xi8>
+}
+
+// -----
+
+/// A matmul without a requantize stores its i32 accumulators. Its weights
+/// [K, N] are packed as [N/16][K/4][16][4]; the zero point -1 folds in as
+/// bias - (128 - 1) * sum(w): 0 - 127 * (1 + 2) = -381 for column 0, and
+/// 0 - 127 * (-1 + 4) = -381 for column 1.
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: qint.matmul
+// CHECK: arith.constant dense<[1, 2, 0, 0, -1, 4, 0, 0, 0, {{.*}}]> : tensor<64xi8>
+// CHECK: arith.constant dense<[-381, -381, 0, {{.*}}]> : tensor<16xi32>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<1x3x2xi32>
+// CHECK: func.call @llvm.x86.avx512.vpdpbusd.512
+// CHECK: vector.maskedstore {{.*}} : memref<6xi32>, vector<16xi1>, vector<16xi32>
+// CHECK-NOT: qint.matmul
+func.func @matmul(%x: tensor<1x3x2xi8>) -> tensor<1x3x2xi32> {
+  %w = arith.constant dense<[[[1, -1], [2, 4]]]> : tensor<1x2x2xi8>
+  %acc = qint.matmul %x, %w {lhs_zp = -1 : i64}
+      : (tensor<1x3x2xi8>, tensor<1x2x2xi8>) -> tensor<1x3x2xi32>
+  return %acc : tensor<1x3x2xi32>
+}
+
+// -----
+
+/// What the kernels do not take stays for convert-qint-to-tosa: weights
+/// that are not constant, an accumulator other than i32, a weight zero
+/// point, and a weight matrix per batch.
+// CHECK-LABEL: func.func @negative_not_lowered
+// CHECK: qint.conv2d
+// CHECK: qint.conv2d
+// CHECK: qint.matmul
+// CHECK: qint.matmul
+// CHECK-NOT: vpdpbusd
+func.func @negative_not_lowered(%x: tensor<1x4x4x4xi8>,
+                                %w: tensor<4x1x1x4xi8>,
+                                %m: tensor<2x3x4xi8>)
+    -> (tensor<1x4x4x4xi32>, tensor<1x4x4x4xi16>, tensor<1x3x4xi32>,
+        tensor<2x3x4xi32>) {
+  %a = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x4xi8>, tensor<4x1x1x4xi8>) -> tensor<1x4x4x4xi32>
+  %c = arith.constant dense<1> : tensor<4x1x1x4xi8>
+  %b = qint.conv2d %x, %c {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x4xi8>, tensor<4x1x1x4xi8>) -> tensor<1x4x4x4xi16>
+  %r = arith.constant dense<1> : tensor<1x4x4xi8>
+  %l = tensor.extract_slice %m[0, 0, 0] [1, 3, 4] [1, 1, 1]
+      : tensor<2x3x4xi8> to tensor<1x3x4xi8>
+  %d = qint.matmul %l, %r {lhs_zp = 0 : i64, rhs_zp = 1 : i64}
+      : (tensor<1x3x4xi8>, tensor<1x4x4xi8>) -> tensor<1x3x4xi32>
+  %r2 = arith.constant dense<1> : tensor<2x4x4xi8>
+  %e = qint.matmul %m, %r2 {lhs_zp = 0 : i64}
+      : (tensor<2x3x4xi8>, tensor<2x4x4xi8>) -> tensor<2x3x4xi32>
+  return %a, %b, %d, %e : tensor<1x4x4x4xi32>, tensor<1x4x4x4xi16>,
+      tensor<1x3x4xi32>, tensor<2x3x4xi32>
+}
