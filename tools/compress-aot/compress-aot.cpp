@@ -254,6 +254,9 @@ struct HeaderInfo {
   SmallVector<TensorSpec> args, results;
   /// Undefined symbols of the object, which decide what must be linked.
   std::vector<std::string> imports;
+  /// CPU features the object's kernels execute (LLVM's names, which are
+  /// also __builtin_cpu_supports's), or none when it needs no check.
+  SmallVector<StringRef> cpuFeatures;
 };
 
 /// C spelling and short name of an element type, or std::nullopt where C
@@ -438,8 +441,23 @@ void writeHeader(llvm::raw_ostream &os, const HeaderInfo &info) {
   if (prototype.size() > 80)
     prototype = "void " + info.symbol + "(\n    " +
                 llvm::join(params, ",\n    ") + ");";
-  os << prototype << "\n\n"
-     << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
+  os << prototype << "\n\n";
+  if (!info.cpuFeatures.empty()) {
+    // The object executes these instructions unconditionally; a caller that
+    // may run on another CPU asks first rather than stop on SIGILL.
+    os << "/* Nonzero when this CPU has the features " << info.symbol
+       << "'s kernels execute\n * ("
+       << llvm::join(info.cpuFeatures, ", ")
+       << "). Calling it elsewhere stops the program\n"
+       << " * on an illegal instruction. GCC and Clang. */\n"
+       << "static inline int " << info.symbol << "_cpu_supported(void) {\n"
+       << "  __builtin_cpu_init();\n  return";
+    for (auto [i, feature] : llvm::enumerate(info.cpuFeatures))
+      os << (i ? " &&\n         " : " ") << "__builtin_cpu_supports(\""
+         << feature << "\")";
+    os << ";\n}\n\n";
+  }
+  os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
      << "#endif /* " << guard << " */\n";
 }
 
@@ -561,6 +579,10 @@ int runMain() {
   buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return diagnostics.failDiagnosed("lowering the model to LLVM failed");
+  // The VNNI kernels call their dot-product intrinsic by name.
+  if (module->lookupSymbol("llvm.x86.avx512.vpdpbusd.512"))
+    info.cpuFeatures.assign(getQIntToX86RequiredFeatures().begin(),
+                            getQIntToX86RequiredFeatures().end());
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

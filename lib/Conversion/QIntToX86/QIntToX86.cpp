@@ -462,9 +462,18 @@ void KernelEmitter::prepareTables(const RescaleTables &t,
   const std::vector<int64_t> *tables[4] = {&t.multiplier, &t.shift,
                                            &t.roundNonNegative,
                                            &t.roundNegative};
-  for (auto [table, buffer] : llvm::zip(tables, buffers))
-    if (!llvm::all_equal(*table))
+  for (auto [table, buffer] : llvm::zip(tables, buffers)) {
+    if (llvm::all_equal(*table))
+      continue;
+    if (table == &t.multiplier) {
+      // Multipliers are i32: kept as such, the product of two sign-extended
+      // values is one `vpmuldq` instead of a 64-bit `vpmullq`.
+      SmallVector<int32_t> narrow(table->begin(), table->end());
+      buffer = constantBuffer(ArrayRef<int32_t>(narrow), i32);
+    } else {
       buffer = constantBuffer(ArrayRef<int64_t>(*table), i64);
+    }
+  }
 }
 
 Value KernelEmitter::channelVector(ArrayRef<int64_t> values, Value buffer,
@@ -482,14 +491,21 @@ Value KernelEmitter::rescale(Value value, const Rescale &r,
                              Value channel) {
   if (r.inputZp != 0)
     value = arith::SubIOp::create(b, value, splat(int32_t(r.inputZp), i32));
-  Value multiplier = channelVector(t.multiplier, buffers[0], channel);
-  Value shift = channelVector(t.shift, buffers[1], channel);
-  Value roundNonNeg = channelVector(t.roundNonNegative, buffers[2], channel);
-  Value roundNeg = channelVector(t.roundNegative, buffers[3], channel);
   VectorType wide = VectorType::get({kLanes}, i64);
-  Value nonNeg = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, value,
-                                       splat(0, i32));
-  Value round = arith::SelectOp::create(b, nonNeg, roundNonNeg, roundNeg);
+  Value multiplier =
+      buffers[0] ? vector::LoadOp::create(b, acc16, buffers[0],
+                                          ValueRange{channel})
+                       .getResult()
+                 : splat(t.multiplier.front(), i32);
+  multiplier = arith::ExtSIOp::create(b, wide, multiplier);
+  Value shift = channelVector(t.shift, buffers[1], channel);
+  Value round = channelVector(t.roundNonNegative, buffers[2], channel);
+  if (t.roundNonNegative != t.roundNegative) {
+    Value roundNeg = channelVector(t.roundNegative, buffers[3], channel);
+    Value nonNeg = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, value,
+                                         splat(0, i32));
+    round = arith::SelectOp::create(b, nonNeg, round, roundNeg);
+  }
   Value product = arith::MulIOp::create(
       b, arith::ExtSIOp::create(b, wide, value), multiplier);
   Value shifted = arith::ShRSIOp::create(
@@ -533,13 +549,14 @@ Value KernelEmitter::buildEpilogue(Value acc, Value channel, Value outOffset,
 
 /// Emits `dst[dstOffset + i] = src[srcOffset + i] ^ 0x80` for i in
 /// [0, length), or with no `src`, `dst[dstOffset + i] = fill`, in 64-byte
-/// vectors (the last one masked).
+/// vectors, or 16-byte ones for runs shorter than 64 (the last one masked).
 void KernelEmitter::buildByteRun(Value src, Value srcOffset, Value dst,
                                  Value dstOffset, int64_t length,
                                  int8_t fill) {
-  constexpr int64_t kChunk = 64;
   if (length <= 0)
     return;
+  // Short runs (a pixel of a few channels) take 16-byte vectors.
+  int64_t kChunk = length >= 64 ? 64 : 16;
   VectorType bytes = VectorType::get({kChunk}, i8);
   VectorType maskType = VectorType::get({kChunk}, b.getI1Type());
   auto chunk = [&](Value at, Value count) {
