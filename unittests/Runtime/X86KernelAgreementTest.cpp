@@ -187,7 +187,9 @@ TEST_F(X86KernelAgreement, Conv2DChains) {
     int64_t n = uniform(1, 2);
     int64_t c = pick<int64_t>({1, 3, 4, 16, 17, uniform(1, 40)});
     int64_t o = pick<int64_t>({1, 6, 16, 17, 33, 64, 65, 80, uniform(1, 40)});
-    int64_t zp = zeroPoint(DType::I8);
+    // -128 (after a ReLU) makes the padding value 0 in the kernels' u8
+    // domain, which they handle without a per-row bias.
+    int64_t zp = oneIn(4) ? -128 : zeroPoint(DType::I8);
     Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
     std::string inputType = tensorTypeName(input);
     std::string x = module.addArgument(std::move(input));

@@ -95,6 +95,22 @@ struct Geometry {
   /// Rows and columns of the input the windows read, padding included.
   int64_t haloRows() const { return (oh - 1) * sy + (kh - 1) * dy + 1; }
   int64_t haloCols() const { return (ow - 1) * sx + (kw - 1) * dx + 1; }
+  /// The kernel rows of output row `oy` that read input rather than
+  /// padding: [first, last).
+  std::pair<int64_t, int64_t> kernelRows(int64_t oy) const {
+    int64_t top = padTop - oy * sy;
+    int64_t first = std::max<int64_t>(0, llvm::divideCeilSigned(top, dy));
+    int64_t last = std::min<int64_t>(
+        kh, llvm::divideFloorSigned(top + h - 1, dy) + 1);
+    return {first, std::max(first, last)};
+  }
+  /// Whether some output row has kernel rows in the padding.
+  bool hasPaddedRows() const {
+    for (int64_t oy = 0; oy < oh; ++oy)
+      if (kernelRows(oy) != std::pair<int64_t, int64_t>(0, kh))
+        return true;
+    return false;
+  }
 };
 
 /// One fixed-point rescale `clamp(apply_scale(in - inZp) + outZp, lo, hi)`,
@@ -322,17 +338,28 @@ static std::vector<int8_t> packWeights(const KernelSpec &spec) {
 /// `bias - (128 + input_zp) * sum(w)` per output channel, wrapped to i32:
 /// `vpdpbusd` sees `x + 128`, and `sum (x - zp) w = sum (x + 128) w -
 /// (128 + zp) sum w`. Padding holds `zp`, so it contributes zero either way.
+///
+/// Kernel rows that read only padding are skipped (see buildTile), so the
+/// sum covers the rows an output row uses; where the padding value is
+/// nonzero (`zp != -128`) and rows differ in that, there is one bias per
+/// output row, `[OH][O]`.
 static std::vector<int32_t> correctedBias(const KernelSpec &spec) {
   const Geometry &g = spec.g;
-  int64_t taps = g.kh * g.kw * g.c;
-  std::vector<int32_t> bias(g.channelBlocks() * kLanes, 0);
-  for (int64_t o = 0; o < g.oc; ++o) {
-    int64_t sum = 0;
-    for (int64_t t = 0; t < taps; ++t)
-      sum += spec.weights[o * taps + t];
-    uint64_t value =
-        uint64_t(spec.bias[o]) - uint64_t(128 + g.inputZp) * uint64_t(sum);
-    bias[o] = int32_t(uint32_t(value));
+  int64_t channels = g.channelBlocks() * kLanes;
+  bool perRow = g.inputZp != -128 && g.hasPaddedRows();
+  std::vector<int32_t> bias((perRow ? g.oh : 1) * channels, 0);
+  for (int64_t oy = 0; oy < (perRow ? g.oh : 1); ++oy) {
+    auto [first, last] = perRow ? g.kernelRows(oy)
+                                : std::pair<int64_t, int64_t>(0, g.kh);
+    for (int64_t o = 0; o < g.oc; ++o) {
+      int64_t sum = 0;
+      for (int64_t i = first; i < last; ++i)
+        for (int64_t t = 0; t < g.kw * g.c; ++t)
+          sum += spec.weights[(o * g.kh + i) * g.kw * g.c + t];
+      uint64_t value =
+          uint64_t(spec.bias[o]) - uint64_t(128 + g.inputZp) * uint64_t(sum);
+      bias[oy * channels + o] = int32_t(uint32_t(value));
+    }
   }
   return bias;
 }
@@ -666,62 +693,84 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
   VectorType quadType = VectorType::get({kGroup}, i8);
   VectorType oneWord = VectorType::get({1}, i32);
 
+  // Kernel rows in the padding add nothing (or a constant the per-row bias
+  // accounts for), so only [firstTap, lastTap) is visited.
+  Value firstTap = index(0), lastTap = index(g.kh * g.kw), biasRow = index(0);
+  if (g.hasPaddedRows()) {
+    Value top = arith::SubIOp::create(b, index(g.padTop), mul(oy, g.sy));
+    Value first = arith::MaxSIOp::create(
+        b, index(0), arith::CeilDivSIOp::create(b, top, index(g.dy)));
+    Value last = arith::MinSIOp::create(
+        b, index(g.kh),
+        add(arith::FloorDivSIOp::create(b, add(top, g.h - 1), index(g.dy)),
+            1));
+    last = arith::MaxSIOp::create(b, first, last);
+    firstTap = mul(first, g.kw);
+    lastTap = mul(last, g.kw);
+    if (g.inputZp != -128)
+      biasRow = mul(oy, g.channelBlocks() * kLanes);
+  }
   Accumulators init;
   for (int64_t i = 0; i < xb; ++i)
     for (int64_t j = 0; j < ob; ++j)
       init.push_back(vector::LoadOp::create(
-          b, acc16, biasBuffer, ValueRange{mul(add(block, j), kLanes)}));
+          b, acc16, biasBuffer,
+          ValueRange{add(biasRow, mul(add(block, j), kLanes))}));
 
   // Start of halo row oy*sy of image n, and of the pixel columns.
   Value rowBase = mul(add(mul(n, rows), mul(oy, g.sy)), cols);
   Value colBase = mul(ox, g.sx);
   int64_t weightsPerBlock = g.kh * g.kw * cp * kLanes;
 
-  auto taps =
-      scf::ForOp::create(b, index(0), index(g.kh * g.kw), index(1), init);
+  // Kernel rows in a loop, kernel columns unrolled (no division per tap),
+  // reduction quads in an inner loop.
+  auto taps = scf::ForOp::create(b, firstTap, lastTap, index(g.kw), init);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(taps.getBody());
-    Value tap = taps.getInductionVar();
-    Value i = arith::DivUIOp::create(b, tap, index(g.kw));
-    Value j = arith::RemUIOp::create(b, tap, index(g.kw));
-    Value pixel0 = add(add(rowBase, mul(mul(i, g.dy), cols)),
-                       add(colBase, mul(j, g.dx)));
-    SmallVector<Value> pixelBytes;
-    for (int64_t x = 0; x < xb; ++x)
-      pixelBytes.push_back(mul(add(pixel0, x * g.sx), cp));
-    SmallVector<Value> weightBase;
-    for (int64_t k = 0; k < ob; ++k)
-      weightBase.push_back(add(mul(add(block, k), weightsPerBlock),
-                               mul(tap, cp * kLanes)));
-    auto quadLoop = scf::ForOp::create(b, index(0), index(quads), index(1),
-                                       taps.getRegionIterArgs());
-    scf::YieldOp::create(b, quadLoop.getResults());
-
-    b.setInsertionPointToStart(quadLoop.getBody());
-    Value q = quadLoop.getInductionVar();
-    SmallVector<Value> w;
-    for (int64_t k = 0; k < ob; ++k)
-      w.push_back(vector::LoadOp::create(
-          b, bytes64, weightsBuffer,
-          ValueRange{add(weightBase[k], mul(q, kLanes * kGroup))}));
-    Value qOffset = mul(q, kGroup);
-    SmallVector<Value> next(quadLoop.getRegionIterArgs());
-    for (int64_t x = 0; x < xb; ++x) {
-      // Four activation bytes, broadcast to every lane.
-      Value quad = vector::LoadOp::create(
-          b, quadType, halo, ValueRange{add(pixelBytes[x], qOffset)});
-      Value word = vector::ExtractOp::create(
-          b, vector::BitCastOp::create(b, oneWord, quad), int64_t(0));
-      Value a = vector::BitCastOp::create(
-          b, bytes64, vector::BroadcastOp::create(b, acc16, word));
-      for (int64_t k = 0; k < ob; ++k) {
-        Value &acc = next[x * ob + k];
-        acc = func::CallOp::create(b, dotProduct, ValueRange{acc, a, w[k]})
-                  .getResult(0);
+    Value rowTap = taps.getInductionVar();
+    Value i = arith::DivUIOp::create(b, rowTap, index(g.kw));
+    Value rowPixel = add(rowBase, mul(mul(i, g.dy), cols));
+    SmallVector<Value> accs(taps.getRegionIterArgs());
+    for (int64_t j = 0; j < g.kw; ++j) {
+      Value pixel0 = add(rowPixel, add(colBase, j * g.dx));
+      SmallVector<Value> pixelBytes;
+      for (int64_t x = 0; x < xb; ++x)
+        pixelBytes.push_back(mul(add(pixel0, x * g.sx), cp));
+      SmallVector<Value> weightBase;
+      for (int64_t k = 0; k < ob; ++k)
+        weightBase.push_back(add(mul(add(block, k), weightsPerBlock),
+                                 mul(add(rowTap, j), cp * kLanes)));
+      auto quadLoop =
+          scf::ForOp::create(b, index(0), index(quads), index(1), accs);
+      OpBuilder::InsertionGuard quadGuard(b);
+      b.setInsertionPointToStart(quadLoop.getBody());
+      Value q = quadLoop.getInductionVar();
+      SmallVector<Value> w;
+      for (int64_t k = 0; k < ob; ++k)
+        w.push_back(vector::LoadOp::create(
+            b, bytes64, weightsBuffer,
+            ValueRange{add(weightBase[k], mul(q, kLanes * kGroup))}));
+      Value qOffset = mul(q, kGroup);
+      SmallVector<Value> next(quadLoop.getRegionIterArgs());
+      for (int64_t x = 0; x < xb; ++x) {
+        // Four activation bytes, broadcast to every lane.
+        Value quad = vector::LoadOp::create(
+            b, quadType, halo, ValueRange{add(pixelBytes[x], qOffset)});
+        Value word = vector::ExtractOp::create(
+            b, vector::BitCastOp::create(b, oneWord, quad), int64_t(0));
+        Value a = vector::BitCastOp::create(
+            b, bytes64, vector::BroadcastOp::create(b, acc16, word));
+        for (int64_t k = 0; k < ob; ++k) {
+          Value &acc = next[x * ob + k];
+          acc = func::CallOp::create(b, dotProduct, ValueRange{acc, a, w[k]})
+                    .getResult(0);
+        }
       }
+      scf::YieldOp::create(b, next);
+      accs.assign(quadLoop.getResults().begin(), quadLoop.getResults().end());
     }
-    scf::YieldOp::create(b, next);
+    scf::YieldOp::create(b, accs);
   }
 
   // Epilogue: rescale in registers, store i8 (or the i32 accumulators).
