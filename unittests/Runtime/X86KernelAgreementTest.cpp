@@ -3,7 +3,8 @@
 // Runs random convolution and matmul chains, as quantization writes them
 // (kernel, requantize, residual add), with the reference evaluator and
 // JIT-compiled with convert-qint-to-x86's AVX-512 VNNI kernels, and requires
-// bit-identical results. Every chain must be lowered by the kernels (the
+// bit-identical results (depthwise convolutions with one output channel per
+// input channel too). Every chain must be lowered by the kernels (the
 // test checks that no qint kernel op is left for the TOSA fallback), and
 // the cases cover what the kernels handle specially: channel counts that
 // are not multiples of 4 or 16 (C = 1, 3, 17, ...), output widths that
@@ -64,8 +65,8 @@ protected:
     pm.addPass(createConvertQIntToX86Pass());
     ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
     module->walk([&](mlir::Operation *op) {
-      if (mlir::isa<qint::Conv2DOp, qint::MatmulOp, qint::RequantizeOp,
-                    qint::AddOp>(op))
+      if (mlir::isa<qint::Conv2DOp, qint::DepthwiseConv2DOp, qint::MatmulOp,
+                    qint::RequantizeOp, qint::AddOp>(op))
         ADD_FAILURE() << "left for the TOSA fallback: "
                       << op->getName().getStringRef().str();
     });
@@ -208,6 +209,32 @@ TEST_F(X86KernelAgreement, Conv2DChains) {
     module.addLine(line);
     addEpilogue(module, y, outShape, w.kernel[0] * w.kernel[1] * c, line,
                 index);
+  });
+}
+
+TEST_F(X86KernelAgreement, DepthwiseChains) {
+  runKernelCases(64, [&](BatchedModule &module, int64_t index) {
+    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+    int64_t n = uniform(1, 2);
+    int64_t c = pick<int64_t>({1, 3, 16, 17, 33, uniform(1, 40)});
+    int64_t zp = oneIn(4) ? -128 : zeroPoint(DType::I8);
+    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+    std::string inputType = tensorTypeName(input);
+    std::string x = module.addArgument(std::move(input));
+    SmallVector<int64_t> wShape = {w.kernel[0], w.kernel[1], c, 1};
+    std::string weights = constantWeights(module, wShape, 2);
+    std::string biasType;
+    std::string bias = constantBias(module, c, biasType);
+    SmallVector<int64_t> outShape = {n, w.out[0], w.out[1], c};
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.depthwise_conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} "
+        ": ({6}, {7}{8}) -> {9}",
+        y, x, weights, bias, zp, windowAttributes(w, true), inputType,
+        tensorTypeName(wShape, "i8"), biasType,
+        tensorTypeName(outShape, "i32"));
+    module.addLine(line);
+    addEpilogue(module, y, outShape, w.kernel[0] * w.kernel[1], line, index);
   });
 }
 

@@ -85,7 +85,8 @@ def ConvertQIntToTosaPass : Pass<"convert-qint-to-tosa"> {
 def ConvertQIntToX86Pass : Pass<"convert-qint-to-x86", "mlir::ModuleOp"> {
   let summary = "Lower qint convolutions and matmuls to AVX-512 VNNI kernels";
   let description = [{
-    Replaces each `qint.conv2d` and `qint.matmul` with an i32 accumulator,
+    Replaces each `qint.conv2d`, `qint.depthwise_conv2d` and `qint.matmul`
+    with an i32 accumulator,
     i8 activations and constant weights, together with the
     `qint.requantize` that consumes it and the `qint.add` that consumes
     that (a residual connection), by one loop nest of vector code whose
@@ -112,6 +113,13 @@ def ConvertQIntToX86Pass : Pass<"convert-qint-to-x86", "mlir::ModuleOp"> {
     tile of up to 6 x 4 vectors of 16 accumulators in registers, and
     applies the requantize, residual add and clamp to them before storing
     i8 results (or stores the i32 accumulators when no requantize follows).
+
+    `qint.depthwise_conv2d` with one output channel per input channel
+    (there is no reduction over channels for `vpdpbusd` to do) becomes a
+    loop of 16-channel multiply-adds of the zero-extended activations by
+    the weights widened to i32, with the same halo, bias folding and
+    epilogue. A `qint.matmul` with one row and weights that fit 4 signed
+    bits keeps them packed two to a byte and unpacks them in registers.
 
     The generated code needs AVX-512 F/BW and VNNI; `compress-lower-to-llvm`
     runs this pass only for targets that have them.

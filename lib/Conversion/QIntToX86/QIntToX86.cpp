@@ -142,6 +142,9 @@ struct KernelSpec {
   /// A matrix-vector product whose weights fit 4 signed bits: they stay
   /// packed two to a byte in memory and are unpacked in registers.
   bool nibbleGemv = false;
+  /// A depthwise convolution (channel multiplier 1); `weights` are then
+  /// `[kh][kw][c]`.
+  bool depthwise = false;
   /// The op whose result the kernel replaces, and every op it replaces.
   Operation *root;
   SmallVector<Operation *> replaced;
@@ -265,6 +268,39 @@ static std::optional<KernelSpec> matchConv2D(Conv2DOp conv) {
             stride[1], dilation[0], dilation[1], pad[0],     pad[2],
             conv.getInputZpAttr().getInt()};
   spec.weights = std::move(*weights);
+  spec.input = conv.getInput();
+  spec.replaced.push_back(conv);
+  if (!readBias(conv.getBias(), spec.g.oc, spec))
+    return std::nullopt;
+  matchEpilogue(conv.getResult(), spec);
+  return spec;
+}
+
+static std::optional<KernelSpec> matchDepthwise(DepthwiseConv2DOp conv) {
+  if (!isStaticOf(conv.getInput().getType(), 8) ||
+      !isStaticOf(conv.getType(), 32))
+    return std::nullopt;
+  auto wType = cast<RankedTensorType>(conv.getWeights().getType());
+  // One output channel per input channel: 16 of them fill a vector.
+  if (!wType.hasStaticShape() || wType.getDimSize(3) != 1)
+    return std::nullopt;
+  auto weights = getConstantWeights(conv.getWeights());
+  if (!weights)
+    return std::nullopt;
+  auto in = cast<RankedTensorType>(conv.getInput().getType()).getShape();
+  auto out = cast<RankedTensorType>(conv.getType()).getShape();
+  ArrayRef<int64_t> pad = conv.getPad(), stride = conv.getStride(),
+                    dilation = conv.getDilation();
+  if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
+    return std::nullopt;
+  KernelSpec spec;
+  spec.g = {in[0],     in[1],      in[2],          in[3],
+            out[1],    out[2],     out[3],         wType.getDimSize(0),
+            wType.getDimSize(1),   stride[0],      stride[1],
+            dilation[0], dilation[1], pad[0],      pad[2],
+            conv.getInputZpAttr().getInt()};
+  spec.weights = std::move(*weights);
+  spec.depthwise = true;
   spec.input = conv.getInput();
   spec.replaced.push_back(conv);
   if (!readBias(conv.getBias(), spec.g.oc, spec))
@@ -442,6 +478,9 @@ private:
   /// the flat `output`.
   void emitNibbleGemv(Value output);
   void buildTiles(Value halo, Value output);
+  /// The depthwise kernel's weights and bias, and its loops.
+  void prepareDepthwise();
+  void buildDepthwiseTiles(Value halo, Value output);
   void buildTile(Value halo, Value output, Value n, Value oy, Value ox,
                  Value block, int64_t xb, int64_t ob);
   /// Applies the epilogue to the accumulators of output channels
@@ -635,7 +674,10 @@ Value KernelEmitter::buildHalo() {
       llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()))};
   Value flatInput = memref::CollapseShapeOp::create(b, input, all);
 
-  auto haloType = MemRefType::get({g.n * rows * cols * cp}, i8);
+  // The depthwise kernel reads 16 channels wherever a pixel starts; the
+  // slack keeps the last pixel's read inside the buffer.
+  int64_t slack = spec.depthwise ? kLanes : 0;
+  auto haloType = MemRefType::get({g.n * rows * cols * cp + slack}, i8);
   Value halo = memref::AllocOp::create(b, haloType, b.getI64IntegerAttr(64));
   int8_t fill = int8_t(uint8_t(g.inputZp + 128));
   int64_t copyRows = std::max<int64_t>(0, std::min(g.h, rows - g.padTop));
@@ -864,7 +906,9 @@ void KernelEmitter::buildTiles(Value halo, Value output) {
 }
 
 Value KernelEmitter::emit() {
-  if (!spec.nibbleGemv) {
+  if (spec.depthwise) {
+    prepareDepthwise();
+  } else if (!spec.nibbleGemv) {
     weightsBuffer = constantBuffer(ArrayRef<int8_t>(packWeights(spec)), i8);
     biasBuffer = constantBuffer(ArrayRef<int32_t>(correctedBias(spec)), i32);
   }
@@ -908,10 +952,103 @@ Value KernelEmitter::emit() {
   SmallVector<ReassociationIndices> all = {
       llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
   // compress-lower-to-llvm's deallocation pipeline frees both buffers.
-  buildTiles(halo, memref::CollapseShapeOp::create(b, output, all));
+  Value flatOutput = memref::CollapseShapeOp::create(b, output, all);
+  if (spec.depthwise)
+    buildDepthwiseTiles(halo, flatOutput);
+  else
+    buildTiles(halo, flatOutput);
   return bufferization::ToTensorOp::create(b, resultType, output,
                                            /*restrict=*/true,
                                            /*writable=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise convolution
+//===----------------------------------------------------------------------===//
+
+/// Depthwise convolution reduces over the window only, so there is no
+/// group of four reduction bytes per lane for `vpdpbusd`: each tap is a
+/// 16-channel multiply-add of the zero-extended activations (still shifted
+/// to u8, so the halo and the bias folding are the convolution's) by the
+/// weights widened to i32 at compile time, `[KH][KW][C16]`.
+void KernelEmitter::prepareDepthwise() {
+  int64_t channels = g.channelBlocks() * kLanes, taps = g.kh * g.kw;
+  std::vector<int32_t> weights(taps * channels, 0);
+  std::vector<int32_t> bias(channels, 0);
+  for (int64_t c = 0; c < g.c; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      int64_t w = spec.weights[t * g.c + c];
+      weights[t * channels + c] = int32_t(w);
+      sum += w;
+    }
+    bias[c] = int32_t(uint32_t(uint64_t(spec.bias[c]) -
+                               uint64_t(128 + g.inputZp) * uint64_t(sum)));
+  }
+  weightsBuffer = constantBuffer(ArrayRef<int32_t>(weights), i32);
+  biasBuffer = constantBuffer(ArrayRef<int32_t>(bias), i32);
+}
+
+void KernelEmitter::buildDepthwiseTiles(Value halo, Value output) {
+  int64_t cp = g.paddedChannels(), rows = g.haloRows(), cols = g.haloCols();
+  int64_t channels = g.channelBlocks() * kLanes;
+  VectorType bytes = VectorType::get({kLanes}, i8);
+  auto forEach = [&](int64_t lb, int64_t ub, int64_t step,
+                     function_ref<void(Value)> body) {
+    if (lb >= ub)
+      return;
+    auto loop = scf::ForOp::create(b, index(lb), index(ub), index(step));
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  };
+  // `xb` pixels from column `ox` of row `oy`, channels [channel, +16).
+  auto tile = [&](Value n, Value oy, Value ox, Value channel, int64_t xb) {
+    Value bias = vector::LoadOp::create(b, acc16, biasBuffer,
+                                        ValueRange{channel});
+    SmallVector<Value> accs(xb, bias);
+    Value rowBase = mul(add(mul(n, rows), mul(oy, g.sy)), cols);
+    auto kernelRows = scf::ForOp::create(b, index(0), index(g.kh), index(1),
+                                         accs);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(kernelRows.getBody());
+      Value i = kernelRows.getInductionVar();
+      Value rowPixel = add(rowBase, mul(mul(i, g.dy), cols));
+      SmallVector<Value> next(kernelRows.getRegionIterArgs());
+      for (int64_t j = 0; j < g.kw; ++j) {
+        Value w = vector::LoadOp::create(
+            b, acc16, weightsBuffer,
+            ValueRange{add(mul(add(mul(i, g.kw), j), channels), channel)});
+        for (int64_t x = 0; x < xb; ++x) {
+          Value pixel =
+              add(rowPixel, add(mul(add(ox, x), g.sx), j * g.dx));
+          Value a = vector::LoadOp::create(
+              b, bytes, halo, ValueRange{add(mul(pixel, cp), channel)});
+          Value product = arith::MulIOp::create(
+              b, arith::ExtUIOp::create(b, acc16, a), w);
+          next[x] = arith::AddIOp::create(b, next[x], product);
+        }
+      }
+      scf::YieldOp::create(b, next);
+    }
+    for (int64_t x = 0; x < xb; ++x)
+      storeBlock(kernelRows.getResult(x), output,
+                 add(mul(add(mul(n, g.oh), oy), g.ow), add(ox, x)), channel);
+  };
+  constexpr int64_t kPixels = 8;
+  int64_t xb = std::min<int64_t>(kPixels, g.ow);
+  int64_t fullCols = g.ow / xb * xb;
+  forEach(0, channels, kLanes, [&](Value channel) {
+    forEach(0, g.n * g.oh, 1, [&](Value row) {
+      Value n = arith::DivUIOp::create(b, row, index(g.oh));
+      Value oy = arith::RemUIOp::create(b, row, index(g.oh));
+      forEach(0, fullCols, xb,
+              [&](Value ox) { tile(n, oy, ox, channel, xb); });
+      forEach(fullCols, g.ow, 1,
+              [&](Value ox) { tile(n, oy, ox, channel, 1); });
+    });
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -1082,7 +1219,7 @@ struct ConvertQIntToX86Pass
     // inputs.
     SmallVector<Operation *> candidates;
     module.walk([&](Operation *op) {
-      if (isa<Conv2DOp, MatmulOp>(op))
+      if (isa<Conv2DOp, DepthwiseConv2DOp, MatmulOp>(op))
         candidates.push_back(op);
     });
     func::FuncOp dotProduct;
@@ -1091,6 +1228,7 @@ struct ConvertQIntToX86Pass
       std::optional<KernelSpec> spec =
           TypeSwitch<Operation *, std::optional<KernelSpec>>(op)
               .Case([](Conv2DOp conv) { return matchConv2D(conv); })
+              .Case([](DepthwiseConv2DOp conv) { return matchDepthwise(conv); })
               .Case([](MatmulOp matmul) { return matchMatmul(matmul); });
       if (!spec)
         continue;

@@ -70,20 +70,45 @@ func.func @matmul(%x: tensor<1x3x2xi8>) -> tensor<1x3x2xi32> {
 
 // -----
 
+/// A depthwise convolution multiplies 16 channels at a time: its weights
+/// are widened to i32 per tap, [KH][KW][16], and the bias gets the same
+/// correction: 5 - (128 - 28) * 2 = -195 and 0 - 100 * -3 = 300.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: qint.depthwise_conv2d
+// CHECK: arith.constant dense<[2, -3, 0, {{.*}}]> : tensor<16xi32>
+// CHECK: arith.constant dense<[-195, 300, 0, {{.*}}]> : tensor<16xi32>
+// CHECK: arith.extui {{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: arith.muli {{.*}} : vector<16xi32>
+// CHECK-NOT: qint.depthwise_conv2d
+func.func @depthwise(%x: tensor<1x3x3x2xi8>) -> tensor<1x3x3x2xi32> {
+  %w = arith.constant dense<[[[[2], [-3]]]]> : tensor<1x1x2x1xi8>
+  %b = arith.constant dense<[5, 0]> : tensor<2xi32>
+  %acc = qint.depthwise_conv2d %x, %w, %b {input_zp = -28 : i64,
+      pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x3x3x2xi8>, tensor<1x1x2x1xi8>, tensor<2xi32>)
+      -> tensor<1x3x3x2xi32>
+  return %acc : tensor<1x3x3x2xi32>
+}
+
+// -----
+
 /// What the kernels do not take stays for convert-qint-to-tosa: weights
 /// that are not constant, an accumulator other than i32, a weight zero
-/// point, and a weight matrix per batch.
+/// point, a weight matrix per batch, and a depthwise channel multiplier
+/// other than 1.
 // CHECK-LABEL: func.func @negative_not_lowered
 // CHECK: qint.conv2d
 // CHECK: qint.conv2d
 // CHECK: qint.matmul
 // CHECK: qint.matmul
+// CHECK: qint.depthwise_conv2d
 // CHECK-NOT: vpdpbusd
 func.func @negative_not_lowered(%x: tensor<1x4x4x4xi8>,
                                 %w: tensor<4x1x1x4xi8>,
                                 %m: tensor<2x3x4xi8>)
     -> (tensor<1x4x4x4xi32>, tensor<1x4x4x4xi16>, tensor<1x3x4xi32>,
-        tensor<2x3x4xi32>) {
+        tensor<2x3x4xi32>, tensor<1x4x4x8xi32>) {
   %a = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
       stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
       : (tensor<1x4x4x4xi8>, tensor<4x1x1x4xi8>) -> tensor<1x4x4x4xi32>
@@ -99,6 +124,11 @@ func.func @negative_not_lowered(%x: tensor<1x4x4x4xi8>,
   %r2 = arith.constant dense<1> : tensor<2x4x4xi8>
   %e = qint.matmul %m, %r2 {lhs_zp = 0 : i64}
       : (tensor<2x3x4xi8>, tensor<2x4x4xi8>) -> tensor<2x3x4xi32>
-  return %a, %b, %d, %e : tensor<1x4x4x4xi32>, tensor<1x4x4x4xi16>,
-      tensor<1x3x4xi32>, tensor<2x3x4xi32>
+  %dw = arith.constant dense<1> : tensor<1x1x4x2xi8>
+  %f = qint.depthwise_conv2d %x, %dw {input_zp = 0 : i64,
+      pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x4xi8>, tensor<1x1x4x2xi8>) -> tensor<1x4x4x8xi32>
+  return %a, %b, %d, %e, %f : tensor<1x4x4x4xi32>, tensor<1x4x4x4xi16>,
+      tensor<1x3x4xi32>, tensor<2x3x4xi32>, tensor<1x4x4x8xi32>
 }
