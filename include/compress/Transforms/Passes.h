@@ -36,6 +36,10 @@ void populateConvAffineFoldingPatterns(mlir::RewritePatternSet &patterns);
 void populateConstantFoldingPatterns(mlir::RewritePatternSet &patterns,
                                      int64_t maxElements);
 
+/// Rewrites memref.copy between buffers that are not both contiguous into
+/// linalg.copy.
+void populateExpandStridedCopiesPatterns(mlir::RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "compress/Transforms/Passes.h.inc"
 

@@ -1,7 +1,7 @@
 //===- Passes.td - compress graph passes -------------------*- tablegen -*-===//
 //
 // Passes over float TOSA graphs that are independent of any one dialect of
-// ours.
+// ours, and passes of the lowering to LLVM on upstream dialects.
 //
 //===----------------------------------------------------------------------===//
 
@@ -397,6 +397,32 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
   let dependentDialects = ["compress::CompressionDialect",
                            "compress::qint::QIntDialect",
                            "mlir::tosa::TosaDialect"];
+}
+
+def ExpandStridedCopiesPass
+    : Pass<"compress-expand-strided-copies", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy between strided layouts into linalg.copy";
+  let description = [{
+    Bufferization writes `memref.copy` for every tensor copy. Between two
+    contiguous buffers the LLVM lowering makes it a `memcpy`; between
+    strided ones (the window of a `tosa.slice`, the interior of a
+    `tosa.pad`) it becomes a call to `memrefCopy` of MLIR's C runner
+    utilities, which walks the elements one by one through their
+    descriptors. This pass rewrites those copies into `linalg.copy`, which
+    `convert-linalg-to-loops` makes plain loops that LLVM vectorizes, and
+    the compiled program no longer needs the runner utilities for them.
+
+    Before:
+    ```mlir
+    memref.copy %a, %b : memref<4x4xi8, strided<[8, 1]>> to memref<4x4xi8>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%a : memref<4x4xi8, strided<[8, 1]>>)
+                outs(%b : memref<4x4xi8>)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
 #endif // COMPRESS_TRANSFORMS_PASSES_TD
