@@ -481,8 +481,12 @@ private:
   /// The depthwise kernel's weights and bias, and its loops.
   void prepareDepthwise();
   void buildDepthwiseTiles(Value halo, Value output);
+  /// With `knownOx`, the tile's first column is that constant, and dot
+  /// products of window columns in the padding are left out where they add
+  /// zero (`zp = -128`).
   void buildTile(Value halo, Value output, Value n, Value oy, Value ox,
-                 Value block, int64_t xb, int64_t ob);
+                 Value block, int64_t xb, int64_t ob,
+                 std::optional<int64_t> knownOx = std::nullopt);
   /// Applies the epilogue to the accumulators of output channels
   /// [channel, channel + 16) of `pixel` and stores them.
   void storeBlock(Value acc, Value output, Value pixel, Value channel);
@@ -728,7 +732,8 @@ Value KernelEmitter::buildHalo() {
 /// One tile: `xb` output pixels starting at column `ox` of row `oy`, by `ob`
 /// blocks of 16 output channels starting at block `block`.
 void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
-                              Value ox, Value block, int64_t xb, int64_t ob) {
+                              Value ox, Value block, int64_t xb, int64_t ob,
+                              std::optional<int64_t> knownOx) {
   int64_t cp = g.paddedChannels(), quads = cp / kGroup;
   int64_t rows = g.haloRows(), cols = g.haloCols();
   VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
@@ -764,25 +769,48 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
   Value colBase = mul(ox, g.sx);
   int64_t weightsPerBlock = g.kh * g.kw * cp * kLanes;
 
-  // Kernel rows in a loop, kernel columns unrolled (no division per tap),
-  // reduction quads in an inner loop.
-  auto taps = scf::ForOp::create(b, firstTap, lastTap, index(g.kw), init);
+  // Whether pixel `x` of a tile at known column `ox` reads padding through
+  // kernel column `j`, where that contributes nothing.
+  auto readsOnlyPadding = [&](std::optional<int64_t> ox, int64_t x,
+                              int64_t j) {
+    if (!ox || g.inputZp != -128)
+      return false;
+    int64_t column = (*ox + x) * g.sx + j * g.dx - g.padLeft;
+    return column < 0 || column >= g.w;
+  };
+
+  // Taps in a loop, reduction quads in an inner loop. With stride 1 the
+  // kernel columns are unrolled (no division per tap), and neighbouring
+  // pixels' broadcasts are shared between columns; with larger strides
+  // nothing is shared, and unrolling only gives LLVM's scheduler room to
+  // hoist loads until the accumulators spill, so taps stay one at a time.
+  int64_t unrolled = g.sx == 1 ? g.kw : 1;
+  auto taps = scf::ForOp::create(b, firstTap, lastTap, index(unrolled), init);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(taps.getBody());
-    Value rowTap = taps.getInductionVar();
-    Value i = arith::DivUIOp::create(b, rowTap, index(g.kw));
+    Value firstOfTaps = taps.getInductionVar();
+    Value i = arith::DivUIOp::create(b, firstOfTaps, index(g.kw));
     Value rowPixel = add(rowBase, mul(mul(i, g.dy), cols));
+    Value firstColumn =
+        unrolled == 1 ? arith::RemUIOp::create(b, firstOfTaps, index(g.kw))
+                            .getResult()
+                      : index(0);
     SmallVector<Value> accs(taps.getRegionIterArgs());
-    for (int64_t j = 0; j < g.kw; ++j) {
-      Value pixel0 = add(rowPixel, add(colBase, j * g.dx));
+    for (int64_t jj = 0; jj < unrolled; ++jj) {
+      // The column within the window: static when unrolled.
+      std::optional<int64_t> j;
+      if (unrolled > 1)
+        j = jj;
+      Value pixel0 =
+          add(rowPixel, add(colBase, mul(add(firstColumn, jj), g.dx)));
       SmallVector<Value> pixelBytes;
       for (int64_t x = 0; x < xb; ++x)
         pixelBytes.push_back(mul(add(pixel0, x * g.sx), cp));
       SmallVector<Value> weightBase;
       for (int64_t k = 0; k < ob; ++k)
         weightBase.push_back(add(mul(add(block, k), weightsPerBlock),
-                                 mul(add(rowTap, j), cp * kLanes)));
+                                 mul(add(firstOfTaps, jj), cp * kLanes)));
       auto quadLoop =
           scf::ForOp::create(b, index(0), index(quads), index(1), accs);
       OpBuilder::InsertionGuard quadGuard(b);
@@ -796,6 +824,8 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
       Value qOffset = mul(q, kGroup);
       SmallVector<Value> next(quadLoop.getRegionIterArgs());
       for (int64_t x = 0; x < xb; ++x) {
+        if (j && readsOnlyPadding(knownOx, x, *j))
+          continue;
         // Four activation bytes, broadcast to every lane.
         Value quad = vector::LoadOp::create(
             b, quadType, halo, ValueRange{add(pixelBytes[x], qOffset)});
@@ -892,12 +922,21 @@ void KernelEmitter::buildTiles(Value halo, Value output) {
     forEach(0, g.n * g.oh, 1, [&](Value row) {
       Value n = arith::DivUIOp::create(b, row, index(g.oh));
       Value oy = arith::RemUIOp::create(b, row, index(g.oh));
-      forEach(0, fullCols, xb, [&](Value ox) {
+      // The first and last tiles of a row are emitted on their own, with
+      // their columns known, so that windows over the padding skip it.
+      auto knownTile = [&](int64_t ox, int64_t pixels) {
+        buildTile(halo, output, n, oy, index(ox), block, pixels, blocksInTile,
+                  ox);
+      };
+      if (fullCols > 0)
+        knownTile(0, xb);
+      forEach(xb, fullCols - xb, xb, [&](Value ox) {
         buildTile(halo, output, n, oy, ox, block, xb, blocksInTile);
       });
-      forEach(fullCols, g.ow, 1, [&](Value ox) {
-        buildTile(halo, output, n, oy, ox, block, 1, blocksInTile);
-      });
+      if (fullCols > xb)
+        knownTile(fullCols - xb, xb);
+      for (int64_t ox = fullCols; ox < g.ow; ++ox)
+        knownTile(ox, 1);
     });
   };
   forEach(0, fullBlocks, ob, [&](Value block) { rows(block, ob); });
