@@ -346,6 +346,23 @@ dnnl::memory reordered(dnnl::memory from, const dnnl::memory::desc &to,
   return m;
 }
 
+/// `primitive` with random source, bias and `plainWeights`-shaped weights
+/// reordered to its layout, and a destination.
+template <typename PrimitiveDesc>
+DnnlCall bindArguments(dnnl::primitive primitive, const PrimitiveDesc &pd,
+                       const dnnl::memory::desc &plainWeights,
+                       dnnl::engine &engine, dnnl::stream &stream,
+                       std::mt19937 &rng) {
+  DnnlCall call{primitive, {}, pd.impl_info_str()};
+  call.args[DNNL_ARG_SRC] = filled(pd.src_desc(), engine, rng, 256);
+  call.args[DNNL_ARG_WEIGHTS] =
+      reordered(filled(plainWeights, engine, rng, 255), pd.weights_desc(),
+                engine, stream);
+  call.args[DNNL_ARG_BIAS] = filled(pd.bias_desc(), engine, rng, 16);
+  call.args[DNNL_ARG_DST] = dnnl::memory(pd.dst_desc(), engine);
+  return call;
+}
+
 DnnlCall dnnlConv(int64_t h, int64_t w, int64_t c, int64_t o, int64_t k,
                   int64_t stride, dnnl::engine &engine, dnnl::stream &stream,
                   std::mt19937 &rng) {
@@ -364,15 +381,9 @@ DnnlCall dnnlConv(int64_t h, int64_t w, int64_t c, int64_t o, int64_t k,
     s = 1.0f / 4096.0f * (1.0f + float(rng() % 100) / 100.0f);
   attr.set_output_scales(1 << 1, scales);
   dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
-  DnnlCall call{dnnl::convolution_forward(pd), {}, pd.impl_info_str()};
-  dnnl::memory plainWeights = filled(
-      dnnl::memory::desc({o, c, k, k}, dt::s8, tag::ohwi), engine, rng, 255);
-  call.args[DNNL_ARG_SRC] = filled(pd.src_desc(), engine, rng, 256);
-  call.args[DNNL_ARG_WEIGHTS] =
-      reordered(plainWeights, pd.weights_desc(), engine, stream);
-  call.args[DNNL_ARG_BIAS] = filled(pd.bias_desc(), engine, rng, 16);
-  call.args[DNNL_ARG_DST] = dnnl::memory(pd.dst_desc(), engine);
-  return call;
+  return bindArguments(dnnl::convolution_forward(pd), pd,
+                       dnnl::memory::desc({o, c, k, k}, dt::s8, tag::ohwi),
+                       engine, stream, rng);
 }
 
 DnnlCall dnnlMatmul(int64_t m, int64_t k, int64_t n, dnnl::engine &engine,
@@ -386,15 +397,9 @@ DnnlCall dnnlMatmul(int64_t m, int64_t k, int64_t n, dnnl::engine &engine,
   std::vector<float> scales(n, 1.0f / 65536.0f);
   attr.set_output_scales(1 << 1, scales);
   dnnl::matmul::primitive_desc pd(desc, attr, engine);
-  DnnlCall call{dnnl::matmul(pd), {}, pd.impl_info_str()};
-  dnnl::memory plainWeights =
-      filled(dnnl::memory::desc({k, n}, dt::s8, tag::ab), engine, rng, 255);
-  call.args[DNNL_ARG_SRC] = filled(pd.src_desc(), engine, rng, 256);
-  call.args[DNNL_ARG_WEIGHTS] =
-      reordered(plainWeights, pd.weights_desc(), engine, stream);
-  call.args[DNNL_ARG_BIAS] = filled(pd.bias_desc(), engine, rng, 16);
-  call.args[DNNL_ARG_DST] = dnnl::memory(pd.dst_desc(), engine);
-  return call;
+  return bindArguments(dnnl::matmul(pd), pd,
+                       dnnl::memory::desc({k, n}, dt::s8, tag::ab), engine,
+                       stream, rng);
 }
 
 //===----------------------------------------------------------------------===//

@@ -63,6 +63,11 @@ void compress::buildLowerToLLVMPipeline(
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   pm.addNestedPass<func::FuncOp>(createExpandStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.arena != "none") {
+    PlanBuffersPassOptions planOptions;
+    planOptions.arena = options.arena;
+    pm.addPass(createPlanBuffersPass(planOptions));
+  }
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

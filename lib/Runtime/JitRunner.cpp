@@ -183,6 +183,8 @@ compress::compileForJit(ModuleOp module, const JitOptions &options) {
     return llvm::createStringError("unknown kernels '" + lowering.kernels +
                                    "' (expected tosa or x86-vnni)");
 
+  lowering.arena = options.arena;
+
   OwningOpRef<ModuleOp> lowered = cast<ModuleOp>(module->clone());
   PassManager pm(lowered.get()->getName());
   buildLowerToLLVMPipeline(pm, lowering);

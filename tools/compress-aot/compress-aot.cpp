@@ -94,6 +94,12 @@ cl::opt<std::string> kernelsName(
     cl::desc("Kernels for qint convolutions and matmuls: auto (x86-vnni when "
              "the target CPU has AVX-512 VNNI, else tosa), x86-vnni or tosa"),
     cl::value_desc("KIND"), cl::init("auto"), cl::cat(category));
+cl::opt<std::string> arenaName(
+    "arena",
+    cl::desc("Temporary buffers: heap (one arena allocated per call; the "
+             "function is reentrant), global (a static arena: no allocation "
+             "per call, but calls must not overlap) or none"),
+    cl::value_desc("KIND"), cl::init("heap"), cl::cat(category));
 cl::opt<bool> emitLLVM("emit-llvm",
                        cl::desc("Write the optimised LLVM IR as text instead "
                                 "of an object file"),
@@ -574,8 +580,12 @@ int runMain() {
     return fail(kernels.takeError());
 
   PassManager pm(&context, module.get()->getName().getStringRef());
+  if (arenaName != "heap" && arenaName != "global" && arenaName != "none")
+    return fail("unknown --arena '" + arenaName +
+                "' (expected heap, global or none)");
   LowerToLLVMPipelineOptions lowering;
   lowering.kernels = *kernels;
+  lowering.arena = arenaName;
   buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return diagnostics.failDiagnosed("lowering the model to LLVM failed");

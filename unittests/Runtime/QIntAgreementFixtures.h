@@ -77,11 +77,17 @@ protected:
       for (int64_t i = first; i < std::min(numCases, first + kCasesPerModule);
            ++i)
         addCase(module, i);
+      checkModule(module.source());
+      if (HasFatalFailure())
+        return;
       expectAgreement(module);
       if (HasFatalFailure())
         return;
     }
   }
+
+  /// What a fixture checks of each module before running it.
+  virtual void checkModule(const std::string &source) {}
 
   //===--------------------------------------------------------------------===//
   // Values

@@ -40,24 +40,9 @@ protected:
       GTEST_SKIP() << "this CPU lacks AVX-512 VNNI";
   }
 
-  /// Like runCases, and checks that convert-qint-to-x86 lowers every
-  /// kernel, requantize and add of each module.
-  void runKernelCases(
-      int64_t numCases,
-      llvm::function_ref<void(BatchedModule &, int64_t)> addCase) {
-    for (int64_t first = 0; first < numCases; first += kCasesPerModule) {
-      BatchedModule module;
-      for (int64_t i = first; i < std::min(numCases, first + kCasesPerModule);
-           ++i)
-        addCase(module, i);
-      expectAllLowered(module.source());
-      expectAgreement(module);
-      if (HasFatalFailure())
-        return;
-    }
-  }
-
-  void expectAllLowered(const std::string &source) {
+  /// Checks that convert-qint-to-x86 lowers every kernel, requantize and
+  /// add of the module.
+  void checkModule(const std::string &source) override {
     mlir::OwningOpRef<mlir::ModuleOp> module =
         mlir::parseSourceString<mlir::ModuleOp>(source, &context);
     ASSERT_TRUE(module);
@@ -180,66 +165,58 @@ protected:
         zeroPoint(DType::I8), rounding, addLo, addHi, outType));
     module.addResult(z, outType, label + " + requantize + add");
   }
-};
 
-TEST_F(X86KernelAgreement, Conv2DChains) {
-  runKernelCases(96, [&](BatchedModule &module, int64_t index) {
+  /// A random convolution chain: qint.conv2d (`o` outputs) or, when
+  /// `depthwise`, qint.depthwise_conv2d with one output per channel.
+  void addConvolutionChain(BatchedModule &module, int64_t index,
+                           bool depthwise) {
     Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
     int64_t n = uniform(1, 2);
-    int64_t c = pick<int64_t>({1, 3, 4, 16, 17, uniform(1, 40)});
-    int64_t o = pick<int64_t>({1, 6, 16, 17, 33, 64, 65, 80, uniform(1, 40)});
+    int64_t c = pick<int64_t>({1, 3, 4, 16, 17, 33, uniform(1, 40)});
+    int64_t o = depthwise
+                    ? c
+                    : pick<int64_t>({1, 6, 16, 17, 33, 64, 65, 80,
+                                     uniform(1, 40)});
     // -128 (after a ReLU) makes the padding value 0 in the kernels' u8
     // domain, which they handle without a per-row bias.
     int64_t zp = oneIn(4) ? -128 : zeroPoint(DType::I8);
     Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
     std::string inputType = tensorTypeName(input);
     std::string x = module.addArgument(std::move(input));
-    SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
-    std::string weights = constantWeights(module, wShape, 0);
+    SmallVector<int64_t> wShape =
+        depthwise ? SmallVector<int64_t>{w.kernel[0], w.kernel[1], c, 1}
+                  : SmallVector<int64_t>{o, w.kernel[0], w.kernel[1], c};
+    std::string weights = constantWeights(module, wShape, depthwise ? 2 : 0);
     std::string biasType;
     std::string bias = constantBias(module, o, biasType);
     SmallVector<int64_t> outShape = {n, w.out[0], w.out[1], o};
     std::string y = module.freshValue();
     std::string line = llvm::formatv(
-        "{0} = qint.conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} : ({6}, "
-        "{7}{8}) -> {9}",
-        y, x, weights, bias, zp, windowAttributes(w, true), inputType,
-        tensorTypeName(wShape, "i8"), biasType,
-        tensorTypeName(outShape, "i32"));
+        "{0} = qint.{1} {2}, {3}{4} {{input_zp = {5} : i64, {6}} : ({7}, "
+        "{8}{9}) -> {10}",
+        y, depthwise ? "depthwise_conv2d" : "conv2d", x, weights, bias, zp,
+        windowAttributes(w, true), inputType, tensorTypeName(wShape, "i8"),
+        biasType, tensorTypeName(outShape, "i32"));
     module.addLine(line);
-    addEpilogue(module, y, outShape, w.kernel[0] * w.kernel[1] * c, line,
-                index);
+    int64_t terms = w.kernel[0] * w.kernel[1] * (depthwise ? 1 : c);
+    addEpilogue(module, y, outShape, terms, line, index);
+  }
+};
+
+TEST_F(X86KernelAgreement, Conv2DChains) {
+  runCases(96, [&](BatchedModule &module, int64_t index) {
+    addConvolutionChain(module, index, /*depthwise=*/false);
   });
 }
 
 TEST_F(X86KernelAgreement, DepthwiseChains) {
-  runKernelCases(64, [&](BatchedModule &module, int64_t index) {
-    Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
-    int64_t n = uniform(1, 2);
-    int64_t c = pick<int64_t>({1, 3, 16, 17, 33, uniform(1, 40)});
-    int64_t zp = oneIn(4) ? -128 : zeroPoint(DType::I8);
-    Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
-    std::string inputType = tensorTypeName(input);
-    std::string x = module.addArgument(std::move(input));
-    SmallVector<int64_t> wShape = {w.kernel[0], w.kernel[1], c, 1};
-    std::string weights = constantWeights(module, wShape, 2);
-    std::string biasType;
-    std::string bias = constantBias(module, c, biasType);
-    SmallVector<int64_t> outShape = {n, w.out[0], w.out[1], c};
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.depthwise_conv2d {1}, {2}{3} {{input_zp = {4} : i64, {5}} "
-        ": ({6}, {7}{8}) -> {9}",
-        y, x, weights, bias, zp, windowAttributes(w, true), inputType,
-        tensorTypeName(wShape, "i8"), biasType,
-        tensorTypeName(outShape, "i32"));
-    module.addLine(line);
-    addEpilogue(module, y, outShape, w.kernel[0] * w.kernel[1], line, index);
+  runCases(64, [&](BatchedModule &module, int64_t index) {
+    addConvolutionChain(module, index, /*depthwise=*/true);
   });
 }
 
 TEST_F(X86KernelAgreement, MatmulChains) {
-  runKernelCases(64, [&](BatchedModule &module, int64_t index) {
+  runCases(64, [&](BatchedModule &module, int64_t index) {
     // The kernels take one weight matrix: batch 1, as models have.
     int64_t b = 1;
     int64_t m = pick<int64_t>({1, 1, uniform(2, 9), uniform(10, 30)});

@@ -29,6 +29,12 @@ struct LowerToLLVMPipelineOptions
                      "(upstream's TOSA lowering, any CPU) or x86-vnni "
                      "(convert-qint-to-x86, needs AVX-512 VNNI)"),
       llvm::cl::init("tosa")};
+  Option<std::string> arena{
+      *this, "arena",
+      llvm::cl::desc("Temporary buffers: heap (one arena allocated per "
+                     "call), global (a static arena; calls must not "
+                     "overlap) or none (an allocation per buffer)"),
+      llvm::cl::init("heap")};
 };
 
 /// Lowers a module of float TOSA or qint functions (qint is first exported

@@ -52,6 +52,10 @@ struct JitOptions {
   /// `kernels` option); empty picks x86-vnni when the host has AVX-512
   /// VNNI, else tosa. x86-vnni on a host without it is an error.
   std::string kernels;
+  /// Where temporary buffers live (compress-lower-to-llvm's `arena`): by
+  /// default one static arena per function, so a call allocates nothing
+  /// but its results; runners built this way run one call at a time.
+  std::string arena = "global";
 };
 
 /// Lowers a copy of `module` with the compress-lower-to-llvm pipeline (with

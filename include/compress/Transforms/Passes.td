@@ -425,4 +425,56 @@ def ExpandStridedCopiesPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def PlanBuffersPass : Pass<"compress-plan-buffers", "mlir::ModuleOp"> {
+  let summary = "Place a function's temporary buffers in one arena";
+  let description = [{
+    After bufferization every intermediate tensor of a model is a
+    `memref.alloc`, so a call allocates and frees a buffer per layer (two
+    per VNNI kernel: its output and its halo). This pass gives each
+    function one arena instead: it computes, for every statically shaped
+    `memref.alloc` in the function's body, the range of ops between the
+    allocation and the last use of the buffer or of any view of it (through
+    `BufferViewFlowAnalysis`, so views, loops and branches count), places
+    buffers whose ranges overlap at disjoint 64-byte aligned offsets (first
+    fit, largest first), and replaces each allocation by a `memref.view` of
+    the arena. Buffers that leave the function (results, and anything passed
+    to a call) keep their own allocation.
+
+    With `arena=heap` (the default) the arena is one `memref.alloc` per
+    call, freed at the end by the deallocation pipeline: the function stays
+    reentrant. With `arena=global` it is a private `memref.global`: no
+    allocation per call for temporaries, but two calls must not run at once.
+    The runner uses `global` (one call at a time); `compress-aot` objects
+    use `heap` unless asked otherwise.
+
+    Run after one-shot bufferization and before buffer deallocation.
+
+    Before:
+    ```mlir
+    %a = memref.alloc() {alignment = 64 : i64} : memref<16xi8>
+    ...  // last use of %a
+    %b = memref.alloc() {alignment = 64 : i64} : memref<32xi8>
+    ```
+    After:
+    ```mlir
+    %arena = memref.alloc() {alignment = 64 : i64} : memref<32xi8>
+    %a = memref.view %arena[%c0][] : memref<32xi8> to memref<16xi8>
+    ...
+    %b = memref.view %arena[%c0][] : memref<32xi8> to memref<32xi8>
+    ```
+  }];
+  let options = [
+    Option<"arena", "arena", "std::string", /*default=*/"\"heap\"",
+           "Where the arena lives: heap (one allocation per call) or "
+           "global (a static buffer; calls must not overlap)">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numPlanned", "buffers-planned",
+              "Allocations replaced by views of an arena">,
+    Statistic<"arenaBytes", "arena-bytes", "Bytes of all arenas">,
+  ];
+}
+
 #endif // COMPRESS_TRANSFORMS_PASSES_TD

@@ -43,6 +43,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <optional>
+#include <type_traits>
 
 namespace compress {
 #define GEN_PASS_DEF_CONVERTQINTTOX86PASS
@@ -248,41 +249,17 @@ static bool readBias(Value bias, int64_t channels, KernelSpec &spec) {
   return true;
 }
 
-static std::optional<KernelSpec> matchConv2D(Conv2DOp conv) {
-  if (!isStaticOf(conv.getInput().getType(), 8) ||
-      !isStaticOf(conv.getType(), 32))
-    return std::nullopt;
-  auto weights = getConstantWeights(conv.getWeights());
-  if (!weights)
-    return std::nullopt;
-  auto in = cast<RankedTensorType>(conv.getInput().getType()).getShape();
-  auto out = cast<RankedTensorType>(conv.getType()).getShape();
-  auto wShape = cast<RankedTensorType>(conv.getWeights().getType()).getShape();
-  ArrayRef<int64_t> pad = conv.getPad(), stride = conv.getStride(),
-                    dilation = conv.getDilation();
-  if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
-    return std::nullopt;
-  KernelSpec spec;
-  spec.g = {in[0],     in[1],      in[2],       in[3],       out[1],
-            out[2],    out[3],     wShape[1],   wShape[2],   stride[0],
-            stride[1], dilation[0], dilation[1], pad[0],     pad[2],
-            conv.getInputZpAttr().getInt()};
-  spec.weights = std::move(*weights);
-  spec.input = conv.getInput();
-  spec.replaced.push_back(conv);
-  if (!readBias(conv.getBias(), spec.g.oc, spec))
-    return std::nullopt;
-  matchEpilogue(conv.getResult(), spec);
-  return spec;
-}
-
-static std::optional<KernelSpec> matchDepthwise(DepthwiseConv2DOp conv) {
+/// A convolution (OHWI weights) or a depthwise convolution with one output
+/// channel per input channel (`[KH, KW, C, 1]` weights, which 16 channels
+/// of a vector fill), with constant weights and bias.
+template <typename ConvOp>
+static std::optional<KernelSpec> matchConvolution(ConvOp conv) {
+  constexpr bool depthwise = std::is_same_v<ConvOp, DepthwiseConv2DOp>;
   if (!isStaticOf(conv.getInput().getType(), 8) ||
       !isStaticOf(conv.getType(), 32))
     return std::nullopt;
   auto wType = cast<RankedTensorType>(conv.getWeights().getType());
-  // One output channel per input channel: 16 of them fill a vector.
-  if (!wType.hasStaticShape() || wType.getDimSize(3) != 1)
+  if (!wType.hasStaticShape() || (depthwise && wType.getDimSize(3) != 1))
     return std::nullopt;
   auto weights = getConstantWeights(conv.getWeights());
   if (!weights)
@@ -293,14 +270,26 @@ static std::optional<KernelSpec> matchDepthwise(DepthwiseConv2DOp conv) {
                     dilation = conv.getDilation();
   if (llvm::any_of(pad, [](int64_t p) { return p < 0; }))
     return std::nullopt;
+  int64_t kernelDim = depthwise ? 0 : 1;
   KernelSpec spec;
-  spec.g = {in[0],     in[1],      in[2],          in[3],
-            out[1],    out[2],     out[3],         wType.getDimSize(0),
-            wType.getDimSize(1),   stride[0],      stride[1],
-            dilation[0], dilation[1], pad[0],      pad[2],
+  spec.g = {in[0],
+            in[1],
+            in[2],
+            in[3],
+            out[1],
+            out[2],
+            out[3],
+            wType.getDimSize(kernelDim),
+            wType.getDimSize(kernelDim + 1),
+            stride[0],
+            stride[1],
+            dilation[0],
+            dilation[1],
+            pad[0],
+            pad[2],
             conv.getInputZpAttr().getInt()};
   spec.weights = std::move(*weights);
-  spec.depthwise = true;
+  spec.depthwise = depthwise;
   spec.input = conv.getInput();
   spec.replaced.push_back(conv);
   if (!readBias(conv.getBias(), spec.g.oc, spec))
@@ -453,6 +442,17 @@ private:
   using Accumulators = SmallVector<Value>;
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  /// Emits `for (i = lb; i < ub; i += step) body(i)`, or nothing when the
+  /// range is empty.
+  void forEach(int64_t lb, int64_t ub, int64_t step,
+               function_ref<void(Value)> body) {
+    if (lb >= ub)
+      return;
+    auto loop = scf::ForOp::create(b, index(lb), index(ub), index(step));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  }
   Value mul(Value x, int64_t c) {
     return c == 1 ? x : arith::MulIOp::create(b, x, index(c)).getResult();
   }
@@ -690,15 +690,10 @@ Value KernelEmitter::buildHalo() {
     copyRows = 0;
   int64_t rowBytes = cols * cp;
 
-  auto forEach = [&](int64_t count, function_ref<void(Value)> body) {
-    if (count <= 0)
-      return;
-    auto loop = scf::ForOp::create(b, index(0), index(count), index(1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
+  auto forEachOf = [&](int64_t count, function_ref<void(Value)> body) {
+    forEach(0, count, 1, body);
   };
-  forEach(g.n, [&](Value n) {
+  forEachOf(g.n, [&](Value n) {
     Value image = mul(n, rows * rowBytes);
     // Whole rows of padding above and below the input.
     int64_t below = rows - g.padTop - copyRows;
@@ -706,7 +701,7 @@ Value KernelEmitter::buildHalo() {
     buildByteRun(nullptr, nullptr, halo,
                  add(image, (g.padTop + copyRows) * rowBytes),
                  below * rowBytes, fill);
-    forEach(copyRows, [&](Value r) {
+    forEachOf(copyRows, [&](Value r) {
       Value dstRow = add(image, mul(add(r, g.padTop), rowBytes));
       Value srcRow = mul(add(mul(n, g.h), r), g.w * g.c);
       // Padding columns left and right of the input row.
@@ -720,7 +715,7 @@ Value KernelEmitter::buildHalo() {
         buildByteRun(flatInput, srcRow, halo, dstPixels, copyCols * cp, 0);
         return;
       }
-      forEach(copyCols, [&](Value col) {
+      forEachOf(copyCols, [&](Value col) {
         buildByteRun(flatInput, add(srcRow, mul(col, g.c)), halo,
                      add(dstPixels, mul(col, cp)), g.c, 0);
       });
@@ -909,15 +904,6 @@ void KernelEmitter::buildTiles(Value halo, Value output) {
   auto [xb, ob] = chooseTile(g);
   int64_t blocks = g.channelBlocks();
   int64_t fullBlocks = blocks / ob * ob, fullCols = g.ow / xb * xb;
-  auto forEach = [&](int64_t lb, int64_t ub, int64_t step,
-                     function_ref<void(Value)> body) {
-    if (lb >= ub)
-      return;
-    auto loop = scf::ForOp::create(b, index(lb), index(ub), index(step));
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
-  };
   auto rows = [&](Value block, int64_t blocksInTile) {
     forEach(0, g.n * g.oh, 1, [&](Value row) {
       Value n = arith::DivUIOp::create(b, row, index(g.oh));
@@ -1032,15 +1018,6 @@ void KernelEmitter::buildDepthwiseTiles(Value halo, Value output) {
   int64_t cp = g.paddedChannels(), rows = g.haloRows(), cols = g.haloCols();
   int64_t channels = g.channelBlocks() * kLanes;
   VectorType bytes = VectorType::get({kLanes}, i8);
-  auto forEach = [&](int64_t lb, int64_t ub, int64_t step,
-                     function_ref<void(Value)> body) {
-    if (lb >= ub)
-      return;
-    auto loop = scf::ForOp::create(b, index(lb), index(ub), index(step));
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
-  };
   // `xb` pixels from column `ox` of row `oy`, channels [channel, +16).
   auto tile = [&](Value n, Value oy, Value ox, Value channel, int64_t xb) {
     Value bias = vector::LoadOp::create(b, acc16, biasBuffer,
@@ -1266,8 +1243,10 @@ struct ConvertQIntToX86Pass
     for (Operation *op : candidates) {
       std::optional<KernelSpec> spec =
           TypeSwitch<Operation *, std::optional<KernelSpec>>(op)
-              .Case([](Conv2DOp conv) { return matchConv2D(conv); })
-              .Case([](DepthwiseConv2DOp conv) { return matchDepthwise(conv); })
+              .Case([](Conv2DOp conv) { return matchConvolution(conv); })
+              .Case([](DepthwiseConv2DOp conv) {
+                return matchConvolution(conv);
+              })
               .Case([](MatmulOp matmul) { return matchMatmul(matmul); });
       if (!spec)
         continue;
