@@ -1,0 +1,335 @@
+//===- KernelEmitter.cpp - What every kernel shares -----------------------===//
+//
+// Constant buffers, the requantize and residual-add epilogue (exactly
+// tosa.apply_scale's 64-bit formula, FixedPoint.h), stores of 16-channel
+// blocks, the halo buffer, and the kernel's result.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::x86;
+
+static RescaleTables rescaleTables(const Rescale &r, int64_t channels) {
+  RescaleTables t;
+  for (int64_t c = 0; c < channels; ++c) {
+    size_t k = r.multipliers.size() > 1
+                   ? std::min<size_t>(c, r.multipliers.size() - 1)
+                   : 0;
+    int64_t multiplier = r.multipliers[k];
+    int64_t shift = r.shifts[k];
+    // As rescaleElement: shifts outside [0, 63] rescale by (0, 0).
+    if (shift < 0 || shift > 63) {
+      multiplier = 0;
+      shift = 0;
+    }
+    int64_t round = int64_t((uint64_t(1) << shift) >> 1);
+    int64_t extra =
+        r.rounding == RescaleRounding::Double && shift > 31 ? 1 << 30 : 0;
+    t.multiplier.push_back(multiplier);
+    t.shift.push_back(shift);
+    t.roundNonNegative.push_back(round + extra);
+    t.roundNegative.push_back(round - extra);
+  }
+  return t;
+}
+
+
+Value KernelEmitter::splat(int64_t value, Type elementType) {
+  auto type = VectorType::get({kLanes}, elementType);
+  Attribute element = b.getIntegerAttr(elementType, value);
+  return arith::ConstantOp::create(
+      b, cast<TypedAttr>(DenseElementsAttr::get(type, element)));
+}
+
+void KernelEmitter::prepareTables(const RescaleTables &t,
+                                  Value (&buffers)[4]) {
+  const std::vector<int64_t> *tables[4] = {&t.multiplier, &t.shift,
+                                           &t.roundNonNegative,
+                                           &t.roundNegative};
+  for (auto [table, buffer] : llvm::zip(tables, buffers)) {
+    if (llvm::all_equal(*table))
+      continue;
+    if (table == &t.multiplier) {
+      // Multipliers are i32: kept as such, the product of two sign-extended
+      // values is one `vpmuldq` instead of a 64-bit `vpmullq`.
+      SmallVector<int32_t> narrow(table->begin(), table->end());
+      buffer = constantBuffer(ArrayRef<int32_t>(narrow), i32);
+    } else {
+      buffer = constantBuffer(ArrayRef<int64_t>(*table), i64);
+    }
+  }
+}
+
+Value KernelEmitter::channelVector(ArrayRef<int64_t> values, Value buffer,
+                                   Value channel) {
+  if (!buffer)
+    return splat(values.front(), i64);
+  return vector::LoadOp::create(b, VectorType::get({kLanes}, i64), buffer,
+                                ValueRange{channel});
+}
+
+/// `tosa.apply_scale` (upstream's 64-bit lowering, FixedPoint.h) on 16
+/// lanes: `trunc32((sext64(v) * m + round(v)) >>s shift)`.
+Value KernelEmitter::rescale(Value value, const Rescale &r,
+                             const RescaleTables &t, Value (&buffers)[4],
+                             Value channel) {
+  if (r.inputZp != 0)
+    value = arith::SubIOp::create(b, value, splat(int32_t(r.inputZp), i32));
+  VectorType wide = VectorType::get({kLanes}, i64);
+  Value multiplier =
+      buffers[0] ? vector::LoadOp::create(b, acc16, buffers[0],
+                                          ValueRange{channel})
+                       .getResult()
+                 : splat(t.multiplier.front(), i32);
+  multiplier = arith::ExtSIOp::create(b, wide, multiplier);
+  Value shift = channelVector(t.shift, buffers[1], channel);
+  Value round = channelVector(t.roundNonNegative, buffers[2], channel);
+  if (t.roundNonNegative != t.roundNegative) {
+    Value roundNeg = channelVector(t.roundNegative, buffers[3], channel);
+    Value nonNeg = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, value,
+                                         splat(0, i32));
+    round = arith::SelectOp::create(b, nonNeg, round, roundNeg);
+  }
+  Value product = arith::MulIOp::create(
+      b, arith::ExtSIOp::create(b, wide, value), multiplier);
+  Value shifted = arith::ShRSIOp::create(
+      b, arith::AddIOp::create(b, product, round), shift);
+  Value result = arith::TruncIOp::create(b, acc16, shifted);
+  if (r.outputZp != 0)
+    result = arith::AddIOp::create(b, result, splat(int32_t(r.outputZp), i32));
+  if (r.lo > INT32_MIN)
+    result = arith::MaxSIOp::create(b, result, splat(r.lo, i32));
+  if (r.hi < INT32_MAX)
+    result = arith::MinSIOp::create(b, result, splat(r.hi, i32));
+  return result;
+}
+
+Value KernelEmitter::buildEpilogue(Value acc, Value channel, Value outOffset,
+                                   Value mask) {
+  if (!spec.requantize)
+    return acc;
+  Value value =
+      rescale(acc, *spec.requantize, requantizeTables, requantizeBuffers,
+              channel);
+  if (!spec.add)
+    return value;
+  const ResidualAdd &r = *spec.add;
+  Value kernelSide =
+      rescale(value, r.kernelSide, kernelSideTables, kernelSideBuffers,
+              channel);
+  VectorType bytes = VectorType::get({kLanes}, i8);
+  Value skip =
+      mask ? vector::MaskedLoadOp::create(b, bytes, skipBuffer,
+                                          ValueRange{outOffset}, mask,
+                                          splat(0, i8))
+                 .getResult()
+           : vector::LoadOp::create(b, bytes, skipBuffer, ValueRange{outOffset})
+                 .getResult();
+  Value skipSide = rescale(arith::ExtSIOp::create(b, acc16, skip), r.skipSide,
+                           skipSideTables, skipSideBuffers, channel);
+  Value sum = arith::AddIOp::create(b, kernelSide, skipSide);
+  return rescale(sum, r.output, outputTables, outputBuffers, channel);
+}
+
+/// Emits `dst[dstOffset + i] = src[srcOffset + i] ^ 0x80` for i in
+/// [0, length), or with no `src`, `dst[dstOffset + i] = fill`, in 64-byte
+/// vectors, or 16-byte ones for runs shorter than 64 (the last one masked).
+void KernelEmitter::buildByteRun(Value src, Value srcOffset, Value dst,
+                                 Value dstOffset, int64_t length,
+                                 int8_t fill) {
+  if (length <= 0)
+    return;
+  // Short runs (a pixel of a few channels) take 16-byte vectors.
+  int64_t kChunk = length >= 64 ? 64 : 16;
+  VectorType bytes = VectorType::get({kChunk}, i8);
+  VectorType maskType = VectorType::get({kChunk}, b.getI1Type());
+  auto chunk = [&](Value at, Value count) {
+    Value mask = vector::CreateMaskOp::create(b, maskType, ValueRange{count});
+    Value zero = arith::ConstantOp::create(
+        b, cast<TypedAttr>(DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0))));
+    Value v;
+    if (src) {
+      v = vector::MaskedLoadOp::create(b, bytes, src,
+                                       ValueRange{add(srcOffset, at)}, mask,
+                                       zero);
+      v = arith::XOrIOp::create(
+          b, v,
+          arith::ConstantOp::create(
+              b, cast<TypedAttr>(DenseElementsAttr::get(
+                     bytes, b.getI8IntegerAttr(-128)))));
+    } else {
+      v = arith::ConstantOp::create(
+          b, cast<TypedAttr>(
+                 DenseElementsAttr::get(bytes, b.getI8IntegerAttr(fill))));
+    }
+    vector::MaskedStoreOp::create(b, dst, ValueRange{add(dstOffset, at)},
+                                  mask, v);
+  };
+  int64_t full = length / kChunk * kChunk;
+  if (full == kChunk) {
+    chunk(index(0), index(kChunk));
+  } else if (full > 0) {
+    auto loop = scf::ForOp::create(b, index(0), index(full), index(kChunk));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    chunk(loop.getInductionVar(), index(kChunk));
+  }
+  if (full < length)
+    chunk(index(full), index(length - full));
+}
+
+/// Copies the input, shifted to u8 (xor 0x80), into a buffer of the rows
+/// and columns the windows read, whose halo holds the shifted zero point.
+/// Only the halo is filled: the interior is overwritten, and the padding
+/// channels up to a multiple of 4 meet zero weights, whatever they hold.
+Value KernelEmitter::buildHalo() {
+  int64_t cp = g.paddedChannels(), rows = g.haloRows(), cols = g.haloCols();
+  auto inputType = cast<RankedTensorType>(spec.input.getType());
+  Value input = bufferization::ToBufferOp::create(
+      b, MemRefType::get(inputType.getShape(), i8), spec.input,
+      /*read_only=*/true);
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()))};
+  Value flatInput = memref::CollapseShapeOp::create(b, input, all);
+
+  // The depthwise kernel reads 16 channels wherever a pixel starts; the
+  // slack keeps the last pixel's read inside the buffer.
+  int64_t slack = spec.depthwise ? kLanes : 0;
+  auto haloType = MemRefType::get({g.n * rows * cols * cp + slack}, i8);
+  Value halo = memref::AllocOp::create(b, haloType, b.getI64IntegerAttr(64));
+  int8_t fill = int8_t(uint8_t(g.inputZp + 128));
+  int64_t copyRows = std::max<int64_t>(0, std::min(g.h, rows - g.padTop));
+  int64_t copyCols = std::max<int64_t>(0, std::min(g.w, cols - g.padLeft));
+  if (copyCols == 0)
+    copyRows = 0;
+  int64_t rowBytes = cols * cp;
+
+  auto forEachOf = [&](int64_t count, function_ref<void(Value)> body) {
+    forEach(0, count, 1, body);
+  };
+  forEachOf(g.n, [&](Value n) {
+    Value image = mul(n, rows * rowBytes);
+    // Whole rows of padding above and below the input.
+    int64_t below = rows - g.padTop - copyRows;
+    buildByteRun(nullptr, nullptr, halo, image, g.padTop * rowBytes, fill);
+    buildByteRun(nullptr, nullptr, halo,
+                 add(image, (g.padTop + copyRows) * rowBytes),
+                 below * rowBytes, fill);
+    forEachOf(copyRows, [&](Value r) {
+      Value dstRow = add(image, mul(add(r, g.padTop), rowBytes));
+      Value srcRow = mul(add(mul(n, g.h), r), g.w * g.c);
+      // Padding columns left and right of the input row.
+      buildByteRun(nullptr, nullptr, halo, dstRow, g.padLeft * cp, fill);
+      buildByteRun(nullptr, nullptr, halo,
+                   add(dstRow, (g.padLeft + copyCols) * cp),
+                   (cols - g.padLeft - copyCols) * cp, fill);
+      Value dstPixels = add(dstRow, g.padLeft * cp);
+      if (cp == g.c) {
+        // The row is contiguous on both sides.
+        buildByteRun(flatInput, srcRow, halo, dstPixels, copyCols * cp, 0);
+        return;
+      }
+      forEachOf(copyCols, [&](Value col) {
+        buildByteRun(flatInput, add(srcRow, mul(col, g.c)), halo,
+                     add(dstPixels, mul(col, cp)), g.c, 0);
+      });
+    });
+  });
+  return halo;
+}
+
+/// One tile: `xb` output pixels starting at column `ox` of row `oy`, by `ob`
+/// blocks of 16 output channels starting at block `block`.
+void KernelEmitter::storeBlock(Value acc, Value output, Value pixel,
+                               Value channel) {
+  Value offset = add(mul(pixel, g.oc), channel);
+  Value mask;
+  Value count;
+  if (g.oc % kLanes != 0) {
+    count = arith::MinSIOp::create(
+        b, arith::SubIOp::create(b, index(g.oc), channel), index(kLanes));
+    mask = vector::CreateMaskOp::create(
+        b, VectorType::get({kLanes}, b.getI1Type()), ValueRange{count});
+  }
+  Value value = buildEpilogue(acc, channel, offset, mask);
+  if (spec.requantize)
+    value = arith::TruncIOp::create(b, VectorType::get({kLanes}, i8), value);
+  if (!mask) {
+    vector::StoreOp::create(b, value, output, ValueRange{offset});
+  } else if (!spec.requantize) {
+    vector::MaskedStoreOp::create(b, output, ValueRange{offset}, mask, value);
+  } else {
+    // LLVM 22's x86 backend turns a truncating masked store with one
+    // active lane into a store of the whole untruncated lane (4 bytes), so
+    // the i8 lanes of a partial block are stored one by one.
+    auto lanes = scf::ForOp::create(b, index(0), count, index(1));
+    OpBuilder::InsertionGuard laneGuard(b);
+    b.setInsertionPointToStart(lanes.getBody());
+    Value lane = lanes.getInductionVar();
+    Value element = vector::ExtractOp::create(b, value, OpFoldResult(lane));
+    memref::StoreOp::create(b, element, output, ValueRange{add(offset, lane)});
+  }
+}
+
+Value KernelEmitter::emit() {
+  if (spec.depthwise)
+    prepareDepthwise();
+  else if (!spec.nibbleGemv)
+    prepareConvolution();
+  int64_t channels = g.channelBlocks() * kLanes;
+  if (spec.requantize) {
+    requantizeTables = rescaleTables(*spec.requantize, channels);
+    prepareTables(requantizeTables, requantizeBuffers);
+  }
+  if (spec.add) {
+    kernelSideTables = rescaleTables(spec.add->kernelSide, channels);
+    skipSideTables = rescaleTables(spec.add->skipSide, channels);
+    outputTables = rescaleTables(spec.add->output, channels);
+  }
+
+  auto resultType = cast<RankedTensorType>(spec.root->getResult(0).getType());
+  Type elementType = resultType.getElementType();
+  if (spec.add) {
+    Value skip = bufferization::ToBufferOp::create(
+        b, MemRefType::get(resultType.getShape(), i8), spec.add->skip,
+        /*read_only=*/true);
+    SmallVector<ReassociationIndices> all = {
+        llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
+    skipBuffer = memref::CollapseShapeOp::create(b, skip, all);
+  }
+
+  auto shapedType = MemRefType::get(resultType.getShape(), elementType);
+  if (spec.nibbleGemv) {
+    Value output =
+        memref::AllocOp::create(b, shapedType, b.getI64IntegerAttr(64));
+    SmallVector<ReassociationIndices> all = {
+        llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
+    emitNibbleGemv(memref::CollapseShapeOp::create(b, output, all));
+    return bufferization::ToTensorOp::create(b, resultType, output,
+                                             /*restrict=*/true,
+                                             /*writable=*/true);
+  }
+  Value halo = buildHalo();
+  // The result is the allocation itself, not a view of it, so that the
+  // deallocation pipeline knows who owns it and need not copy it.
+  Value output = memref::AllocOp::create(b, shapedType, b.getI64IntegerAttr(64));
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
+  // compress-lower-to-llvm's deallocation pipeline frees both buffers.
+  Value flatOutput = memref::CollapseShapeOp::create(b, output, all);
+  if (spec.depthwise)
+    buildDepthwiseTiles(halo, flatOutput);
+  else
+    buildTiles(halo, flatOutput);
+  return bufferization::ToTensorOp::create(b, resultType, output,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
