@@ -43,13 +43,7 @@ void KernelEmitter::emitNibbleGemv(Value output) {
   biasBuffer = constantBuffer(ArrayRef<int32_t>(bias), i32);
 
   // The input row, zero-padded to whole 64-byte vectors, and 8 * sum(x).
-  auto inputType = cast<RankedTensorType>(spec.input.getType());
-  Value input = bufferization::ToBufferOp::create(
-      b, MemRefType::get(inputType.getShape(), i8), spec.input,
-      /*read_only=*/true);
-  SmallVector<ReassociationIndices> all = {
-      llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()))};
-  Value flatInput = memref::CollapseShapeOp::create(b, input, all);
+  Value input = flatInput(spec.input);
   Value row = memref::AllocOp::create(b, MemRefType::get({rowBytes}, i8),
                                       b.getI64IntegerAttr(64));
   VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
@@ -67,7 +61,7 @@ void KernelEmitter::emitNibbleGemv(Value output) {
     Value count = arith::MinSIOp::create(
         b, arith::SubIOp::create(b, index(k), at), index(64));
     Value mask = vector::CreateMaskOp::create(b, maskType, ValueRange{count});
-    Value x = vector::MaskedLoadOp::create(b, bytes64, flatInput,
+    Value x = vector::MaskedLoadOp::create(b, bytes64, input,
                                            ValueRange{at}, mask, zeroBytes);
     vector::StoreOp::create(b, x, row, ValueRange{at});
     Value sum = func::CallOp::create(

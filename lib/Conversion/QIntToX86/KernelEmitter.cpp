@@ -191,13 +191,7 @@ void KernelEmitter::buildByteRun(Value src, Value srcOffset, Value dst,
 /// channels up to a multiple of 4 meet zero weights, whatever they hold.
 Value KernelEmitter::buildHalo() {
   int64_t cp = g.paddedChannels(), rows = g.haloRows(), cols = g.haloCols();
-  auto inputType = cast<RankedTensorType>(spec.input.getType());
-  Value input = bufferization::ToBufferOp::create(
-      b, MemRefType::get(inputType.getShape(), i8), spec.input,
-      /*read_only=*/true);
-  SmallVector<ReassociationIndices> all = {
-      llvm::to_vector(llvm::seq<int64_t>(0, inputType.getRank()))};
-  Value flatInput = memref::CollapseShapeOp::create(b, input, all);
+  Value input = flatInput(spec.input);
 
   // The depthwise kernel reads 16 channels wherever a pixel starts; the
   // slack keeps the last pixel's read inside the buffer.
@@ -233,11 +227,11 @@ Value KernelEmitter::buildHalo() {
       Value dstPixels = add(dstRow, g.padLeft * cp);
       if (cp == g.c) {
         // The row is contiguous on both sides.
-        buildByteRun(flatInput, srcRow, halo, dstPixels, copyCols * cp, 0);
+        buildByteRun(input, srcRow, halo, dstPixels, copyCols * cp, 0);
         return;
       }
       forEachOf(copyCols, [&](Value col) {
-        buildByteRun(flatInput, add(srcRow, mul(col, g.c)), halo,
+        buildByteRun(input, add(srcRow, mul(col, g.c)), halo,
                      add(dstPixels, mul(col, cp)), g.c, 0);
       });
     });
@@ -295,41 +289,40 @@ Value KernelEmitter::emit() {
   }
 
   auto resultType = cast<RankedTensorType>(spec.root->getResult(0).getType());
-  Type elementType = resultType.getElementType();
-  if (spec.add) {
-    Value skip = bufferization::ToBufferOp::create(
-        b, MemRefType::get(resultType.getShape(), i8), spec.add->skip,
-        /*read_only=*/true);
-    SmallVector<ReassociationIndices> all = {
-        llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
-    skipBuffer = memref::CollapseShapeOp::create(b, skip, all);
-  }
-
-  auto shapedType = MemRefType::get(resultType.getShape(), elementType);
-  if (spec.nibbleGemv) {
-    Value output =
-        memref::AllocOp::create(b, shapedType, b.getI64IntegerAttr(64));
-    SmallVector<ReassociationIndices> all = {
-        llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
-    emitNibbleGemv(memref::CollapseShapeOp::create(b, output, all));
-    return bufferization::ToTensorOp::create(b, resultType, output,
-                                             /*restrict=*/true,
-                                             /*writable=*/true);
-  }
-  Value halo = buildHalo();
+  if (spec.add)
+    skipBuffer = flatInput(spec.add->skip);
   // The result is the allocation itself, not a view of it, so that the
-  // deallocation pipeline knows who owns it and need not copy it.
-  Value output = memref::AllocOp::create(b, shapedType, b.getI64IntegerAttr(64));
-  SmallVector<ReassociationIndices> all = {
-      llvm::to_vector(llvm::seq<int64_t>(0, resultType.getRank()))};
-  // compress-lower-to-llvm's deallocation pipeline frees both buffers.
-  Value flatOutput = memref::CollapseShapeOp::create(b, output, all);
-  if (spec.depthwise)
-    buildDepthwiseTiles(halo, flatOutput);
-  else
-    buildTiles(halo, flatOutput);
+  // deallocation pipeline knows who owns it and need not copy it (it frees
+  // the kernel's other buffers).
+  Value output = memref::AllocOp::create(
+      b, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+      b.getI64IntegerAttr(64));
+  Value flatOutput = flatten(output);
+  if (spec.nibbleGemv) {
+    emitNibbleGemv(flatOutput);
+  } else {
+    Value halo = buildHalo();
+    if (spec.depthwise)
+      buildDepthwiseTiles(halo, flatOutput);
+    else
+      buildTiles(halo, flatOutput);
+  }
   return bufferization::ToTensorOp::create(b, resultType, output,
                                            /*restrict=*/true,
                                            /*writable=*/true);
+}
+
+Value KernelEmitter::flatten(Value buffer) {
+  int64_t rank = cast<MemRefType>(buffer.getType()).getRank();
+  SmallVector<ReassociationIndices> all = {
+      llvm::to_vector(llvm::seq<int64_t>(0, rank))};
+  return memref::CollapseShapeOp::create(b, buffer, all);
+}
+
+Value KernelEmitter::flatInput(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return flatten(bufferization::ToBufferOp::create(
+      b, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true));
 }
 

@@ -61,6 +61,10 @@ private:
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
   Value add(Value x, int64_t c) { return c == 0 ? x : add(x, index(c)); }
 
+  /// `buffer` as one dimension.
+  Value flatten(Value buffer);
+  /// The buffer of the static tensor `tensor`, read only, as one dimension.
+  Value flatInput(Value tensor);
   /// A read-only 1-D buffer of constant `values` of `elementType`.
   template <typename T>
   Value constantBuffer(ArrayRef<T> values, Type elementType);
