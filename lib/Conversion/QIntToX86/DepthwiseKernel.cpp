@@ -1,5 +1,8 @@
 //===- DepthwiseKernel.cpp - The depthwise convolution kernel -------------===//
 //
+// Depthwise convolution with one output channel per input channel, as
+// 16-channel multiply-adds over the window.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"

@@ -1,5 +1,9 @@
 //===- GemvKernel.cpp - GEMV with 4-bit weights kept packed ---------------===//
 //
+// A matrix-vector product (qint.matmul with one row) whose weights fit 4
+// signed bits: it reads each weight once, so its time is the weights'
+// bytes, and the weights stay packed two to a byte, unpacked in registers.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"

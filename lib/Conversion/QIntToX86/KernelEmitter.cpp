@@ -16,6 +16,8 @@ using namespace mlir;
 using namespace compress;
 using namespace compress::x86;
 
+/// The constants of `r` for each of `channels` lanes (padding lanes repeat
+/// the last channel's).
 static RescaleTables rescaleTables(const Rescale &r, int64_t channels) {
   RescaleTables t;
   for (int64_t c = 0; c < channels; ++c) {
@@ -39,7 +41,6 @@ static RescaleTables rescaleTables(const Rescale &r, int64_t channels) {
   }
   return t;
 }
-
 
 Value KernelEmitter::splat(int64_t value, Type elementType) {
   auto type = VectorType::get({kLanes}, elementType);
