@@ -58,51 +58,107 @@ void KernelEmitter::prepareTables(const RescaleTables &t,
     if (llvm::all_equal(*table))
       continue;
     if (table == &t.multiplier) {
-      // Multipliers are i32: kept as such, the product of two sign-extended
-      // values is one `vpmuldq` instead of a 64-bit `vpmullq`.
+      // Multipliers stay i32, in channel order: rescale splits them into
+      // even and odd lanes as it does the values.
       SmallVector<int32_t> narrow(table->begin(), table->end());
       buffer = constantBuffer(ArrayRef<int32_t>(narrow), i32);
-    } else {
-      buffer = constantBuffer(ArrayRef<int64_t>(*table), i64);
+      continue;
     }
+    // The 64-bit tables hold each block of 16 channels as its 8 even
+    // channels, then its 8 odd ones: one vector<8xi64> each.
+    std::vector<int64_t> split(table->size());
+    for (size_t c = 0; c < table->size(); ++c) {
+      size_t block = c / kLanes, lane = c % kLanes;
+      split[block * kLanes + (lane % 2) * (kLanes / 2) + lane / 2] =
+          (*table)[c];
+    }
+    buffer = constantBuffer(ArrayRef<int64_t>(split), i64);
   }
 }
 
-Value KernelEmitter::channelVector(ArrayRef<int64_t> values, Value buffer,
-                                   Value channel) {
-  if (!buffer)
-    return splat(values.front(), i64);
-  return vector::LoadOp::create(b, VectorType::get({kLanes}, i64), buffer,
-                                ValueRange{channel});
+std::pair<Value, Value> KernelEmitter::channelPair(ArrayRef<int64_t> values,
+                                                   Value buffer,
+                                                   Value channel) {
+  VectorType half = VectorType::get({kLanes / 2}, i64);
+  if (!buffer) {
+    Value v = arith::ConstantOp::create(
+        b, cast<TypedAttr>(DenseElementsAttr::get(
+               half, b.getI64IntegerAttr(values.front()))));
+    return {v, v};
+  }
+  return {vector::LoadOp::create(b, half, buffer, ValueRange{channel}),
+          vector::LoadOp::create(b, half, buffer,
+                                 ValueRange{add(channel, kLanes / 2)})};
+}
+
+std::pair<Value, Value> KernelEmitter::splitLanes(Value v) {
+  VectorType half = VectorType::get({kLanes / 2}, i64);
+  Value wide = vector::BitCastOp::create(b, half, v);
+  Value thirtyTwo = arith::ConstantOp::create(
+      b, cast<TypedAttr>(DenseElementsAttr::get(half, b.getI64IntegerAttr(32))));
+  Value even = arith::ShRSIOp::create(
+      b, arith::ShLIOp::create(b, wide, thirtyTwo), thirtyTwo);
+  Value odd = arith::ShRSIOp::create(b, wide, thirtyTwo);
+  return {even, odd};
 }
 
 /// `tosa.apply_scale` (upstream's 64-bit lowering, FixedPoint.h) on 16
-/// lanes: `trunc32((sext64(v) * m + round(v)) >>s shift)`.
+/// lanes: `trunc32((sext64(v) * m + round(v)) >>s shift)`. The 64-bit
+/// products are formed on the even and the odd lanes separately, each a
+/// `vpmuldq` of the sign-extended halves of the i32 lanes, and the two
+/// results are interleaved back: no widening to two vectors and narrowing
+/// again.
 Value KernelEmitter::rescale(Value value, const Rescale &r,
                              const RescaleTables &t, Value (&buffers)[4],
                              Value channel) {
   if (r.inputZp != 0)
     value = arith::SubIOp::create(b, value, splat(int32_t(r.inputZp), i32));
-  VectorType wide = VectorType::get({kLanes}, i64);
+  auto [valueEven, valueOdd] = splitLanes(value);
   Value multiplier =
       buffers[0] ? vector::LoadOp::create(b, acc16, buffers[0],
                                           ValueRange{channel})
                        .getResult()
                  : splat(t.multiplier.front(), i32);
-  multiplier = arith::ExtSIOp::create(b, wide, multiplier);
-  Value shift = channelVector(t.shift, buffers[1], channel);
-  Value round = channelVector(t.roundNonNegative, buffers[2], channel);
+  auto [multiplierEven, multiplierOdd] = splitLanes(multiplier);
+  auto [shiftEven, shiftOdd] = channelPair(t.shift, buffers[1], channel);
+  auto [roundEven, roundOdd] =
+      channelPair(t.roundNonNegative, buffers[2], channel);
+  VectorType half = VectorType::get({kLanes / 2}, i64);
+  Value zero = arith::ConstantOp::create(
+      b, cast<TypedAttr>(DenseElementsAttr::get(half, b.getI64IntegerAttr(0))));
+  Value productEven = arith::MulIOp::create(b, valueEven, multiplierEven);
+  Value productOdd = arith::MulIOp::create(b, valueOdd, multiplierOdd);
   if (t.roundNonNegative != t.roundNegative) {
-    Value roundNeg = channelVector(t.roundNegative, buffers[3], channel);
-    Value nonNeg = arith::CmpIOp::create(b, arith::CmpIPredicate::sge, value,
-                                         splat(0, i32));
-    round = arith::SelectOp::create(b, nonNeg, round, roundNeg);
+    // The double-round term follows the sign of the value; with positive
+    // multipliers (as quantization makes them) the product's sign is the
+    // same, and testing it needs no sign-extended copy of the value.
+    bool positive = llvm::all_of(t.multiplier, [](int64_t m) { return m > 0; });
+    auto [negEven, negOdd] = channelPair(t.roundNegative, buffers[3], channel);
+    auto pick = [&](Value lanes, Value product, Value nonNeg, Value neg) {
+      Value isNonNeg = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::sge, positive ? product : lanes, zero);
+      return arith::SelectOp::create(b, isNonNeg, nonNeg, neg).getResult();
+    };
+    roundEven = pick(valueEven, productEven, roundEven, negEven);
+    roundOdd = pick(valueOdd, productOdd, roundOdd, negOdd);
   }
-  Value product = arith::MulIOp::create(
-      b, arith::ExtSIOp::create(b, wide, value), multiplier);
-  Value shifted = arith::ShRSIOp::create(
-      b, arith::AddIOp::create(b, product, round), shift);
-  Value result = arith::TruncIOp::create(b, acc16, shifted);
+  Value even = arith::ShRSIOp::create(
+      b, arith::AddIOp::create(b, productEven, roundEven), shiftEven);
+  Value odd = arith::ShRSIOp::create(
+      b, arith::AddIOp::create(b, productOdd, roundOdd), shiftOdd);
+  // Low halves of the even results, and the odd results moved up.
+  Value thirtyTwo = arith::ConstantOp::create(
+      b, cast<TypedAttr>(DenseElementsAttr::get(half, b.getI64IntegerAttr(32))));
+  Value low = vector::BitCastOp::create(b, acc16, even);
+  Value high = vector::BitCastOp::create(
+      b, acc16, arith::ShLIOp::create(b, odd, thirtyTwo));
+  SmallVector<bool> evenLanes;
+  for (int64_t l = 0; l < kLanes; ++l)
+    evenLanes.push_back(l % 2 == 0);
+  Value evenMask = arith::ConstantOp::create(
+      b, cast<TypedAttr>(DenseElementsAttr::get(
+             VectorType::get({kLanes}, b.getI1Type()), ArrayRef(evenLanes))));
+  Value result = arith::SelectOp::create(b, evenMask, low, high);
   if (r.outputZp != 0)
     result = arith::AddIOp::create(b, result, splat(int32_t(r.outputZp), i32));
   if (r.lo > INT32_MIN)

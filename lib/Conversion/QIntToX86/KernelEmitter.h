@@ -73,9 +73,13 @@ private:
   /// Buffers for the tables of `t` whose channels differ; the others are
   /// splat vectors.
   void prepareTables(const RescaleTables &t, Value (&buffers)[4]);
-  /// A vector of per-channel constants, loaded from `buffer` at `channel`,
-  /// or a splat when every channel has the same value.
-  Value channelVector(ArrayRef<int64_t> values, Value buffer, Value channel);
+  /// The per-channel constants of the even and of the odd channels of the
+  /// block at `channel`, as two vector<8xi64>: loaded from `buffer`, or
+  /// splats when every channel has the same value.
+  std::pair<Value, Value> channelPair(ArrayRef<int64_t> values, Value buffer,
+                                      Value channel);
+  /// The even and the odd i32 lanes of `v`, sign-extended to i64.
+  std::pair<Value, Value> splitLanes(Value v);
 
   /// Per kernel kind: constants, and the loops (ConvolutionKernel.cpp,
   /// DepthwiseKernel.cpp, GemvKernel.cpp).

@@ -16,8 +16,8 @@
 // CHECK: arith.xori
 // CHECK: vector.maskedstore %[[HALO]]
 // CHECK: func.call @llvm.x86.avx512.vpdpbusd.512
-// CHECK: arith.muli {{.*}} : vector<16xi64>
-// CHECK: arith.shrsi {{.*}} : vector<16xi64>
+// CHECK: arith.muli {{.*}} : vector<8xi64>
+// CHECK: arith.shrsi {{.*}} : vector<8xi64>
 // CHECK: memref.store {{.*}} : memref<16xi8>
 // CHECK: %[[Y:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
 // CHECK-NOT: qint.
