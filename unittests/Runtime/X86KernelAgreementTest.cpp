@@ -221,7 +221,7 @@ TEST_F(X86KernelAgreement, MatmulChains) {
     int64_t b = 1;
     int64_t m = pick<int64_t>({1, 1, uniform(2, 9), uniform(10, 30)});
     int64_t k = pick<int64_t>({1, 3, 17, 64, uniform(1, 100)});
-    int64_t n = pick<int64_t>({1, 10, 16, 33, 65, uniform(1, 70)});
+    int64_t n = pick<int64_t>({1, 10, 16, 33, 65, 130, uniform(1, 70)});
     int64_t lhsZp = zeroPoint(DType::I8);
     Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
     std::string lhsType = tensorTypeName(lhs);
@@ -231,6 +231,35 @@ TEST_F(X86KernelAgreement, MatmulChains) {
     std::string biasType;
     std::string bias = constantBias(module, n, biasType);
     SmallVector<int64_t> outShape = {b, m, n};
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "
+        "-> {8}",
+        y, a, rhs, bias, lhsZp, lhsType, tensorTypeName(rhsShape, "i8"),
+        biasType, tensorTypeName(outShape, "i32"));
+    module.addLine(line);
+    addEpilogue(module, y, outShape, k, line, index);
+  });
+}
+
+/// Matrix-vector products with weights of 1 to 4 signed bits take the
+/// kernel that keeps them packed: every width, dense and packed storage,
+/// output counts that fill whole groups of 8 blocks and leave a partial one.
+TEST_F(X86KernelAgreement, NibbleGemv) {
+  runCases(32, [&](BatchedModule &module, int64_t index) {
+    int64_t k = pick<int64_t>({1, 7, 64, 100, uniform(1, 300)});
+    int64_t n = pick<int64_t>({1, 17, 128, 130, 257});
+    int64_t lhsZp = zeroPoint(DType::I8);
+    Tensor lhs = activations(DType::I8, {1, 1, k}, lhsZp);
+    std::string lhsType = tensorTypeName(lhs);
+    std::string a = module.addArgument(std::move(lhs));
+    SmallVector<int64_t> rhsShape = {1, k, n};
+    std::string rhs =
+        weightsConstant(module, rhsShape, /*axis=*/2, /*bits=*/index % 4 + 1,
+                        /*isSigned=*/true, /*packed=*/index % 8 < 4);
+    std::string biasType;
+    std::string bias = constantBias(module, n, biasType);
+    SmallVector<int64_t> outShape = {1, 1, n};
     std::string y = module.freshValue();
     std::string line = llvm::formatv(
         "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "

@@ -138,7 +138,7 @@ void KernelEmitter::emitNibbleGemv(Value output) {
       storeBlock(acc, output, index(0), channel);
     }
   };
-  constexpr int64_t kGroupBlocks = 4;
+  constexpr int64_t kGroupBlocks = 8;
   int64_t full = blocks / kGroupBlocks * kGroupBlocks;
   if (full > 0) {
     auto loop =
