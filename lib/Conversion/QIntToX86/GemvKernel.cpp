@@ -18,12 +18,15 @@ using namespace compress::x86;
 /// A GEMV is bound by reading its weights, so 4-bit weights stay packed:
 /// the 64 bytes of each block of 16 outputs and 8 reduction steps hold
 /// `w + 8` (0..15) for reduction steps 0-3 in their low nibbles and 4-7 in
-/// their high nibbles, `[O/16][K/8][16][4]`. Unpacking is an `and` (low)
-/// or a 16-bit shift and an `and` (high), and the unsigned operand of
-/// `vpdpbusd` is then the weights, the signed one the activations as they
-/// are. So `sum (w + 8) x = sum w x + 8 sum x`: the last term is taken off
-/// at run time, `sum (x - zp) w = sum w x - zp sum w` at compile time.
+/// their high nibbles, ordered `[O/128][K/8][8][16][4]` (groups of eight
+/// blocks). Unpacking is an `and` (low) or a 16-bit shift and an `and`
+/// (high), and the unsigned operand of `vpdpbusd` is then the weights, the
+/// signed one the activations as they are. So `sum (w + 8) x = sum w x +
+/// 8 sum x`: the last term is taken off at run time, `sum (x - zp) w =
+/// sum w x - zp sum w` at compile time.
 void KernelEmitter::emitNibbleGemv(Value output) {
+  // Blocks of 16 outputs computed together: eight loads in flight.
+  constexpr int64_t kGroupBlocks = 8;
   int64_t k = g.c, blocks = g.channelBlocks();
   int64_t pairs = llvm::divideCeil(k, 2 * kGroup);
   int64_t rowBytes = llvm::alignTo(k, 64);
@@ -35,7 +38,13 @@ void KernelEmitter::emitNibbleGemv(Value output) {
       int64_t w = r < k ? spec.weights[o * k + r] : 0;
       sum += w;
       int64_t pair = r / (2 * kGroup), half = (r / kGroup) % 2;
-      int64_t at = (((o / kLanes) * pairs + pair) * kLanes + o % kLanes) *
+      // Within a group of blocks the blocks' vectors of one pair are
+      // adjacent, so a group reads one stream.
+      int64_t block = o / kLanes, first = block / kGroupBlocks * kGroupBlocks;
+      int64_t inGroup = std::min(kGroupBlocks, blocks - first);
+      int64_t at = ((first * pairs + pair * inGroup + (block - first)) *
+                        kLanes +
+                    o % kLanes) *
                        kGroup +
                    r % kGroup;
       packed[at] = int8_t(uint8_t(packed[at]) | uint8_t((w + 8) << (4 * half)));
@@ -108,7 +117,8 @@ void KernelEmitter::emitNibbleGemv(Value output) {
       Value xHigh = broadcastQuad(add(mul(pair, 2 * kGroup), kGroup));
       SmallVector<Value> next(loop.getRegionIterArgs());
       for (int64_t j = 0; j < ob; ++j) {
-        Value at = mul(add(mul(add(block, j), pairs), pair), kLanes * kGroup);
+        Value at = mul(add(add(mul(block, pairs), mul(pair, ob)), j),
+                       kLanes * kGroup);
         Value v = vector::LoadOp::create(b, bytes64, weightsBuffer,
                                          ValueRange{at});
         Value low = arith::AndIOp::create(b, v, lowNibbles);
@@ -138,7 +148,6 @@ void KernelEmitter::emitNibbleGemv(Value output) {
       storeBlock(acc, output, index(0), channel);
     }
   };
-  constexpr int64_t kGroupBlocks = 8;
   int64_t full = blocks / kGroupBlocks * kGroupBlocks;
   if (full > 0) {
     auto loop =
