@@ -122,38 +122,26 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
     return column < 0 || column >= g.w;
   };
 
-  // Taps in a loop, reduction quads in an inner loop. With stride 1 the
-  // kernel columns are unrolled (no division per tap), and neighbouring
-  // pixels' broadcasts are shared between columns; with larger strides
-  // nothing is shared, and unrolling only gives LLVM's scheduler room to
-  // hoist loads until the accumulators spill, so taps stay one at a time.
-  int64_t unrolled = g.sx == 1 ? g.kw : 1;
-  auto taps = scf::ForOp::create(b, firstTap, lastTap, index(unrolled), init);
+  // Kernel rows in a loop, kernel columns unrolled (no division per tap,
+  // and with stride 1 neighbouring pixels' broadcasts are shared between
+  // columns), reduction quads in an inner loop.
+  auto taps = scf::ForOp::create(b, firstTap, lastTap, index(g.kw), init);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(taps.getBody());
-    Value firstOfTaps = taps.getInductionVar();
-    Value i = arith::DivUIOp::create(b, firstOfTaps, index(g.kw));
+    Value rowTap = taps.getInductionVar();
+    Value i = arith::DivUIOp::create(b, rowTap, index(g.kw));
     Value rowPixel = add(rowBase, mul(mul(i, g.dy), cols));
-    Value firstColumn =
-        unrolled == 1 ? arith::RemUIOp::create(b, firstOfTaps, index(g.kw))
-                            .getResult()
-                      : index(0);
     SmallVector<Value> accs(taps.getRegionIterArgs());
-    for (int64_t jj = 0; jj < unrolled; ++jj) {
-      // The column within the window: static when unrolled.
-      std::optional<int64_t> j;
-      if (unrolled > 1)
-        j = jj;
-      Value pixel0 =
-          add(rowPixel, add(colBase, mul(add(firstColumn, jj), g.dx)));
+    for (int64_t j = 0; j < g.kw; ++j) {
+      Value pixel0 = add(rowPixel, add(colBase, j * g.dx));
       SmallVector<Value> pixelBytes;
       for (int64_t x = 0; x < xb; ++x)
         pixelBytes.push_back(mul(add(pixel0, x * g.sx), cp));
       SmallVector<Value> weightBase;
       for (int64_t k = 0; k < ob; ++k)
         weightBase.push_back(add(mul(add(block, k), weightsPerBlock),
-                                 mul(add(firstOfTaps, jj), cp * kLanes)));
+                                 mul(add(rowTap, j), cp * kLanes)));
       auto quadLoop =
           scf::ForOp::create(b, index(0), index(quads), index(1), accs);
       OpBuilder::InsertionGuard quadGuard(b);
@@ -167,7 +155,7 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
       Value qOffset = mul(q, kGroup);
       SmallVector<Value> next(quadLoop.getRegionIterArgs());
       for (int64_t x = 0; x < xb; ++x) {
-        if (j && readsOnlyPadding(knownOx, x, *j))
+        if (readsOnlyPadding(knownOx, x, j))
           continue;
         // Four activation bytes, broadcast to every lane.
         Value quad = vector::LoadOp::create(
