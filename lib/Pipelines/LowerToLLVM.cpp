@@ -32,12 +32,30 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
+using namespace compress;
+
+std::optional<LoweringKernels>
+compress::parseLoweringKernels(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<LoweringKernels>>(name)
+      .Case("tosa", LoweringKernels::Tosa)
+      .Case("x86-vnni", LoweringKernels::X86Vnni)
+      .Default(std::nullopt);
+}
+
+std::optional<BufferArena> compress::parseBufferArena(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<BufferArena>>(name)
+      .Case("heap", BufferArena::Heap)
+      .Case("global", BufferArena::Global)
+      .Case("none", BufferArena::None)
+      .Default(std::nullopt);
+}
 
 void compress::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
-  if (options.kernels == "x86-vnni")
+  if (options.kernels == LoweringKernels::X86Vnni)
     pm.addPass(createConvertQIntToX86Pass());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createConvertQIntToTosaPass());
@@ -63,9 +81,9 @@ void compress::buildLowerToLLVMPipeline(
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   pm.addNestedPass<func::FuncOp>(createExpandStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  if (options.arena != "none") {
+  if (options.arena != BufferArena::None) {
     PlanBuffersPassOptions planOptions;
-    planOptions.arena = options.arena;
+    planOptions.arena = options.arena == BufferArena::Global ? "global" : "heap";
     pm.addPass(createPlanBuffersPass(planOptions));
   }
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -170,20 +170,24 @@ llvm::Expected<std::unique_ptr<ExecutionEngine>>
 compress::compileForJit(ModuleOp module, const JitOptions &options) {
   LowerToLLVMPipelineOptions lowering;
   bool vnni = hostSupportsQIntToX86();
-  if (options.kernels.empty())
-    lowering.kernels = vnni ? "x86-vnni" : "tosa";
-  else
-    lowering.kernels = options.kernels;
-  if (lowering.kernels == "x86-vnni" && !vnni)
+  std::optional<LoweringKernels> kernels =
+      options.kernels.empty()
+          ? (vnni ? LoweringKernels::X86Vnni : LoweringKernels::Tosa)
+          : parseLoweringKernels(options.kernels);
+  if (!kernels)
+    return llvm::createStringError("unknown kernels '" + options.kernels +
+                                   "' (expected tosa or x86-vnni)");
+  if (*kernels == LoweringKernels::X86Vnni && !vnni)
     return llvm::createStringError(
         "the x86-vnni kernels need a CPU with " +
         llvm::join(getQIntToX86RequiredFeatures(), ", ") +
         "; this one lacks some (use the tosa kernels)");
-  if (lowering.kernels != "x86-vnni" && lowering.kernels != "tosa")
-    return llvm::createStringError("unknown kernels '" + lowering.kernels +
-                                   "' (expected tosa or x86-vnni)");
-
-  lowering.arena = options.arena;
+  std::optional<BufferArena> arena = parseBufferArena(options.arena);
+  if (!arena)
+    return llvm::createStringError("unknown arena '" + options.arena +
+                                   "' (expected heap, global or none)");
+  lowering.kernels = *kernels;
+  lowering.arena = *arena;
 
   OwningOpRef<ModuleOp> lowered = cast<ModuleOp>(module->clone());
   PassManager pm(lowered.get()->getName());

@@ -159,25 +159,25 @@ createTargetMachine(StringRef cpu) {
 
 /// The kernels --kernels asks for on `machine`'s CPU: `auto` takes the VNNI
 /// kernels where the CPU has every feature they use.
-llvm::Expected<std::string> chooseKernels(const llvm::TargetMachine &machine) {
+llvm::Expected<LoweringKernels>
+chooseKernels(const llvm::TargetMachine &machine) {
   const llvm::MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
   bool vnni = llvm::all_of(getQIntToX86RequiredFeatures(), [&](StringRef f) {
     return subtarget->checkFeatures(("+" + f).str());
   });
   if (kernelsName == "auto")
-    return std::string(vnni ? "x86-vnni" : "tosa");
-  if (kernelsName == "tosa")
-    return std::string("tosa");
-  if (kernelsName != "x86-vnni")
+    return vnni ? LoweringKernels::X86Vnni : LoweringKernels::Tosa;
+  std::optional<LoweringKernels> kernels = parseLoweringKernels(kernelsName);
+  if (!kernels)
     return llvm::createStringError("unknown --kernels '%s' (expected auto, "
                                    "x86-vnni or tosa)",
                                    kernelsName.c_str());
-  if (!vnni)
+  if (*kernels == LoweringKernels::X86Vnni && !vnni)
     return llvm::createStringError(
         "--kernels=x86-vnni needs a CPU with %s; --mcpu %s lacks some",
         llvm::join(getQIntToX86RequiredFeatures(), ", ").c_str(),
         machine.getTargetCPU().str().c_str());
-  return std::string("x86-vnni");
+  return *kernels;
 }
 
 /// Leaves `wrapper`, renamed to `symbol`, as the module's only exported
@@ -580,12 +580,13 @@ int runMain() {
     return fail(kernels.takeError());
 
   PassManager pm(&context, module.get()->getName().getStringRef());
-  if (arenaName != "heap" && arenaName != "global" && arenaName != "none")
+  std::optional<BufferArena> arena = parseBufferArena(arenaName);
+  if (!arena)
     return fail("unknown --arena '" + arenaName +
                 "' (expected heap, global or none)");
   LowerToLLVMPipelineOptions lowering;
   lowering.kernels = *kernels;
-  lowering.arena = arenaName;
+  lowering.arena = *arena;
   buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return diagnostics.failDiagnosed("lowering the model to LLVM failed");

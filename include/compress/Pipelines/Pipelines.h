@@ -10,11 +10,24 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <optional>
+
 namespace mlir {
 class OpPassManager;
 } // namespace mlir
 
 namespace compress {
+
+/// Kernels compress-lower-to-llvm gives qint convolutions and matmuls.
+enum class LoweringKernels { Tosa, X86Vnni };
+/// Where compress-lower-to-llvm puts temporary buffers
+/// (compress-plan-buffers).
+enum class BufferArena { Heap, Global, None };
+
+/// `tosa` or `x86-vnni`, as the `kernels` option spells them.
+std::optional<LoweringKernels> parseLoweringKernels(llvm::StringRef name);
+/// `heap`, `global` or `none`, as the `arena` option spells them.
+std::optional<BufferArena> parseBufferArena(llvm::StringRef name);
 
 /// Options of `compress-lower-to-llvm`.
 struct LowerToLLVMPipelineOptions
@@ -23,18 +36,23 @@ struct LowerToLLVMPipelineOptions
                        llvm::cl::desc("Run compress-cleanup on the float "
                                       "graph first"),
                        llvm::cl::init(false)};
-  Option<std::string> kernels{
+  Option<LoweringKernels> kernels{
       *this, "kernels",
-      llvm::cl::desc("Kernels for qint convolutions and matmuls: tosa "
-                     "(upstream's TOSA lowering, any CPU) or x86-vnni "
-                     "(convert-qint-to-x86, needs AVX-512 VNNI)"),
-      llvm::cl::init("tosa")};
-  Option<std::string> arena{
-      *this, "arena",
-      llvm::cl::desc("Temporary buffers: heap (one arena allocated per "
-                     "call), global (a static arena; calls must not "
-                     "overlap) or none (an allocation per buffer)"),
-      llvm::cl::init("heap")};
+      llvm::cl::desc("Kernels for qint convolutions and matmuls"),
+      llvm::cl::init(LoweringKernels::Tosa),
+      llvm::cl::values(
+          clEnumValN(LoweringKernels::Tosa, "tosa",
+                     "upstream's TOSA lowering, any CPU"),
+          clEnumValN(LoweringKernels::X86Vnni, "x86-vnni",
+                     "convert-qint-to-x86, needs AVX-512 VNNI"))};
+  Option<BufferArena> arena{
+      *this, "arena", llvm::cl::desc("Where temporary buffers live"),
+      llvm::cl::init(BufferArena::Heap),
+      llvm::cl::values(
+          clEnumValN(BufferArena::Heap, "heap", "one arena allocated per call"),
+          clEnumValN(BufferArena::Global, "global",
+                     "a static arena; calls must not overlap"),
+          clEnumValN(BufferArena::None, "none", "an allocation per buffer"))};
 };
 
 /// Lowers a module of float TOSA or qint functions (qint is first exported
