@@ -201,6 +201,30 @@ protected:
     int64_t terms = w.kernel[0] * w.kernel[1] * (depthwise ? 1 : c);
     addEpilogue(module, y, outShape, terms, line, index);
   }
+
+  /// A random matmul chain: [1, m, k] activations times [1, k, n] weights
+  /// from `makeWeights`, an optional constant bias, then an epilogue.
+  void addMatmulChain(
+      BatchedModule &module, int64_t index, int64_t m, int64_t k, int64_t n,
+      llvm::function_ref<std::string(llvm::ArrayRef<int64_t>)> makeWeights) {
+    int64_t lhsZp = zeroPoint(DType::I8);
+    Tensor lhs = activations(DType::I8, {1, m, k}, lhsZp);
+    std::string lhsType = tensorTypeName(lhs);
+    std::string a = module.addArgument(std::move(lhs));
+    SmallVector<int64_t> rhsShape = {1, k, n};
+    std::string rhs = makeWeights(rhsShape);
+    std::string biasType;
+    std::string bias = constantBias(module, n, biasType);
+    SmallVector<int64_t> outShape = {1, m, n};
+    std::string y = module.freshValue();
+    std::string line = llvm::formatv(
+        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "
+        "-> {8}",
+        y, a, rhs, bias, lhsZp, lhsType, tensorTypeName(rhsShape, "i8"),
+        biasType, tensorTypeName(outShape, "i32"));
+    module.addLine(line);
+    addEpilogue(module, y, outShape, k, line, index);
+  }
 };
 
 TEST_F(X86KernelAgreement, Conv2DChains) {
@@ -218,27 +242,12 @@ TEST_F(X86KernelAgreement, DepthwiseChains) {
 TEST_F(X86KernelAgreement, MatmulChains) {
   runCases(64, [&](BatchedModule &module, int64_t index) {
     // The kernels take one weight matrix: batch 1, as models have.
-    int64_t b = 1;
     int64_t m = pick<int64_t>({1, 1, uniform(2, 9), uniform(10, 30)});
     int64_t k = pick<int64_t>({1, 3, 17, 64, uniform(1, 100)});
     int64_t n = pick<int64_t>({1, 10, 16, 33, 65, 130, uniform(1, 70)});
-    int64_t lhsZp = zeroPoint(DType::I8);
-    Tensor lhs = activations(DType::I8, {b, m, k}, lhsZp);
-    std::string lhsType = tensorTypeName(lhs);
-    std::string a = module.addArgument(std::move(lhs));
-    SmallVector<int64_t> rhsShape = {1, k, n};
-    std::string rhs = constantWeights(module, rhsShape, 2);
-    std::string biasType;
-    std::string bias = constantBias(module, n, biasType);
-    SmallVector<int64_t> outShape = {b, m, n};
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "
-        "-> {8}",
-        y, a, rhs, bias, lhsZp, lhsType, tensorTypeName(rhsShape, "i8"),
-        biasType, tensorTypeName(outShape, "i32"));
-    module.addLine(line);
-    addEpilogue(module, y, outShape, k, line, index);
+    addMatmulChain(module, index, m, k, n, [&](llvm::ArrayRef<int64_t> shape) {
+      return constantWeights(module, shape, /*axis=*/2);
+    });
   });
 }
 
@@ -249,25 +258,11 @@ TEST_F(X86KernelAgreement, NibbleGemv) {
   runCases(32, [&](BatchedModule &module, int64_t index) {
     int64_t k = pick<int64_t>({1, 7, 64, 100, uniform(1, 300)});
     int64_t n = pick<int64_t>({1, 17, 128, 130, 257});
-    int64_t lhsZp = zeroPoint(DType::I8);
-    Tensor lhs = activations(DType::I8, {1, 1, k}, lhsZp);
-    std::string lhsType = tensorTypeName(lhs);
-    std::string a = module.addArgument(std::move(lhs));
-    SmallVector<int64_t> rhsShape = {1, k, n};
-    std::string rhs =
-        weightsConstant(module, rhsShape, /*axis=*/2, /*bits=*/index % 4 + 1,
-                        /*isSigned=*/true, /*packed=*/index % 8 < 4);
-    std::string biasType;
-    std::string bias = constantBias(module, n, biasType);
-    SmallVector<int64_t> outShape = {1, 1, n};
-    std::string y = module.freshValue();
-    std::string line = llvm::formatv(
-        "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "
-        "-> {8}",
-        y, a, rhs, bias, lhsZp, lhsType, tensorTypeName(rhsShape, "i8"),
-        biasType, tensorTypeName(outShape, "i32"));
-    module.addLine(line);
-    addEpilogue(module, y, outShape, k, line, index);
+    addMatmulChain(module, index, 1, k, n, [&](llvm::ArrayRef<int64_t> shape) {
+      return weightsConstant(module, shape, /*axis=*/2,
+                             /*bits=*/index % 4 + 1, /*isSigned=*/true,
+                             /*packed=*/index % 8 < 4);
+    });
   });
 }
 
