@@ -1,0 +1,162 @@
+//===- FunctionQuantizer.h - One function from float TOSA to qint -*- C++ -*-===//
+//
+// The rewrite at the heart of compress-quantize (Quantize.cpp): one
+// function of calibrated float TOSA into qint kernels, with what it
+// records of each layer for the pass's report (QuantizeReport.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_LIB_TRANSFORMS_FUNCTIONQUANTIZER_H
+#define COMPRESS_LIB_TRANSFORMS_FUNCTIONQUANTIZER_H
+
+#include "compress/Analysis/LayerHessians.h"
+#include "compress/Dialect/QInt/IR/QInt.h"
+#include "compress/Dialect/QInt/Utils/Gptq.h"
+#include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+#include "compress/Evaluator/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/MapVector.h"
+
+#include <string>
+#include <vector>
+
+namespace compress::quantize {
+
+using namespace mlir;
+using namespace compress::qint;
+
+/// Discardable attribute naming a quantized layer on the float op whose
+/// value the layer produces and on the qint op that produces it.
+inline constexpr llvm::StringLiteral kLayerAttr = "compress.layer";
+
+/// An integer value standing for a float value.
+struct QValue {
+  Value value;
+  AffineParams params;
+};
+
+/// What the report says about one layer.
+struct LayerInfo {
+  std::string name;
+  std::string kind;
+  unsigned weightBits;
+  unsigned activationBits;
+  /// "nearest" or "gptq".
+  StringRef rounding;
+  int64_t floatWeightBytes;
+  int64_t weightBytes;
+  AffineParams output;
+  double signal = 0.0, noise = 0.0;
+};
+
+struct Options {
+  unsigned weightBits, activationBits;
+  WeightClip clip;
+  RoundingMode rescaleRounding;
+  bool gptq;
+  GptqOptions gptqOptions;
+};
+
+/// GPTQ's input Hessian of each weight layer, by op.
+using LayerHessians = llvm::MapVector<Operation *, LayerHessian>;
+
+class FunctionQuantizer {
+public:
+  /// `floatCopyOps`, if given, maps each op of `func` to its twin in a float
+  /// copy of the function, where layer names are recorded too. Layers with
+  /// an entry in `hessians` are rounded with GPTQ.
+  FunctionQuantizer(func::FuncOp func, const Options &options,
+                    const DenseMap<Operation *, Operation *> *floatCopyOps,
+                    const LayerHessians *hessians)
+      : func(func), builder(func.getContext()), options(options),
+        floatCopyOps(floatCopyOps), hessians(hessians) {}
+
+  /// Rewrites the function; fails after emitting an error.
+  LogicalResult run();
+
+  std::vector<LayerInfo> layers;
+  std::vector<std::pair<std::string, std::string>> leftFloat;
+  int64_t floatWeightBytes = 0, weightBytes = 0;
+
+private:
+  /// The integer form of a float value, quantizing it where it is defined
+  /// if it has none yet.
+  FailureOr<QValue> getQuantized(Value value);
+  /// The affine parameters a float value gets from its calibrated range.
+  FailureOr<AffineParams> paramsFor(Value value);
+  unsigned activationBitsFor(Value value);
+  unsigned weightBitsFor(Operation *op);
+
+  /// The integer constants of a layer with float `weights` of `shape`
+  /// quantized per slice along `axis`: the qint.weights, the i32 bias at
+  /// scale s_x * s_w[c] (`bias` has one value per output channel, or one for
+  /// all) and each output channel's rescaling factor s_x * s_w[c] / s_y.
+  /// Output channel c uses scale c / `channelsPerScale`. The weights of
+  /// `layer` are rounded with GPTQ if it has a Hessian.
+  struct LayerConstants {
+    Value weights, bias;
+    SmallVector<double> factors;
+    int64_t packedBytes;
+    StringRef rounding;
+  };
+  LayerConstants buildLayerConstants(Operation *layer, ArrayRef<float> weights,
+                                     RankedTensorType type, int64_t axis,
+                                     unsigned bits, ArrayRef<float> bias,
+                                     int64_t channels,
+                                     int64_t channelsPerScale,
+                                     double inputScale, double outputScale);
+
+  LogicalResult quantizeConv(Operation *op);
+  LogicalResult quantizeMatmul(tosa::MatMulOp op);
+  LogicalResult quantizeAdd(tosa::AddOp op);
+  LogicalResult quantizeSameParams(Operation *op);
+  LogicalResult quantizeClamp(tosa::ClampOp op);
+  LogicalResult quantizeConcat(tosa::ConcatOp op);
+
+  /// If the sole user of `value` is a tosa.clamp, returns it: its bounds
+  /// fuse into the producer's requantize clamp.
+  tosa::ClampOp fusibleClamp(Value value);
+  /// Integer clamp bounds for `params`, narrowed by a fused clamp.
+  std::pair<int64_t, int64_t> clampBounds(const AffineParams &params,
+                                          tosa::ClampOp clamp);
+  /// The integer tensor type of `value`'s shape for `params`.
+  RankedTensorType intType(Value value, const AffineParams &params);
+  Value requantize(Location loc, Value acc, ArrayRef<double> factors,
+                   Type resultType, const AffineParams &out,
+                   tosa::ClampOp clamp);
+  void markReplaced(Operation *op) { replaced.push_back(op); }
+  /// Names the layer after its kernel (`conv2d_0`, `matmul_2`, ...) on the
+  /// op producing its integer output and on the float twin of its output.
+  void recordLayer(Operation *kernel, Operation *floatOp, Operation *intOp,
+                   LayerInfo info);
+
+  func::FuncOp func;
+  OpBuilder builder;
+  Options options;
+  const DenseMap<Operation *, Operation *> *floatCopyOps;
+  const LayerHessians *hessians;
+  /// Set once an error has been emitted: the rewrite then stops.
+  bool hadError = false;
+  DenseMap<Value, QValue> quantized;
+  SmallVector<Operation *> replaced;
+  DenseMap<StringRef, int64_t> layerCounts;
+};
+
+/// Runs the float copy and the quantized function on the first `samples`
+/// of `data` and accumulates, per layer, the energy of the float output and
+/// of the difference to the dequantized integer output.
+LogicalResult measureSqnr(func::FuncOp floatFunc, func::FuncOp intFunc,
+                          const Tensor &data, int64_t samples,
+                          std::vector<LayerInfo> &layers);
+
+/// Writes the JSON report of `q` to `path`, or emits an error on `anchor`.
+LogicalResult writeReport(StringRef path, const FunctionQuantizer &q,
+                          const Options &options, int64_t samples,
+                          Operation *anchor);
+
+} // namespace compress::quantize
+
+#endif // COMPRESS_LIB_TRANSFORMS_FUNCTIONQUANTIZER_H

@@ -1,0 +1,115 @@
+//===- QuantizeReport.cpp - compress-quantize's per-layer report ----------===//
+//
+// The report of compress-quantize: every layer's SQNR, measured by running
+// the float copy of the function and the quantized one on calibration
+// samples with the reference evaluator, and the JSON file that lists it
+// with the layers' bit widths and bytes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FunctionQuantizer.h"
+
+#include "compress/Evaluator/Evaluator.h"
+#include "compress/Runtime/Samples.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace compress;
+using namespace compress::quantize;
+
+LogicalResult compress::quantize::measureSqnr(func::FuncOp floatFunc, func::FuncOp intFunc,
+                                 const Tensor &data, int64_t samples,
+                                 std::vector<LayerInfo> &layers) {
+  FailureOr<Program> floatProgram = Program::compile(floatFunc);
+  FailureOr<Program> intProgram = Program::compile(intFunc);
+  if (failed(floatProgram) || failed(intProgram))
+    return failure();
+  SmallVector<TensorSpec> args, results;
+  if (auto err = getSignature(floatFunc, args, results))
+    return intFunc.emitError(llvm::toString(std::move(err)));
+  if (args.size() != 1)
+    return intFunc.emitError("the report measures functions of one input");
+  llvm::StringMap<LayerInfo *> byName;
+  for (LayerInfo &layer : layers)
+    byName[layer.name] = &layer;
+  llvm::StringMap<Tensor> floatOutputs;
+  for (int64_t i = 0; i < samples; ++i) {
+    auto sample = sampleFor(data, i, args[0], "calibration");
+    if (!sample)
+      return intFunc.emitError(llvm::toString(sample.takeError()));
+    auto observeFloat = [&](Value value, const Tensor &tensor) {
+      if (Operation *def = value.getDefiningOp())
+        if (auto name = def->getAttrOfType<StringAttr>(kLayerAttr))
+          floatOutputs[name.getValue()] = tensor;
+    };
+    auto observeInt = [&](Value value, const Tensor &tensor) {
+      Operation *def = value.getDefiningOp();
+      auto name = def ? def->getAttrOfType<StringAttr>(kLayerAttr) : nullptr;
+      if (!name || !byName.count(name.getValue()) ||
+          !floatOutputs.count(name.getValue()))
+        return;
+      LayerInfo &layer = *byName[name.getValue()];
+      const Tensor &exact = floatOutputs[name.getValue()];
+      if (exact.size() != tensor.size())
+        return;
+      for (int64_t k = 0; k < tensor.size(); ++k) {
+        double f = exact.f32()[k];
+        double d = f - layer.output.dequantize(tensor.ints()[k]);
+        layer.signal += f * f;
+        layer.noise += d * d;
+      }
+    };
+    if (auto err = floatProgram->run({*sample}, ValueObserver(observeFloat))
+                       .takeError())
+      return intFunc.emitError(llvm::toString(std::move(err)));
+    if (auto err =
+            intProgram->run({*sample}, ValueObserver(observeInt)).takeError())
+      return intFunc.emitError(llvm::toString(std::move(err)));
+  }
+  return success();
+}
+
+LogicalResult compress::quantize::writeReport(StringRef path, const FunctionQuantizer &q,
+                                 const Options &options, int64_t samples,
+                                 Operation *anchor) {
+  llvm::json::Array layers;
+  for (const LayerInfo &layer : q.layers) {
+    double sqnr = sqnrDecibels(layer.signal, layer.noise);
+    layers.push_back(llvm::json::Object{
+        {"name", layer.name},
+        {"op", layer.kind},
+        {"weight_bits", int64_t(layer.weightBits)},
+        {"activation_bits", int64_t(layer.activationBits)},
+        {"rounding", layer.rounding},
+        {"float_weight_bytes", layer.floatWeightBytes},
+        {"weight_bytes", layer.weightBytes},
+        {"sqnr_db", std::isfinite(sqnr) ? llvm::json::Value(sqnr)
+                                        : llvm::json::Value(nullptr)},
+    });
+  }
+  llvm::json::Array leftFloat;
+  for (const auto &[name, loc] : q.leftFloat)
+    leftFloat.push_back(llvm::json::Object{{"op", name}, {"loc", loc}});
+  llvm::json::Object report{
+      {"float_weight_bytes", q.floatWeightBytes},
+      {"weight_bytes", q.weightBytes},
+      {"weight_bits", int64_t(options.weightBits)},
+      {"activation_bits", int64_t(options.activationBits)},
+      {"sqnr_samples", samples},
+      {"layers", std::move(layers)},
+      {"left_float", std::move(leftFloat)},
+  };
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return anchor->emitError() << "cannot write the report " << path << ": "
+                               << ec.message();
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << "\n";
+  return success();
+}
