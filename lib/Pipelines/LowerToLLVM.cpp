@@ -1,15 +1,16 @@
 //===- LowerToLLVM.cpp - The compress-lower-to-llvm pipeline --------------===//
 //
-// Lowers float TOSA and qint programs to the LLVM dialect. qint ops are
-// first exported to integer TOSA (convert-qint-to-tosa), so that one path,
-// upstream's TOSA lowering, compiles both kinds of program; the export is
-// exact, so compiled integer code keeps agreeing with the reference
-// evaluator bit for bit. Float programs contain no qint ops and pass
-// through the export unchanged.
-//
-// With `kernels=x86-vnni`, convert-qint-to-x86 first replaces convolutions
-// and matmuls (with the requantize and residual add after them) by AVX-512
-// VNNI kernels; whatever it leaves goes the TOSA way.
+// Lowers float TOSA and qint programs to the LLVM dialect. With
+// `kernels=x86-vnni`, convert-qint-to-x86 first replaces convolutions and
+// matmuls (with the requantize and residual add after them) by AVX-512 VNNI
+// kernels. The qint ops left are exported to integer TOSA
+// (convert-qint-to-tosa), so that one path, upstream's TOSA lowering,
+// compiles the rest of both kinds of program; both the kernels and the
+// export are exact, so compiled integer code keeps agreeing with the
+// reference evaluator bit for bit. Float programs contain no qint ops and
+// pass through both unchanged. After bufferization, strided copies become
+// loops (compress-expand-strided-copies) and temporary buffers share one
+// arena (compress-plan-buffers).
 //
 // Upstream's TOSA lowering is used as is. Upstream's own
 // `tosa-to-linalg-pipeline` starts with TOSA validation at the default 8K

@@ -55,11 +55,14 @@ struct LowerToLLVMPipelineOptions
           clEnumValN(BufferArena::None, "none", "an allocation per buffer"))};
 };
 
-/// Lowers a module of float TOSA or qint functions (qint is first exported
-/// to TOSA with convert-qint-to-tosa) to the LLVM dialect through
-/// upstream's tosa-to-linalg path, one-shot bufferization (function
-/// boundaries included) and the standard conversions to LLVM. The result
-/// can be run with mlir::ExecutionEngine or translated to LLVM IR.
+/// Lowers a module of float TOSA or qint functions to the LLVM dialect:
+/// with `kernels=x86-vnni`, qint convolutions and matmuls first become
+/// AVX-512 VNNI kernels (convert-qint-to-x86); the remaining qint ops are
+/// exported to TOSA (convert-qint-to-tosa) and go upstream's tosa-to-linalg
+/// path; then one-shot bufferization (function boundaries included, with
+/// identity layouts), the memory plan (compress-plan-buffers) and the
+/// standard conversions to LLVM. The result can be run with
+/// mlir::ExecutionEngine or translated to LLVM IR.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                               const LowerToLLVMPipelineOptions &options);
 

@@ -4,9 +4,10 @@
 // integers.
 //
 // `qint` was designed to map 1:1 onto TOSA wherever TOSA can express the
-// program, and this file is that mapping. Exactness is the contract: the JIT
-// reaches LLVM through this export and upstream's TOSA lowering, and its
-// results must equal the reference evaluator's bit for bit. So where TOSA
+// program, and this file is that mapping. Exactness is the contract: what
+// the VNNI kernels do not take (and everything, with kernels=tosa) reaches
+// LLVM through this export and upstream's TOSA lowering, and its results
+// must equal the reference evaluator's bit for bit. So where TOSA
 // is stricter than `qint` (non-zero zero points only on i8 rescales, windows
 // that tile the padded input exactly) the export adds exact steps around the
 // TOSA op, and where TOSA cannot express an op at all (an accumulator other

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/TargetParser/Host.h"
 
 namespace compress {
@@ -91,7 +92,8 @@ struct ConvertQIntToX86Pass
         candidates.push_back(op);
     });
     func::FuncOp dotProduct;
-    SmallVector<Operation *> weights;
+    // Weights shared by several kernels are listed once.
+    llvm::SetVector<Operation *> weights;
     for (Operation *op : candidates) {
       std::optional<KernelSpec> spec = matchKernel(op);
       if (!spec)
@@ -99,7 +101,7 @@ struct ConvertQIntToX86Pass
       if (!dotProduct)
         dotProduct = getDotProductDeclaration(module);
       if (auto w = op->getOperand(1).getDefiningOp<WeightsOp>())
-        weights.push_back(w);
+        weights.insert(w);
       ImplicitLocOpBuilder b(spec->root->getLoc(), spec->root);
       Value result = KernelEmitter(b, *spec, dotProduct).emit();
       spec->root->getResult(0).replaceAllUsesWith(result);

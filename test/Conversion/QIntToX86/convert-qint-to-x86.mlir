@@ -93,6 +93,28 @@ func.func @depthwise(%x: tensor<1x3x3x2xi8>) -> tensor<1x3x3x2xi32> {
 
 // -----
 
+/// Weights read by two kernels are packed for each and removed once.
+// CHECK-LABEL: func.func @shared_weights
+// CHECK-NOT: qint.
+// CHECK-COUNT-2: bufferization.to_tensor
+// CHECK-NOT: qint.
+func.func @shared_weights(%x: tensor<1x2x2x4xi8>)
+    -> (tensor<1x2x2x4xi32>, tensor<1x2x2x4xi32>) {
+  %w = qint.weights {bits = 8 : i64,
+                     scales = array<f32: 0.5, 0.5, 0.5, 0.5>,
+                     values = dense<1> : tensor<4x1x1x4xi8>}
+      : tensor<4x1x1x4xi8>
+  %a = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x2x2x4xi8>, tensor<4x1x1x4xi8>) -> tensor<1x2x2x4xi32>
+  %b = qint.conv2d %x, %w {input_zp = 3 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x2x2x4xi8>, tensor<4x1x1x4xi8>) -> tensor<1x2x2x4xi32>
+  return %a, %b : tensor<1x2x2x4xi32>, tensor<1x2x2x4xi32>
+}
+
+// -----
+
 /// What the kernels do not take stays for convert-qint-to-tosa: weights
 /// that are not constant, an accumulator other than i32, a weight zero
 /// point, a weight matrix per batch, and a depthwise channel multiplier
