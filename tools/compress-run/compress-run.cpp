@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/InitAll.h"
+#include "compress/Pipelines/Pipelines.h"
 #include "compress/Runtime/ModelRunner.h"
 #include "compress/Runtime/ToolSupport.h"
 #include "compress/Runtime/Npy.h"
@@ -115,7 +116,7 @@ int runMain() {
   auto entry = findEntryFunction(*module, entryName);
   if (!entry)
     return fail(entry.takeError());
-  if (kernels != "auto" && kernels != "x86-vnni" && kernels != "tosa")
+  if (kernels != "auto" && !parseLoweringKernels(kernels))
     return fail("unknown --kernels '" + kernels +
                 "' (expected auto, x86-vnni or tosa)");
   JitOptions jitOptions;
