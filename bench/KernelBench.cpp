@@ -28,6 +28,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 // oneDNN reports errors by exceptions, which this build disables.
@@ -58,6 +59,12 @@ static cl::opt<bool> skipGemv("skip-gemv",
                                        "16 MB of weights take a while to "
                                        "compile)"),
                               cl::init(false));
+static cl::opt<std::string>
+    dumpSources("dump-sources",
+                cl::desc("Write each compress kernel's qint source to this "
+                         "directory (e.g. to inspect its code with "
+                         "compress-aot and objdump)"),
+                cl::value_desc("dir"));
 
 namespace {
 
@@ -448,6 +455,22 @@ std::string matmulSource(int64_t m, int64_t k, int64_t n, int64_t bits,
                        requantizeAttributes(n, k, rng));
 }
 
+/// `source`, written to --dump-sources as `name`.mlir when asked.
+std::string dumped(llvm::StringRef name, std::string source) {
+  if (dumpSources.empty())
+    return source;
+  llvm::SmallString<128> path(dumpSources.getValue());
+  llvm::sys::path::append(path, name + ".mlir");
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec) {
+    llvm::errs() << "cannot write " << path << ": " << ec.message() << "\n";
+    std::exit(1);
+  }
+  os << source;
+  return source;
+}
+
 struct Row {
   std::string name;
   double macs, ours, dnnl;
@@ -502,8 +525,12 @@ int main(int argc, char **argv) {
   std::string dnnlImpl;
   for (const Shape &s : resnet20) {
     int64_t oh = (s.h + 2 - 3) / s.stride + 1, ow = (s.w + 2 - 3) / s.stride + 1;
-    CompiledKernel ours(context, convSource(s.h, s.w, s.c, s.o, 3, s.stride, rng),
-                        {1, s.h, s.w, s.c}, 4);
+    std::string name = llvm::formatv("conv-{0}x{1}x{2}-{3}-s{4}", s.h, s.w,
+                                     s.c, s.o, s.stride);
+    CompiledKernel ours(
+        context,
+        dumped(name, convSource(s.h, s.w, s.c, s.o, 3, s.stride, rng)),
+        {1, s.h, s.w, s.c}, 4);
     DnnlCall theirs = dnnlConv(s.h, s.w, s.c, s.o, 3, s.stride, engine,
                                stream, rng);
     auto [oursTime, dnnlTime] = medianSecondsBoth(
@@ -534,7 +561,9 @@ int main(int argc, char **argv) {
              peak);
   };
   {
-    CompiledKernel ours(context, matmulSource(256, 1024, 1024, 8, rng),
+    CompiledKernel ours(context,
+                        dumped("gemm-256x1024x1024",
+                               matmulSource(256, 1024, 1024, 8, rng)),
                         {1, 256, 1024}, 3);
     DnnlCall theirs = dnnlMatmul(256, 1024, 1024, engine, stream, rng);
     matmulRow(ours, theirs, 256, 1024, 1024, 8);

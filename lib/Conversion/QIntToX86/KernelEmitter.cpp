@@ -39,6 +39,22 @@ static RescaleTables rescaleTables(const Rescale &r, int64_t channels) {
     t.roundNonNegative.push_back(round + extra);
     t.roundNegative.push_back(round - extra);
   }
+  // `(x + zp * 2^shift) >> shift` is `(x >> shift) + zp` exactly, and the
+  // i32 truncation after it wraps the same way, so the output zero point
+  // joins the rounding term when no sum can leave i64: |product| <= 2^62,
+  // |round| <= 2^62 / 4 for the shifts where |zp| * 2^shift stays small.
+  bool small = r.outputZp != 0 && r.outputZp > -(int64_t(1) << 32) &&
+               r.outputZp < (int64_t(1) << 32);
+  unsigned zpBits = small ? llvm::Log2_64_Ceil(std::abs(r.outputZp) + 1) : 64;
+  t.zeroPointInRound = small && llvm::all_of(t.shift, [&](int64_t shift) {
+                         return zpBits + shift <= 60;
+                       });
+  if (t.zeroPointInRound)
+    for (size_t c = 0; c < t.shift.size(); ++c) {
+      int64_t term = r.outputZp * (int64_t(1) << t.shift[c]);
+      t.roundNonNegative[c] += term;
+      t.roundNegative[c] += term;
+    }
   return t;
 }
 
@@ -159,7 +175,7 @@ Value KernelEmitter::rescale(Value value, const Rescale &r,
       b, cast<TypedAttr>(DenseElementsAttr::get(
              VectorType::get({kLanes}, b.getI1Type()), ArrayRef(evenLanes))));
   Value result = arith::SelectOp::create(b, evenMask, low, high);
-  if (r.outputZp != 0)
+  if (r.outputZp != 0 && !t.zeroPointInRound)
     result = arith::AddIOp::create(b, result, splat(int32_t(r.outputZp), i32));
   if (r.lo > INT32_MIN)
     result = arith::MaxSIOp::create(b, result, splat(r.lo, i32));

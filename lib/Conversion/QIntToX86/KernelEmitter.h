@@ -28,6 +28,8 @@ using namespace mlir;
 /// the double-round correction when the shift exceeds 31).
 struct RescaleTables {
   std::vector<int64_t> multiplier, shift, roundNonNegative, roundNegative;
+  /// The rounding terms include `outputZp << shift`.
+  bool zeroPointInRound = false;
 };
 
 /// Emits one kernel at the builder's insertion point.
