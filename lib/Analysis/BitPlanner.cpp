@@ -306,18 +306,47 @@ static double objectiveValue(const PlanOption &option, PlanObjective kind) {
   return kind == PlanObjective::Error ? option.error : double(option.bytes);
 }
 
-/// Solves the integer programme over `options` (per layer, the option
-/// indices that may be chosen), excluding every plan in `excluded`. Returns
-/// std::nullopt when it has no feasible solution.
-static llvm::Expected<std::optional<std::vector<int>>>
-solveProgramme(const PlanProblem &problem,
-               const std::vector<std::vector<int>> &options, PlanObjective kind,
-               const std::vector<std::vector<int>> &excluded) {
-  GlpkProblem glpk;
-  glp_prob *prob = glpk.prob;
-  glp_set_obj_dir(prob, GLP_MIN);
-  Triplets matrix;
+namespace {
+/// The integer programme over `options` (per layer, the option indices
+/// that may be chosen) as a GLPK problem, built one kind of row at a time.
+class Programme {
+public:
+  Programme(const PlanProblem &problem,
+            const std::vector<std::vector<int>> &options, PlanObjective kind)
+      : problem(problem), options(options), kind(kind) {}
 
+  /// Columns x(i,o), "layer i takes option o", with their objective.
+  void addChoices();
+  /// One option per layer.
+  void addOneChoicePerLayer();
+  /// The budget on `resource`, as one row.
+  void addBudget(double budget,
+                 llvm::function_ref<double(const PlanOption &)> resource);
+  /// Tied groups choose one activation width together.
+  void addTies();
+  /// Cuts that exclude each plan of `excluded`.
+  void addExclusions(const std::vector<std::vector<int>> &excluded);
+  /// The option of each layer in the optimum, or std::nullopt when the
+  /// programme has no feasible solution.
+  llvm::Expected<std::optional<std::vector<int>>> solve();
+
+private:
+  const PlanOption &option(size_t layer, int index) const {
+    return problem.layers[layer].options[index];
+  }
+
+  const PlanProblem &problem;
+  const std::vector<std::vector<int>> &options;
+  PlanObjective kind;
+  GlpkProblem glpk;
+  Triplets matrix;
+  /// The column of each layer's candidates, in the order of `options`.
+  std::vector<std::vector<int>> column;
+};
+} // namespace
+
+void Programme::addChoices() {
+  glp_set_obj_dir(glpk.prob, GLP_MIN);
   // Objective: each layer's smallest value is a constant that every plan
   // pays, so only the excess over it enters the programme, scaled so that
   // the largest excess is 1e6. Differences down to 1e-13 of the largest
@@ -325,101 +354,100 @@ solveProgramme(const PlanProblem &problem,
   // ones cannot move the total error by a relative 1e-13.
   std::vector<double> layerMinimum;
   double largestExcess = 0.0;
-  for (auto [layer, candidates] : llvm::zip_equal(problem.layers, options)) {
+  for (auto [layer, candidates] : llvm::enumerate(options)) {
     double minimum = std::numeric_limits<double>::infinity();
-    for (int option : candidates)
-      minimum = std::min(minimum, objectiveValue(layer.options[option], kind));
-    for (int option : candidates)
+    for (int o : candidates)
+      minimum = std::min(minimum, objectiveValue(option(layer, o), kind));
+    for (int o : candidates)
       largestExcess = std::max(
-          largestExcess, objectiveValue(layer.options[option], kind) - minimum);
+          largestExcess, objectiveValue(option(layer, o), kind) - minimum);
     layerMinimum.push_back(minimum);
   }
   double scale = largestExcess > 0.0 ? 1e6 / largestExcess : 1.0;
 
-  // Columns x(i,o): layer i takes option o.
-  std::vector<std::vector<int>> column(problem.layers.size());
-  for (auto [index, candidates] : llvm::enumerate(options)) {
-    int first = glp_add_cols(prob, candidates.size());
-    for (auto [position, option] : llvm::enumerate(candidates)) {
+  column.assign(problem.layers.size(), {});
+  for (auto [layer, candidates] : llvm::enumerate(options)) {
+    int first = glp_add_cols(glpk.prob, candidates.size());
+    for (auto [position, o] : llvm::enumerate(candidates)) {
       int col = first + position;
-      column[index].push_back(col);
-      glp_set_col_kind(prob, col, GLP_BV);
-      const PlanOption &o = problem.layers[index].options[option];
-      glp_set_obj_coef(prob, col,
-                       (objectiveValue(o, kind) - layerMinimum[index]) * scale);
+      column[layer].push_back(col);
+      glp_set_col_kind(glpk.prob, col, GLP_BV);
+      glp_set_obj_coef(
+          glpk.prob, col,
+          (objectiveValue(option(layer, o), kind) - layerMinimum[layer]) *
+              scale);
     }
   }
+}
 
-  // One option per layer.
-  for (size_t index = 0; index < options.size(); ++index) {
-    int row = glp_add_rows(prob, 1);
-    glp_set_row_bnds(prob, row, GLP_FX, 1.0, 1.0);
-    for (int col : column[index])
+void Programme::addOneChoicePerLayer() {
+  for (size_t layer = 0; layer < options.size(); ++layer) {
+    int row = glp_add_rows(glpk.prob, 1);
+    glp_set_row_bnds(glpk.prob, row, GLP_FX, 1.0, 1.0);
+    for (int col : column[layer])
       matrix.add(row, col, 1.0);
   }
+}
 
-  // Budgets, one row each, divided by the budget (or the largest amount)
-  // so that bytes in the billions and BOPs in the thousands reach GLPK at
-  // the same magnitude; its presolver misjudges rows with huge coefficients.
-  auto addBudget = [&](double budget, auto resource) {
-    double magnitude = std::fabs(budget);
-    for (auto [index, candidates] : llvm::enumerate(options))
-      for (int option : candidates)
-        magnitude = std::max(magnitude,
-                             resource(problem.layers[index].options[option]));
-    if (magnitude == 0.0)
-      magnitude = 1.0;
-    int row = glp_add_rows(prob, 1);
-    glp_set_row_bnds(prob, row, GLP_UP, 0.0, budget / magnitude);
-    for (auto [index, candidates] : llvm::enumerate(options))
-      for (auto [position, option] : llvm::enumerate(candidates))
-        if (double amount = resource(problem.layers[index].options[option]))
-          matrix.add(row, column[index][position], amount / magnitude);
-  };
-  if (problem.sizeBudget)
-    addBudget(double(*problem.sizeBudget),
-              [](const PlanOption &o) { return double(o.bytes); });
-  if (problem.bopsBudget)
-    addBudget(double(*problem.bopsBudget),
-              [](const PlanOption &o) { return double(o.bops); });
-  if (problem.latencyBudget)
-    addBudget(*problem.latencyBudget,
-              [](const PlanOption &o) { return o.latency; });
+void Programme::addBudget(
+    double budget, llvm::function_ref<double(const PlanOption &)> resource) {
+  // Divided by the budget (or the largest amount) so that bytes in the
+  // billions and BOPs in the thousands reach GLPK at the same magnitude;
+  // its presolver misjudges rows with huge coefficients.
+  double magnitude = std::fabs(budget);
+  for (auto [layer, candidates] : llvm::enumerate(options))
+    for (int o : candidates)
+      magnitude = std::max(magnitude, resource(option(layer, o)));
+  if (magnitude == 0.0)
+    magnitude = 1.0;
+  int row = glp_add_rows(glpk.prob, 1);
+  glp_set_row_bnds(glpk.prob, row, GLP_UP, 0.0, budget / magnitude);
+  for (auto [layer, candidates] : llvm::enumerate(options))
+    for (auto [position, o] : llvm::enumerate(candidates))
+      if (double amount = resource(option(layer, o)))
+        matrix.add(row, column[layer][position], amount / magnitude);
+}
 
-  // Ties: a group chooses one activation width through indicators y(g,a),
-  // and every member's options of width a together equal y(g,a). A width
-  // some member lacks is thereby forbidden to the whole group. y need not
-  // be integer: it equals a sum of binaries.
+void Programme::addTies() {
+  // A group chooses one activation width through indicators y(g,a), and
+  // every member's options of width a together equal y(g,a). A width some
+  // member lacks is thereby forbidden to the whole group. y need not be
+  // integer: it equals a sum of binaries.
   for (const std::vector<int> &group : problem.tieGroups) {
     std::set<unsigned> widths;
     for (int layer : group)
-      for (int option : options[layer])
-        widths.insert(problem.layers[layer].options[option].activationBits);
+      for (int o : options[layer])
+        widths.insert(option(layer, o).activationBits);
     for (unsigned width : widths) {
-      int indicator = glp_add_cols(prob, 1);
-      glp_set_col_bnds(prob, indicator, GLP_DB, 0.0, 1.0);
+      int indicator = glp_add_cols(glpk.prob, 1);
+      glp_set_col_bnds(glpk.prob, indicator, GLP_DB, 0.0, 1.0);
       for (int layer : group) {
-        int row = glp_add_rows(prob, 1);
-        glp_set_row_bnds(prob, row, GLP_FX, 0.0, 0.0);
+        int row = glp_add_rows(glpk.prob, 1);
+        glp_set_row_bnds(glpk.prob, row, GLP_FX, 0.0, 0.0);
         matrix.add(row, indicator, -1.0);
-        for (auto [position, option] : llvm::enumerate(options[layer]))
-          if (problem.layers[layer].options[option].activationBits == width)
+        for (auto [position, o] : llvm::enumerate(options[layer]))
+          if (option(layer, o).activationBits == width)
             matrix.add(row, column[layer][position], 1.0);
       }
     }
   }
+}
 
-  // Cuts that exclude single plans: at most n-1 of their n columns.
+void Programme::addExclusions(const std::vector<std::vector<int>> &excluded) {
+  // At most n-1 of a plan's n columns.
   for (const std::vector<int> &plan : excluded) {
-    int row = glp_add_rows(prob, 1);
-    glp_set_row_bnds(prob, row, GLP_UP, 0.0, double(plan.size()) - 1.0);
-    for (auto [index, option] : llvm::enumerate(plan)) {
-      auto it = llvm::find(options[index], option);
-      if (it != options[index].end())
-        matrix.add(row, column[index][it - options[index].begin()], 1.0);
+    int row = glp_add_rows(glpk.prob, 1);
+    glp_set_row_bnds(glpk.prob, row, GLP_UP, 0.0, double(plan.size()) - 1.0);
+    for (auto [layer, o] : llvm::enumerate(plan)) {
+      auto it = llvm::find(options[layer], o);
+      if (it != options[layer].end())
+        matrix.add(row, column[layer][it - options[layer].begin()], 1.0);
     }
   }
+}
 
+llvm::Expected<std::optional<std::vector<int>>> Programme::solve() {
+  glp_prob *prob = glpk.prob;
   glp_load_matrix(prob, matrix.rows.size() - 1, matrix.rows.data(),
                   matrix.cols.data(), matrix.values.data());
 
@@ -449,19 +477,43 @@ solveProgramme(const PlanProblem &problem,
         "GLPK stopped without an optimal plan (status {0})", mipStatus));
 
   std::vector<int> choice;
-  for (auto [index, candidates] : llvm::enumerate(options)) {
+  for (auto [layer, candidates] : llvm::enumerate(options)) {
     int chosen = -1;
-    for (auto [position, option] : llvm::enumerate(candidates))
-      if (glp_mip_col_val(prob, column[index][position]) > 0.5) {
+    for (auto [position, o] : llvm::enumerate(candidates))
+      if (glp_mip_col_val(prob, column[layer][position]) > 0.5) {
         if (chosen >= 0)
           return makeError("GLPK chose two options for one layer");
-        chosen = option;
+        chosen = o;
       }
     if (chosen < 0)
       return makeError("GLPK chose no option for a layer");
     choice.push_back(chosen);
   }
   return choice;
+}
+
+/// Solves the integer programme over `options` (per layer, the option
+/// indices that may be chosen), excluding every plan in `excluded`. Returns
+/// std::nullopt when it has no feasible solution.
+static llvm::Expected<std::optional<std::vector<int>>>
+solveProgramme(const PlanProblem &problem,
+               const std::vector<std::vector<int>> &options, PlanObjective kind,
+               const std::vector<std::vector<int>> &excluded) {
+  Programme programme(problem, options, kind);
+  programme.addChoices();
+  programme.addOneChoicePerLayer();
+  if (problem.sizeBudget)
+    programme.addBudget(double(*problem.sizeBudget),
+                        [](const PlanOption &o) { return double(o.bytes); });
+  if (problem.bopsBudget)
+    programme.addBudget(double(*problem.bopsBudget),
+                        [](const PlanOption &o) { return double(o.bops); });
+  if (problem.latencyBudget)
+    programme.addBudget(*problem.latencyBudget,
+                        [](const PlanOption &o) { return o.latency; });
+  programme.addTies();
+  programme.addExclusions(excluded);
+  return programme.solve();
 }
 
 /// Solves with GLPK, re-checking the answer exactly. GLPK accepts a budget
