@@ -53,8 +53,9 @@ std::string formatBytes(double bytes) {
 
 } // namespace
 
-void compress::writeParetoSvg(llvm::raw_ostream &os,
-                              const ParetoChart &chart) {
+/// Axes that hold every point of `chart` and its budget, with a margin
+/// in size and whole decades of error.
+static Axes fitAxes(const ParetoChart &chart) {
   std::vector<const ParetoPoint *> all;
   for (const ParetoPoint &p : chart.frontier)
     all.push_back(&p);
@@ -89,18 +90,13 @@ void compress::writeParetoSvg(llvm::raw_ostream &os,
             std::ceil(eMax)};
   if (axes.yMax <= axes.yMin)
     axes.yMax = axes.yMin + 1;
+  return axes;
+}
 
-  os << llvm::formatv(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "
-      "height=\"{1}\" viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" "
-      "font-size=\"12\">\n",
-      Axes::width, Axes::height);
-  os << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  os << llvm::formatv("<text x=\"{0}\" y=\"28\" text-anchor=\"middle\" "
-                      "font-size=\"15\">{1}</text>\n",
-                      Axes::width / 2, escape(chart.title));
-
-  // Grid and ticks: one line per decade of error, five size ticks.
+/// The grid, the ticks, the frame, the axis titles and the size budget.
+static void writeGrid(llvm::raw_ostream &os, const Axes &axes,
+                      const ParetoChart &chart) {
+  // One line per decade of error, five size ticks.
   double plotRight = Axes::width - Axes::right;
   double plotBottom = Axes::height - Axes::bottom;
   for (double e = axes.yMin; e <= axes.yMax + 1e-9; e += 1) {
@@ -145,6 +141,11 @@ void compress::writeParetoSvg(llvm::raw_ostream &os,
                         formatBytes(double(*chart.sizeBudget)));
   }
 
+}
+
+/// The frontier, the uniform plans and the chosen plan.
+static void writePoints(llvm::raw_ostream &os, const Axes &axes,
+                        const ParetoChart &chart) {
   // The frontier is a staircase: an optimal plan's error holds until the
   // next, larger plan.
   if (!chart.frontier.empty()) {
@@ -184,7 +185,10 @@ void compress::writeParetoSvg(llvm::raw_ostream &os,
                         x - 10, y + 18, escape(chart.chosen->label));
   }
 
-  // Legend.
+}
+
+static void writeLegend(llvm::raw_ostream &os) {
+  double plotRight = Axes::width - Axes::right;
   double lx = plotRight - 190, ly = Axes::top + 16;
   os << llvm::formatv(
       "<rect x=\"{0}\" y=\"{1}\" width=\"182\" height=\"62\" fill=\"white\" "
@@ -202,5 +206,22 @@ void compress::writeParetoSvg(llvm::raw_ostream &os,
                       "stroke=\"#d62728\" stroke-width=\"2\"/><text x=\"{2}\" "
                       "y=\"{3}\">chosen plan</text>\n",
                       lx + 10, ly + 36, lx + 28, ly + 40);
+}
+
+void compress::writeParetoSvg(llvm::raw_ostream &os,
+                              const ParetoChart &chart) {
+  Axes axes = fitAxes(chart);
+  os << llvm::formatv(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "
+      "height=\"{1}\" viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n",
+      Axes::width, Axes::height);
+  os << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  os << llvm::formatv("<text x=\"{0}\" y=\"28\" text-anchor=\"middle\" "
+                      "font-size=\"15\">{1}</text>\n",
+                      Axes::width / 2, escape(chart.title));
+  writeGrid(os, axes, chart);
+  writePoints(os, axes, chart);
+  writeLegend(os);
   os << "</svg>\n";
 }
