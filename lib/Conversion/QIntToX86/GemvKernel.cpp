@@ -24,12 +24,12 @@ using namespace compress::x86;
 /// signed one the activations as they are. So `sum (w + 8) x = sum w x +
 /// 8 sum x`: the last term is taken off at run time, `sum (x - zp) w =
 /// sum w x - zp sum w` at compile time.
-void KernelEmitter::emitNibbleGemv(Value output) {
-  // Blocks of 16 outputs computed together: eight loads in flight.
-  constexpr int64_t kGroupBlocks = 8;
+/// Blocks of 16 outputs computed together: eight loads in flight.
+constexpr int64_t kGroupBlocks = 8;
+
+void KernelEmitter::prepareNibbleGemv() {
   int64_t k = g.c, blocks = g.channelBlocks();
   int64_t pairs = llvm::divideCeil(k, 2 * kGroup);
-  int64_t rowBytes = llvm::alignTo(k, 64);
   std::vector<int8_t> packed(blocks * pairs * kLanes * kGroup, 0);
   std::vector<int32_t> bias(blocks * kLanes, 0);
   for (int64_t o = 0; o < g.oc; ++o) {
@@ -54,11 +54,11 @@ void KernelEmitter::emitNibbleGemv(Value output) {
   }
   weightsBuffer = constantBuffer(ArrayRef<int8_t>(packed), i8);
   biasBuffer = constantBuffer(ArrayRef<int32_t>(bias), i32);
+}
 
-  // The input row, zero-padded to whole 64-byte vectors, and 8 * sum(x).
+Value KernelEmitter::buildNibbleRow(Value row) {
+  int64_t k = g.c, rowBytes = cast<MemRefType>(row.getType()).getShape()[0];
   Value input = flatInput(spec.input);
-  Value row = memref::AllocOp::create(b, MemRefType::get({rowBytes}, i8),
-                                      b.getI64IntegerAttr(64));
   VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
   VectorType maskType = VectorType::get({kLanes * kGroup}, b.getI1Type());
   Value zeroBytes = arith::ConstantOp::create(
@@ -85,10 +85,15 @@ void KernelEmitter::emitNibbleGemv(Value output) {
   }
   Value sumX = vector::ReductionOp::create(b, vector::CombiningKind::ADD,
                                            chunks.getResult(0));
-  Value offset8 = vector::BroadcastOp::create(
+  return vector::BroadcastOp::create(
       b, acc16, arith::MulIOp::create(b, sumX,
                                       arith::ConstantIntOp::create(b, i32, 8)));
+}
 
+void KernelEmitter::buildNibbleGroup(Value row, Value offset8, Value output,
+                                     Value block, int64_t ob) {
+  int64_t pairs = llvm::divideCeil(g.c, 2 * kGroup);
+  VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
   VectorType quadType = VectorType::get({kGroup}, i8);
   VectorType oneWord = VectorType::get({1}, i32);
   VectorType words = VectorType::get({kLanes * 2}, b.getI16Type());
@@ -104,59 +109,66 @@ void KernelEmitter::emitNibbleGemv(Value output) {
         b, bytes64, vector::BroadcastOp::create(b, acc16, word));
   };
 
+  SmallVector<Value> init(2 * ob, splat(0, i32));
+  auto loop = scf::ForOp::create(b, index(0), index(pairs), index(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value pair = loop.getInductionVar();
+    Value xLow = broadcastQuad(mul(pair, 2 * kGroup));
+    Value xHigh = broadcastQuad(add(mul(pair, 2 * kGroup), kGroup));
+    SmallVector<Value> next(loop.getRegionIterArgs());
+    for (int64_t j = 0; j < ob; ++j) {
+      Value at = mul(add(add(mul(block, pairs), mul(pair, ob)), j),
+                     kLanes * kGroup);
+      Value v = vector::LoadOp::create(b, bytes64, weightsBuffer,
+                                       ValueRange{at});
+      Value low = arith::AndIOp::create(b, v, lowNibbles);
+      Value shifted = vector::BitCastOp::create(
+          b, bytes64,
+          arith::ShRUIOp::create(b, vector::BitCastOp::create(b, words, v),
+                                 four));
+      Value high = arith::AndIOp::create(b, shifted, lowNibbles);
+      next[2 * j] = func::CallOp::create(b, dotProduct,
+                                         ValueRange{next[2 * j], low, xLow})
+                        .getResult(0);
+      next[2 * j + 1] =
+          func::CallOp::create(b, dotProduct,
+                               ValueRange{next[2 * j + 1], high, xHigh})
+              .getResult(0);
+    }
+    scf::YieldOp::create(b, next);
+  }
+  for (int64_t j = 0; j < ob; ++j) {
+    Value channel = mul(add(block, j), kLanes);
+    Value acc = arith::AddIOp::create(b, loop.getResult(2 * j),
+                                      loop.getResult(2 * j + 1));
+    acc = arith::SubIOp::create(b, acc, offset8);
+    acc = arith::AddIOp::create(
+        b, acc,
+        vector::LoadOp::create(b, acc16, biasBuffer, ValueRange{channel}));
+    storeBlock(acc, output, index(0), channel);
+  }
+}
+
+void KernelEmitter::emitNibbleGemv(Value output) {
+  // The input row, zero-padded to whole 64-byte vectors, and 8 * sum(x).
+  Value row = memref::AllocOp::create(
+      b, MemRefType::get({int64_t(llvm::alignTo(g.c, 64))}, i8),
+      b.getI64IntegerAttr(64));
+  Value offset8 = buildNibbleRow(row);
   // `ob` blocks of 16 outputs at `block`, two accumulators each (low and
   // high nibbles) so that eight dot-product chains run at once.
-  auto group = [&](Value block, int64_t ob) {
-    SmallVector<Value> init(2 * ob, splat(0, i32));
-    auto loop = scf::ForOp::create(b, index(0), index(pairs), index(1), init);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value pair = loop.getInductionVar();
-      Value xLow = broadcastQuad(mul(pair, 2 * kGroup));
-      Value xHigh = broadcastQuad(add(mul(pair, 2 * kGroup), kGroup));
-      SmallVector<Value> next(loop.getRegionIterArgs());
-      for (int64_t j = 0; j < ob; ++j) {
-        Value at = mul(add(add(mul(block, pairs), mul(pair, ob)), j),
-                       kLanes * kGroup);
-        Value v = vector::LoadOp::create(b, bytes64, weightsBuffer,
-                                         ValueRange{at});
-        Value low = arith::AndIOp::create(b, v, lowNibbles);
-        Value shifted = vector::BitCastOp::create(
-            b, bytes64,
-            arith::ShRUIOp::create(b, vector::BitCastOp::create(b, words, v),
-                                   four));
-        Value high = arith::AndIOp::create(b, shifted, lowNibbles);
-        next[2 * j] = func::CallOp::create(b, dotProduct,
-                                           ValueRange{next[2 * j], low, xLow})
-                          .getResult(0);
-        next[2 * j + 1] =
-            func::CallOp::create(b, dotProduct,
-                                 ValueRange{next[2 * j + 1], high, xHigh})
-                .getResult(0);
-      }
-      scf::YieldOp::create(b, next);
-    }
-    for (int64_t j = 0; j < ob; ++j) {
-      Value channel = mul(add(block, j), kLanes);
-      Value acc = arith::AddIOp::create(b, loop.getResult(2 * j),
-                                        loop.getResult(2 * j + 1));
-      acc = arith::SubIOp::create(b, acc, offset8);
-      acc = arith::AddIOp::create(
-          b, acc,
-          vector::LoadOp::create(b, acc16, biasBuffer, ValueRange{channel}));
-      storeBlock(acc, output, index(0), channel);
-    }
-  };
+  int64_t blocks = g.channelBlocks();
   int64_t full = blocks / kGroupBlocks * kGroupBlocks;
   if (full > 0) {
     auto loop =
         scf::ForOp::create(b, index(0), index(full), index(kGroupBlocks));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    group(loop.getInductionVar(), kGroupBlocks);
+    buildNibbleGroup(row, offset8, output, loop.getInductionVar(),
+                     kGroupBlocks);
   }
   if (full < blocks)
-    group(index(full), blocks - full);
+    buildNibbleGroup(row, offset8, output, index(full), blocks - full);
 }
-

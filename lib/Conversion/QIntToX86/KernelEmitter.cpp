@@ -348,7 +348,9 @@ void KernelEmitter::storeBlock(Value acc, Value output, Value pixel,
 Value KernelEmitter::emit() {
   if (spec.depthwise)
     prepareDepthwise();
-  else if (!spec.nibbleGemv)
+  else if (spec.nibbleGemv)
+    prepareNibbleGemv();
+  else
     prepareConvolution();
   int64_t channels = g.channelBlocks() * kLanes;
   if (spec.requantize) {

@@ -91,7 +91,13 @@ private:
                     int64_t length, int8_t fill);
   Value buildHalo();
   /// The kernel of a GEMV with 4-bit weights (`spec.nibbleGemv`), writing
-  /// the flat `output`.
+  /// the flat `output`: its packed weights and bias, the copy of the input
+  /// into the zero-padded `row` (returning `8 * sum(x)` on every lane), and
+  /// the dot products of `ob` blocks of 16 outputs at `block`.
+  void prepareNibbleGemv();
+  Value buildNibbleRow(Value row);
+  void buildNibbleGroup(Value row, Value offset8, Value output, Value block,
+                        int64_t ob);
   void emitNibbleGemv(Value output);
   void buildTiles(Value halo, Value output);
   /// The depthwise kernel's weights and bias, and its loops.
