@@ -15,7 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Dialect/QInt/Utils/Gptq.h"
+#include "compress/Analysis/Gptq.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 
 #include <Eigen/Cholesky>
@@ -29,7 +29,7 @@ using namespace compress;
 using namespace compress::qint;
 
 std::optional<std::vector<int8_t>>
-compress::qint::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
+compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
                           int64_t columns, llvm::ArrayRef<float> scales,
                           unsigned bits, llvm::ArrayRef<double> hessian,
                           const GptqOptions &options) {
@@ -92,7 +92,7 @@ compress::qint::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
   return result;
 }
 
-std::optional<std::vector<int8_t>> compress::qint::gptqRoundLayer(
+std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
     GptqLayout layout, llvm::ArrayRef<float> weights,
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
     unsigned bits, llvm::ArrayRef<double> hessians,

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Convolution.h"
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include <algorithm>
 #include <cstring>

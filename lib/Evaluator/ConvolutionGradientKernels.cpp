@@ -13,7 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Convolution.h"
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 

@@ -8,7 +8,7 @@
 
 #include "Indexing.h"
 #include "Kernels.h"
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 

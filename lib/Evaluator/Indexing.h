@@ -8,7 +8,7 @@
 #ifndef COMPRESS_LIB_EVALUATOR_INDEXING_H
 #define COMPRESS_LIB_EVALUATOR_INDEXING_H
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 namespace compress::detail {
 

@@ -12,7 +12,7 @@
 #ifndef COMPRESS_LIB_EVALUATOR_KERNELS_H
 #define COMPRESS_LIB_EVALUATOR_KERNELS_H
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringMap.h"

@@ -7,7 +7,7 @@
 
 #include "Convolution.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include <cmath>
 

@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Runtime/Samples.h"
-#include "compress/Runtime/Npy.h"
+#include "compress/Support/Samples.h"
+#include "compress/Support/Npy.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 

@@ -1,6 +1,6 @@
 //===- Tensor.cpp - Dense host tensors of the reference evaluator ---------===//
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/ErrorHandling.h"

@@ -1,6 +1,6 @@
 //===- ToolSupport.cpp - One-line errors for command-line tools -----------===//
 
-#include "compress/Runtime/ToolSupport.h"
+#include "compress/Support/ToolSupport.h"
 
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"

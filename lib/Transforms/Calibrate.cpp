@@ -17,8 +17,8 @@
 
 #include "compress/Analysis/Calibration.h"
 #include "compress/Evaluator/Evaluator.h"
-#include "compress/Runtime/Npy.h"
-#include "compress/Runtime/Samples.h"
+#include "compress/Support/Npy.h"
+#include "compress/Support/Samples.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/raw_ostream.h"

@@ -9,7 +9,7 @@
 #include "compress/Transforms/Passes.h"
 
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
-#include "compress/Runtime/Samples.h"
+#include "compress/Support/Samples.h"
 #include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/BuiltinAttributes.h"

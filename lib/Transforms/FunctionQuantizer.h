@@ -11,9 +11,9 @@
 
 #include "compress/Analysis/LayerHessians.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
-#include "compress/Dialect/QInt/Utils/Gptq.h"
+#include "compress/Analysis/Gptq.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"

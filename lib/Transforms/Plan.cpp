@@ -16,7 +16,7 @@
 #include "compress/Analysis/ParetoPlot.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
-#include "compress/Runtime/Samples.h"
+#include "compress/Support/Samples.h"
 #include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/Matchers.h"

@@ -8,7 +8,7 @@
 // With `rounding=gptq`, the entry function first runs in float on
 // calibration samples to collect each layer's input Hessian
 // (compress/Analysis/LayerHessians.h); the layer's weights are then rounded
-// by GPTQ (compress/Dialect/QInt/Utils/Gptq.h) with the scales
+// by GPTQ (compress/Analysis/Gptq.h) with the scales
 // round-to-nearest would use.
 //
 // With `report=`, the pass also measures every layer's SQNR: it keeps a
@@ -21,8 +21,8 @@
 #include "FunctionQuantizer.h"
 
 #include "compress/Evaluator/Evaluator.h"
-#include "compress/Runtime/Npy.h"
-#include "compress/Runtime/Samples.h"
+#include "compress/Support/Npy.h"
+#include "compress/Support/Samples.h"
 #include "compress/Transforms/Passes.h"
 
 #include <cmath>

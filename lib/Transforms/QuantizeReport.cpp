@@ -10,7 +10,7 @@
 #include "FunctionQuantizer.h"
 
 #include "compress/Evaluator/Evaluator.h"
-#include "compress/Runtime/Samples.h"
+#include "compress/Support/Samples.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"

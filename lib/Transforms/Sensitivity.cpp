@@ -30,8 +30,8 @@
 
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Evaluator/Evaluator.h"
-#include "compress/Runtime/Npy.h"
-#include "compress/Runtime/Samples.h"
+#include "compress/Support/Npy.h"
+#include "compress/Support/Samples.h"
 #include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/Matchers.h"

@@ -19,8 +19,8 @@
 #include "compress/Conversion/QIntToX86/QIntToX86.h"
 #include "compress/InitAll.h"
 #include "compress/Pipelines/Pipelines.h"
-#include "compress/Runtime/Samples.h"
-#include "compress/Runtime/ToolSupport.h"
+#include "compress/Support/Samples.h"
+#include "compress/Support/ToolSupport.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

@@ -6,13 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Dialect/QInt/Utils/Gptq.h"
+#include "compress/Analysis/Gptq.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
+using namespace compress;
 using namespace compress::qint;
 
 namespace {

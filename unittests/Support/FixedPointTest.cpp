@@ -1,6 +1,6 @@
 //===- FixedPointTest.cpp - Tests of TOSA fixed-point arithmetic ----------===//
 //
-// Hand-checked values and properties of compress/Evaluator/FixedPoint.h. The
+// Hand-checked values and properties of compress/Support/FixedPoint.h. The
 // edge cases (ties, INT32_MIN/MAX operands, shifts 0 and 63, overflowing
 // products) were also confirmed against upstream MLIR 22's lowering run
 // through mlir-runner; the randomized properties restate the specification's
@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include "gtest/gtest.h"
 

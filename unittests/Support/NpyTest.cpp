@@ -1,6 +1,6 @@
 //===- NpyTest.cpp - Tests of .npy and .npz reading and writing -----------===//
 
-#include "compress/Runtime/Npy.h"
+#include "compress/Support/Npy.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"

@@ -17,7 +17,7 @@
 #ifndef COMPRESS_ANALYSIS_CALIBRATION_H
 #define COMPRESS_ANALYSIS_CALIBRATION_H
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/MapVector.h"

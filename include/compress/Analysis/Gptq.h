@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_DIALECT_QINT_UTILS_GPTQ_H
-#define COMPRESS_DIALECT_QINT_UTILS_GPTQ_H
+#ifndef COMPRESS_ANALYSIS_GPTQ_H
+#define COMPRESS_ANALYSIS_GPTQ_H
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -21,7 +21,7 @@
 #include <optional>
 #include <vector>
 
-namespace compress::qint {
+namespace compress {
 
 struct GptqOptions {
   /// Added to the Hessian's diagonal, relative to the mean of its diagonal,
@@ -67,6 +67,6 @@ gptqRoundLayer(GptqLayout layout, llvm::ArrayRef<float> weights,
                unsigned bits, llvm::ArrayRef<double> hessians,
                const GptqOptions &options = {});
 
-} // namespace compress::qint
+} // namespace compress
 
-#endif // COMPRESS_DIALECT_QINT_UTILS_GPTQ_H
+#endif // COMPRESS_ANALYSIS_GPTQ_H

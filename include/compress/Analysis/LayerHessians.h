@@ -20,7 +20,7 @@
 #define COMPRESS_ANALYSIS_LAYERHESSIANS_H
 
 #include "compress/Analysis/Calibration.h"
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/MapVector.h"

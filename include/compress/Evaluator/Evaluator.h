@@ -15,7 +15,7 @@
 #ifndef COMPRESS_EVALUATOR_EVALUATOR_H
 #define COMPRESS_EVALUATOR_EVALUATOR_H
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinTypeInterfaces.h"
 #include "mlir/IR/Value.h"

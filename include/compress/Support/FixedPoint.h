@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_EVALUATOR_FIXEDPOINT_H
-#define COMPRESS_EVALUATOR_FIXEDPOINT_H
+#ifndef COMPRESS_SUPPORT_FIXEDPOINT_H
+#define COMPRESS_SUPPORT_FIXEDPOINT_H
 
 #include <cstdint>
 #include <optional>
@@ -227,4 +227,4 @@ computeMultiplierAndShift(double scale, unsigned scaleWidth = 32);
 
 } // namespace compress
 
-#endif // COMPRESS_EVALUATOR_FIXEDPOINT_H
+#endif // COMPRESS_SUPPORT_FIXEDPOINT_H

@@ -9,10 +9,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_RUNTIME_NPY_H
-#define COMPRESS_RUNTIME_NPY_H
+#ifndef COMPRESS_SUPPORT_NPY_H
+#define COMPRESS_SUPPORT_NPY_H
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -48,4 +48,4 @@ llvm::Error writeNpz(llvm::StringRef path,
 
 } // namespace compress
 
-#endif // COMPRESS_RUNTIME_NPY_H
+#endif // COMPRESS_SUPPORT_NPY_H

@@ -6,16 +6,15 @@
 //
 // These helpers are shared by everything that feeds data to a model: the
 // runners of compress-run and passes that run the reference evaluator on
-// sample inputs, such as calibration. They live in CompressRuntimeIO, which
-// depends on neither the passes nor the JIT, so that passes can use them
-// without a dependency cycle.
+// sample inputs, such as calibration. They live in CompressSupport, below
+// the dialects and the passes, so that passes can use them.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_RUNTIME_SAMPLES_H
-#define COMPRESS_RUNTIME_SAMPLES_H
+#ifndef COMPRESS_SUPPORT_SAMPLES_H
+#define COMPRESS_SUPPORT_SAMPLES_H
 
-#include "compress/Evaluator/Tensor.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -65,4 +64,4 @@ mlir::FailureOr<SampleSet> loadSamples(mlir::ModuleOp module,
 
 } // namespace compress
 
-#endif // COMPRESS_RUNTIME_SAMPLES_H
+#endif // COMPRESS_SUPPORT_SAMPLES_H

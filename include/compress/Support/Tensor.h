@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_EVALUATOR_TENSOR_H
-#define COMPRESS_EVALUATOR_TENSOR_H
+#ifndef COMPRESS_SUPPORT_TENSOR_H
+#define COMPRESS_SUPPORT_TENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -90,4 +90,4 @@ private:
 
 } // namespace compress
 
-#endif // COMPRESS_EVALUATOR_TENSOR_H
+#endif // COMPRESS_SUPPORT_TENSOR_H

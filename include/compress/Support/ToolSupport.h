@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_RUNTIME_TOOLSUPPORT_H
-#define COMPRESS_RUNTIME_TOOLSUPPORT_H
+#ifndef COMPRESS_SUPPORT_TOOLSUPPORT_H
+#define COMPRESS_SUPPORT_TOOLSUPPORT_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -57,4 +57,4 @@ bool parseToolOptions(int argc, char **argv, llvm::StringRef tool,
 
 } // namespace compress
 
-#endif // COMPRESS_RUNTIME_TOOLSUPPORT_H
+#endif // COMPRESS_SUPPORT_TOOLSUPPORT_H

@@ -11,7 +11,7 @@
 #ifndef COMPRESS_LIB_CONVERSION_QINTTOX86_KERNELSPEC_H
 #define COMPRESS_LIB_CONVERSION_QINTTOX86_KERNELSPEC_H
 
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"

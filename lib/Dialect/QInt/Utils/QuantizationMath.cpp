@@ -8,7 +8,7 @@
 
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 
-#include "compress/Evaluator/FixedPoint.h"
+#include "compress/Support/FixedPoint.h"
 
 #include "llvm/ADT/STLExtras.h"
 

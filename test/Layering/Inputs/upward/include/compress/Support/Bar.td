@@ -1,0 +1,2 @@
+include "mlir/IR/OpBase.td"
+include "compress/Dialect/QInt/IR/QIntOps.td"
