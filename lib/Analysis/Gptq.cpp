@@ -93,31 +93,31 @@ compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
 }
 
 std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
-    GptqLayout layout, llvm::ArrayRef<float> weights,
+    LayerKind kind, llvm::ArrayRef<float> weights,
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
     unsigned bits, llvm::ArrayRef<double> hessians,
     const GptqOptions &options) {
-  if (shape.size() != (layout == GptqLayout::Matmul ? 3u : 4u))
+  if (shape.size() != (kind == LayerKind::Matmul ? 3u : 4u))
     return std::nullopt;
   // groups x (rows x columns); element (g, r, c) is weights[index(g, r, c)]
   // at scale scales[scaleOf(g, r)].
   int64_t groups = 1, rows = 0, columns = 0;
   std::function<int64_t(int64_t, int64_t, int64_t)> index;
   std::function<int64_t(int64_t, int64_t)> scaleOf;
-  switch (layout) {
-  case GptqLayout::Conv2D:
+  switch (kind) {
+  case LayerKind::Conv2D:
     rows = shape[0];
     columns = shape[1] * shape[2] * shape[3];
     index = [=](int64_t, int64_t r, int64_t c) { return r * columns + c; };
     scaleOf = [](int64_t, int64_t r) { return r; };
     break;
-  case GptqLayout::Matmul:
+  case LayerKind::Matmul:
     rows = shape[2];
     columns = shape[1];
     index = [=](int64_t, int64_t r, int64_t c) { return c * rows + r; };
     scaleOf = [](int64_t, int64_t r) { return r; };
     break;
-  case GptqLayout::DepthwiseConv2D:
+  case LayerKind::DepthwiseConv2D:
     groups = shape[2];
     rows = shape[3];
     columns = shape[0] * shape[1];
@@ -130,7 +130,7 @@ std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
   if (int64_t(weights.size()) != groups * rows * columns ||
       int64_t(hessians.size()) != groups * columns * columns ||
       int64_t(scales.size()) !=
-          (layout == GptqLayout::DepthwiseConv2D ? groups : rows))
+          (kind == LayerKind::DepthwiseConv2D ? groups : rows))
     return std::nullopt;
 
   std::vector<int8_t> result(weights.size());

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Analysis/LayerHessians.h"
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Evaluator/Evaluator.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -27,18 +28,18 @@ using DoubleMatrix = Eigen::MatrixXd;
 
 int64_t LayerInputGeometry::vectorSize() const {
   switch (kind) {
-  case Kind::Conv2D:
+  case LayerKind::Conv2D:
     return kernelH * kernelW * inputShape[3];
-  case Kind::DepthwiseConv2D:
+  case LayerKind::DepthwiseConv2D:
     return kernelH * kernelW;
-  case Kind::Matmul:
+  case LayerKind::Matmul:
     return inputShape[2];
   }
   return 0;
 }
 
 int64_t LayerInputGeometry::groups() const {
-  return kind == Kind::DepthwiseConv2D ? inputShape[3] : 1;
+  return kind == LayerKind::DepthwiseConv2D ? inputShape[3] : 1;
 }
 
 LayerHessian::LayerHessian(const LayerInputGeometry &geometry)
@@ -60,7 +61,7 @@ compress::getLayerInputGeometry(Operation *op) {
     if (!a || !b || a.getRank() != 3 || b.getDimSize(0) != 1 ||
         a.getDimSize(0) != 1)
       return std::nullopt;
-    geometry.kind = LayerInputGeometry::Kind::Matmul;
+    geometry.kind = LayerKind::Matmul;
     geometry.inputShape = Shape(a.getShape());
     return geometry;
   }
@@ -77,9 +78,8 @@ compress::getLayerInputGeometry(Operation *op) {
       pad.size() != 4 || !stride || stride.size() != 2 || !dilation ||
       dilation.size() != 2)
     return std::nullopt;
-  bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
-  geometry.kind = depthwise ? LayerInputGeometry::Kind::DepthwiseConv2D
-                            : LayerInputGeometry::Kind::Conv2D;
+  geometry.kind = *getLayerKind(op);
+  bool depthwise = geometry.kind == LayerKind::DepthwiseConv2D;
   geometry.inputShape = Shape(input.getShape());
   // OHWI for conv2d, HWCM for depthwise.
   geometry.kernelH = weights.getDimSize(depthwise ? 0 : 1);
@@ -137,7 +137,7 @@ void compress::accumulateLayerInput(const LayerInputGeometry &g,
          llvm::equal(input.shape(), g.inputShape) && "unexpected input");
   const float *data = input.f32().data();
   int64_t size = hessian.size;
-  if (g.kind == LayerInputGeometry::Kind::Matmul) {
+  if (g.kind == LayerKind::Matmul) {
     // Row-major [1, M, K] is column-major K x M: one K-vector per column.
     int64_t rows = g.inputShape[1];
     addGram(Eigen::Map<const FloatMatrix>(data, size, rows),
@@ -148,7 +148,7 @@ void compress::accumulateLayerInput(const LayerInputGeometry &g,
   int64_t positions = g.outputH * g.outputW;
   FloatMatrix patches(size, positions);
   for (int64_t b = 0, batch = g.inputShape[0]; b < batch; ++b) {
-    if (g.kind == LayerInputGeometry::Kind::Conv2D) {
+    if (g.kind == LayerKind::Conv2D) {
       for (int64_t oy = 0; oy < g.outputH; ++oy)
         for (int64_t ox = 0; ox < g.outputW; ++ox)
           gatherWindow(g, data, b, oy, ox, 0, g.inputShape[3],

@@ -8,9 +8,9 @@
 
 #include "compress/Transforms/Passes.h"
 
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 #include "compress/Support/Samples.h"
-#include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"

@@ -13,8 +13,8 @@
 
 #include "FunctionQuantizer.h"
 
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
-#include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -223,11 +223,8 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
   if (hessians) {
     auto it = hessians->find(layer);
     if (it != hessians->end()) {
-      GptqLayout layout = isa<tosa::Conv2DOp>(layer) ? GptqLayout::Conv2D
-                          : isa<tosa::MatMulOp>(layer)
-                              ? GptqLayout::Matmul
-                              : GptqLayout::DepthwiseConv2D;
-      if (auto values = gptqRoundLayer(layout, weights, type.getShape(),
+      if (auto values = gptqRoundLayer(*getLayerKind(layer), weights,
+                                       type.getShape(),
                                        qw.scales, bits, it->second.values,
                                        options.gptqOptions)) {
         qw.values = std::move(*values);

@@ -9,9 +9,9 @@
 #ifndef COMPRESS_LIB_TRANSFORMS_FUNCTIONQUANTIZER_H
 #define COMPRESS_LIB_TRANSFORMS_FUNCTIONQUANTIZER_H
 
+#include "compress/Analysis/Gptq.h"
 #include "compress/Analysis/LayerHessians.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
-#include "compress/Analysis/Gptq.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 #include "compress/Support/Tensor.h"
 

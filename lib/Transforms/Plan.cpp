@@ -14,10 +14,10 @@
 
 #include "compress/Analysis/BitPlanner.h"
 #include "compress/Analysis/ParetoPlot.h"
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 #include "compress/Support/Samples.h"
-#include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
@@ -256,7 +256,7 @@ void PlanPass::runOnOperation() {
   if (layers.empty())
     return fail("@" + func.getSymName() + " has no layer to plan");
 
-  SmallVector<LayerFacts> facts;
+  std::vector<LayerFacts> facts;
   DenseMap<Value, SmallVector<int>> readers;
   for (const WeightLayer &layer : layers) {
     FailureOr<LayerFacts> f = readLayer(func, layer);

@@ -28,11 +28,11 @@
 
 #include "compress/Transforms/Passes.h"
 
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Npy.h"
 #include "compress/Support/Samples.h"
-#include "compress/Transforms/WeightLayers.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"

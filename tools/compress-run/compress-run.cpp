@@ -10,8 +10,8 @@
 #include "compress/InitAll.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runtime/ModelRunner.h"
-#include "compress/Support/ToolSupport.h"
 #include "compress/Support/Npy.h"
+#include "compress/Support/ToolSupport.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"

@@ -198,14 +198,14 @@ TEST(GptqTest, NonFiniteHessianFails) {
 TEST(GptqTest, LayerLayoutsRoundTrip) {
   std::mt19937_64 rng(21);
   struct Case {
-    GptqLayout layout;
+    LayerKind kind;
     std::vector<int64_t> shape;
     int64_t axis, groups, columns;
   };
-  for (const Case &c : {Case{GptqLayout::Conv2D, {5, 3, 2, 4}, 0, 1, 24},
-                        Case{GptqLayout::DepthwiseConv2D, {3, 2, 4, 3}, 2, 4,
+  for (const Case &c : {Case{LayerKind::Conv2D, {5, 3, 2, 4}, 0, 1, 24},
+                        Case{LayerKind::DepthwiseConv2D, {3, 2, 4, 3}, 2, 4,
                              6},
-                        Case{GptqLayout::Matmul, {1, 7, 5}, 2, 1, 7}}) {
+                        Case{LayerKind::Matmul, {1, 7, 5}, 2, 1, 7}}) {
     int64_t size = 1;
     for (int64_t d : c.shape)
       size *= d;
@@ -217,10 +217,10 @@ TEST(GptqTest, LayerLayoutsRoundTrip) {
       std::vector<double> h = identity(c.columns);
       hessians.insert(hessians.end(), h.begin(), h.end());
     }
-    auto q = gptqRoundLayer(c.layout, w, c.shape, nearest.scales, 3,
+    auto q = gptqRoundLayer(c.kind, w, c.shape, nearest.scales, 3,
                             hessians);
     ASSERT_TRUE(q.has_value());
-    EXPECT_EQ(*q, nearest.values) << int(c.layout);
+    EXPECT_EQ(*q, nearest.values) << int(c.kind);
   }
 }
 
@@ -238,7 +238,7 @@ TEST(GptqTest, DepthwiseUsesTheHessianOfItsChannel) {
                                       columns);
     hessians.insert(hessians.end(), h.begin(), h.end());
   }
-  auto q = gptqRoundLayer(GptqLayout::DepthwiseConv2D, w,
+  auto q = gptqRoundLayer(LayerKind::DepthwiseConv2D, w,
                           {kh, kw, channels, multiplier}, nearest.scales, 2,
                           hessians);
   ASSERT_TRUE(q.has_value());

@@ -34,7 +34,7 @@ float at(const Tensor &t, int64_t b, int64_t y, int64_t x, int64_t c) {
   return t.f32()[((b * t.dim(1) + y) * t.dim(2) + x) * t.dim(3) + c];
 }
 
-LayerInputGeometry convGeometry(LayerInputGeometry::Kind kind,
+LayerInputGeometry convGeometry(LayerKind kind,
                                 llvm::ArrayRef<int64_t> inputShape) {
   LayerInputGeometry g;
   g.kind = kind;
@@ -60,7 +60,7 @@ LayerInputGeometry convGeometry(LayerInputGeometry::Kind kind,
 TEST(LayerHessiansTest, Conv2DMatchesWeightLayout) {
   Tensor x = randomInput({2, 7, 6, 3}, 1);
   LayerInputGeometry g =
-      convGeometry(LayerInputGeometry::Kind::Conv2D, x.shape());
+      convGeometry(LayerKind::Conv2D, x.shape());
   LayerHessian h(g);
   ASSERT_EQ(h.size, 3 * 2 * 3);
   accumulateLayerInput(g, x, h);
@@ -93,7 +93,7 @@ TEST(LayerHessiansTest, Conv2DMatchesWeightLayout) {
 TEST(LayerHessiansTest, DepthwiseHasOneHessianPerChannel) {
   Tensor x = randomInput({1, 6, 5, 4}, 2);
   LayerInputGeometry g =
-      convGeometry(LayerInputGeometry::Kind::DepthwiseConv2D, x.shape());
+      convGeometry(LayerKind::DepthwiseConv2D, x.shape());
   LayerHessian h(g);
   ASSERT_EQ(h.size, 6);
   ASSERT_EQ(h.groups, 4);
@@ -121,7 +121,7 @@ TEST(LayerHessiansTest, DepthwiseHasOneHessianPerChannel) {
 /// input vectors; samples accumulate.
 TEST(LayerHessiansTest, MatmulRowsAreInputVectors) {
   LayerInputGeometry g;
-  g.kind = LayerInputGeometry::Kind::Matmul;
+  g.kind = LayerKind::Matmul;
   g.inputShape = Shape({1, 3, 4});
   Tensor x1 = randomInput({1, 3, 4}, 3), x2 = randomInput({1, 3, 4}, 4);
   LayerHessian h(g);

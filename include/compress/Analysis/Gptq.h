@@ -15,6 +15,8 @@
 #ifndef COMPRESS_ANALYSIS_GPTQ_H
 #define COMPRESS_ANALYSIS_GPTQ_H
 
+#include "compress/Analysis/LayerKind.h"
+
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
@@ -45,24 +47,13 @@ gptqRound(llvm::ArrayRef<float> weights, int64_t rows, int64_t columns,
           llvm::ArrayRef<float> scales, unsigned bits,
           llvm::ArrayRef<double> hessian, const GptqOptions &options = {});
 
-/// How a layer's weight tensor maps to GPTQ's rows and columns.
-enum class GptqLayout {
-  /// [O, KH, KW, I]: O rows of KH*KW*I columns, one Hessian.
-  Conv2D,
-  /// [KH, KW, C, M]: per input channel c, M rows of KH*KW columns with
-  /// Hessian c and scale c.
-  DepthwiseConv2D,
-  /// [1, K, N]: N rows of K columns, one Hessian.
-  Matmul,
-};
-
-/// GPTQ on a whole weight tensor of `shape` in `layout`, with one scale per
+/// GPTQ on a whole weight tensor of `shape` laid out for `kind`, with one scale per
 /// output channel (per O, C or N, as `quantizeWeights` chose them) and the
 /// layer's Hessians one after another (one per C for depthwise). Returns
 /// the integers in the layout of `weights`, or nothing if the Hessians do
 /// not fit the shape or one is not positive definite after damping.
 std::optional<std::vector<int8_t>>
-gptqRoundLayer(GptqLayout layout, llvm::ArrayRef<float> weights,
+gptqRoundLayer(LayerKind kind, llvm::ArrayRef<float> weights,
                llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
                unsigned bits, llvm::ArrayRef<double> hessians,
                const GptqOptions &options = {});

@@ -20,6 +20,7 @@
 #define COMPRESS_ANALYSIS_LAYERHESSIANS_H
 
 #include "compress/Analysis/Calibration.h"
+#include "compress/Analysis/LayerKind.h"
 #include "compress/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -38,8 +39,7 @@ namespace compress {
 
 /// How a weight layer turns its input tensor into input vectors.
 struct LayerInputGeometry {
-  enum class Kind { Conv2D, DepthwiseConv2D, Matmul };
-  Kind kind = Kind::Matmul;
+  LayerKind kind = LayerKind::Matmul;
   /// The input's shape: [N, H, W, C] for convolutions, [1, M, K] for matmul.
   Shape inputShape;
   int64_t kernelH = 1, kernelW = 1;

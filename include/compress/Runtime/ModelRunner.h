@@ -9,8 +9,8 @@
 #ifndef COMPRESS_RUNTIME_MODELRUNNER_H
 #define COMPRESS_RUNTIME_MODELRUNNER_H
 
-#include "compress/Support/Tensor.h"
 #include "compress/Support/Samples.h"
+#include "compress/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

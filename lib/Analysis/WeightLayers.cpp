@@ -1,6 +1,6 @@
 //===- WeightLayers.cpp - The weight-bearing ops of a float graph ---------===//
 
-#include "compress/Transforms/WeightLayers.h"
+#include "compress/Analysis/WeightLayers.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
@@ -24,6 +24,15 @@ static int64_t staticF32Elements(Type type) {
   if (!tensor || !tensor.hasStaticShape() || !tensor.getElementType().isF32())
     return 0;
   return tensor.getNumElements();
+}
+
+std::optional<compress::LayerKind> compress::getLayerKind(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<LayerKind>>(op)
+      .Case<tosa::Conv2DOp>([](auto) { return LayerKind::Conv2D; })
+      .Case<tosa::DepthwiseConv2DOp>(
+          [](auto) { return LayerKind::DepthwiseConv2D; })
+      .Case<tosa::MatMulOp>([](auto) { return LayerKind::Matmul; })
+      .Default([](Operation *) { return std::nullopt; });
 }
 
 bool compress::keepsQuantization(Operation *op) {
@@ -53,8 +62,12 @@ compress::collectWeightLayers(func::FuncOp func) {
     if (!numWeights)
       return;
     StringRef kind = op->getName().stripDialect();
-    WeightLayer layer{(kind + "_" + Twine(counts[kind]++)).str(), op, weights,
-                      numWeights, isa<tosa::Conv2DOp>(op) ? 0 : 2};
+    WeightLayer layer{(kind + "_" + Twine(counts[kind]++)).str(),
+                      *getLayerKind(op),
+                      op,
+                      weights,
+                      numWeights,
+                      isa<tosa::Conv2DOp>(op) ? 0 : 2};
     Value input = op->getOperand(0);
     if (int64_t numInputs = staticF32Elements(input.getType())) {
       layer.input = input;

@@ -6,12 +6,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_TRANSFORMS_WEIGHTLAYERS_H
-#define COMPRESS_TRANSFORMS_WEIGHTLAYERS_H
+#ifndef COMPRESS_ANALYSIS_WEIGHTLAYERS_H
+#define COMPRESS_ANALYSIS_WEIGHTLAYERS_H
+
+#include "compress/Analysis/LayerKind.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Value.h"
 
+#include <optional>
 #include <string>
 
 namespace compress {
@@ -22,6 +25,7 @@ struct WeightLayer {
   /// The op name without its dialect and the op's index among ops of that
   /// kind in program order: `conv2d_0`, `depthwise_conv2d_0`, `matmul_0`.
   std::string name;
+  LayerKind kind;
   mlir::Operation *op;
   mlir::Value weights;
   int64_t numWeights;
@@ -34,6 +38,10 @@ struct WeightLayer {
   mlir::Value input;
   int64_t numInputs = 0;
 };
+
+/// The kind of `op` as a weight layer: tosa.conv2d, tosa.depthwise_conv2d
+/// or tosa.matmul; nothing for other ops.
+std::optional<LayerKind> getLayerKind(mlir::Operation *op);
 
 /// True for ops whose integer form keeps its operand's quantization
 /// parameters (pooling and data movement): compress-quantize quantizes the
@@ -51,4 +59,4 @@ llvm::SmallVector<WeightLayer> collectWeightLayers(mlir::func::FuncOp func);
 
 } // namespace compress
 
-#endif // COMPRESS_TRANSFORMS_WEIGHTLAYERS_H
+#endif // COMPRESS_ANALYSIS_WEIGHTLAYERS_H
