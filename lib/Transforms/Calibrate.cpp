@@ -31,10 +31,8 @@ namespace compress {
 using namespace mlir;
 using namespace compress;
 
-/// Attribute names: one range for single-result ops and arguments, an
-/// array with one entry per result (a unit attribute where a result has
+/// An array with one range per result (a unit attribute where a result has
 /// none) for ops with several results.
-static constexpr StringLiteral kRangeAttrName("compress.range");
 static constexpr StringLiteral kRangesAttrName("compress.ranges");
 
 /// Writes a `\r`-updated progress line to stderr.
@@ -147,6 +145,8 @@ void CalibratePass::recordRanges(
     func::FuncOp func, const llvm::MapVector<Value, CalibratedRange> &ranges,
     StringRef methodName, int64_t numSamples) {
   MLIRContext *ctx = &getContext();
+  auto rangeAttr =
+      ctx->getLoadedDialect<CompressionDialect>()->getRangeAttrHelper();
   // Ops with several results collect their entries here first.
   llvm::MapVector<Operation *, SmallVector<Attribute>> multiResult;
   for (const auto &[value, calibrated] : ranges) {
@@ -163,13 +163,13 @@ void CalibratePass::recordRanges(
                                     methodName, numSamples);
     ++numRangesRecorded;
     if (auto arg = dyn_cast<BlockArgument>(value)) {
-      func.setArgAttr(arg.getArgNumber(), kRangeAttrName, attr);
+      func.setArgAttr(arg.getArgNumber(), rangeAttr.getName(), attr);
       continue;
     }
     auto result = cast<OpResult>(value);
     Operation *op = result.getOwner();
     if (op->getNumResults() == 1) {
-      op->setAttr(kRangeAttrName, attr);
+      rangeAttr.setAttr(op, attr);
       continue;
     }
     SmallVector<Attribute> &entries = multiResult[op];
