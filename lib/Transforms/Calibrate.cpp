@@ -31,12 +31,6 @@ namespace compress {
 using namespace mlir;
 using namespace compress;
 
-/// Attribute names: one range for single-result ops and arguments, an
-/// array with one entry per result (a unit attribute where a result has
-/// none) for ops with several results.
-static constexpr StringLiteral kRangeAttrName("compress.range");
-static constexpr StringLiteral kRangesAttrName("compress.ranges");
-
 /// Writes a `\r`-updated progress line to stderr.
 static void printProgress(unsigned pass, unsigned numPasses, int64_t done,
                           int64_t total) {
@@ -59,8 +53,8 @@ struct CalibratePass : public compress::impl::CalibratePassBase<CalibratePass> {
 private:
   /// Checks the options and turns them into analysis options.
   FailureOr<CalibrationOptions> parseOptions();
-  /// Writes the ranges as attributes; warns about tensors that held NaNs or
-  /// infinities.
+  /// Writes the ranges of arguments and of single-result ops as attributes;
+  /// warns about tensors that held NaNs or infinities.
   void recordRanges(func::FuncOp func,
                     const llvm::MapVector<Value, CalibratedRange> &ranges,
                     StringRef methodName, int64_t numSamples);
@@ -147,9 +141,14 @@ void CalibratePass::recordRanges(
     func::FuncOp func, const llvm::MapVector<Value, CalibratedRange> &ranges,
     StringRef methodName, int64_t numSamples) {
   MLIRContext *ctx = &getContext();
-  // Ops with several results collect their entries here first.
-  llvm::MapVector<Operation *, SmallVector<Attribute>> multiResult;
+  auto rangeAttr =
+      ctx->getLoadedDialect<CompressionDialect>()->getRangeAttrHelper();
   for (const auto &[value, calibrated] : ranges) {
+    // A range on an op describes its only result (see getCalibratedRange);
+    // one for an op with several results would have no reader.
+    if (auto result = dyn_cast<OpResult>(value))
+      if (result.getOwner()->getNumResults() != 1)
+        continue;
     if (!calibrated.range) {
       emitWarning(value.getLoc(), "no finite value seen; no range recorded");
       continue;
@@ -162,21 +161,9 @@ void CalibratePass::recordRanges(
                                     APFloat(calibrated.range->max),
                                     methodName, numSamples);
     ++numRangesRecorded;
-    if (auto arg = dyn_cast<BlockArgument>(value)) {
-      func.setArgAttr(arg.getArgNumber(), kRangeAttrName, attr);
-      continue;
-    }
-    auto result = cast<OpResult>(value);
-    Operation *op = result.getOwner();
-    if (op->getNumResults() == 1) {
-      op->setAttr(kRangeAttrName, attr);
-      continue;
-    }
-    SmallVector<Attribute> &entries = multiResult[op];
-    if (entries.empty())
-      entries.assign(op->getNumResults(), UnitAttr::get(ctx));
-    entries[result.getResultNumber()] = attr;
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      func.setArgAttr(arg.getArgNumber(), rangeAttr.getName(), attr);
+    else
+      rangeAttr.setAttr(value.getDefiningOp(), attr);
   }
-  for (auto &[op, entries] : multiResult)
-    op->setAttr(kRangesAttrName, ArrayAttr::get(ctx, entries));
 }

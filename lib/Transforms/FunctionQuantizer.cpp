@@ -64,12 +64,7 @@ static Operation *soleUser(Value value) {
 
 FailureOr<AffineParams> FunctionQuantizer::paramsFor(Value value) {
   unsigned bits = activationBitsFor(value);
-  Attribute attr;
-  if (auto arg = dyn_cast<BlockArgument>(value))
-    attr = func.getArgAttr(arg.getArgNumber(), "compress.range");
-  else
-    attr = value.getDefiningOp()->getAttr("compress.range");
-  if (auto range = dyn_cast_or_null<ValueRangeAttr>(attr))
+  if (ValueRangeAttr range = getCalibratedRange(value))
     return chooseAffineParams(range.getMin().convertToDouble(),
                               range.getMax().convertToDouble(), bits);
   // A constant needs no calibration: its values are its range.
@@ -99,7 +94,7 @@ unsigned FunctionQuantizer::activationBitsFor(Value value) {
   while (!worklist.empty()) {
     Value current = worklist.pop_back_val();
     for (Operation *user : current.getUsers()) {
-      if (auto plan = user->getAttrOfType<LayerPlanAttr>("compress.plan"))
+      if (LayerPlanAttr plan = compression->getPlanAttrHelper().getAttr(user))
         bits = std::max<unsigned>(bits, plan.getActivationBits());
       else if (keepsQuantization(user) && user->getOperand(0) == current)
         worklist.push_back(user->getResult(0));
@@ -109,7 +104,7 @@ unsigned FunctionQuantizer::activationBitsFor(Value value) {
 }
 
 unsigned FunctionQuantizer::weightBitsFor(Operation *op) {
-  if (auto plan = op->getAttrOfType<LayerPlanAttr>("compress.plan"))
+  if (LayerPlanAttr plan = compression->getPlanAttrHelper().getAttr(op))
     return plan.getWeightBits();
   return options.weightBits;
 }
@@ -202,10 +197,11 @@ void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
   info.name = (kind + "_" + Twine(layerCounts[kind]++)).str();
   info.kind = kind.str();
   StringAttr name = builder.getStringAttr(info.name);
+  auto layerAttr = compression->getLayerAttrHelper();
   if (floatCopyOps)
     if (Operation *twin = floatCopyOps->lookup(floatOp))
-      twin->setAttr(kLayerAttr, name);
-  intOp->setAttr(kLayerAttr, name);
+      layerAttr.setAttr(twin, name);
+  layerAttr.setAttr(intOp, name);
   floatWeightBytes += info.floatWeightBytes;
   weightBytes += info.weightBytes;
   layers.push_back(std::move(info));
@@ -586,7 +582,7 @@ LogicalResult FunctionQuantizer::run() {
     llvm::raw_string_ostream os(text);
     os << op->getLoc();
     leftFloat.push_back({op->getName().getStringRef().str(), text});
-    if (op->hasAttr("compress.plan"))
+    if (compression->getPlanAttrHelper().isAttrPresent(op))
       op->emitWarning("left in float although compress-plan planned it: no "
                       "integer form for this op here, so the plan's size and "
                       "error do not hold for it");

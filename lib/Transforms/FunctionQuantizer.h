@@ -11,6 +11,7 @@
 
 #include "compress/Analysis/Gptq.h"
 #include "compress/Analysis/LayerHessians.h"
+#include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 #include "compress/Support/Tensor.h"
@@ -27,10 +28,6 @@ namespace compress::quantize {
 
 using namespace mlir;
 using namespace compress::qint;
-
-/// Discardable attribute naming a quantized layer on the float op whose
-/// value the layer produces and on the qint op that produces it.
-inline constexpr llvm::StringLiteral kLayerAttr = "compress.layer";
 
 /// An integer value standing for a float value.
 struct QValue {
@@ -72,7 +69,9 @@ public:
                     const DenseMap<Operation *, Operation *> *floatCopyOps,
                     const LayerHessians *hessians)
       : func(func), builder(func.getContext()), options(options),
-        floatCopyOps(floatCopyOps), hessians(hessians) {}
+        floatCopyOps(floatCopyOps), hessians(hessians),
+        compression(func.getContext()->getLoadedDialect<CompressionDialect>()) {
+  }
 
   /// Rewrites the function; fails after emitting an error.
   LogicalResult run();
@@ -138,6 +137,9 @@ private:
   Options options;
   const DenseMap<Operation *, Operation *> *floatCopyOps;
   const LayerHessians *hessians;
+  /// The `compress` attributes the rewrite reads (plans) and writes (layer
+  /// names); the pass loads the dialect.
+  CompressionDialect *compression;
   /// Set once an error has been emitted: the rewrite then stops.
   bool hadError = false;
   DenseMap<Value, QValue> quantized;

@@ -38,8 +38,6 @@ using namespace mlir;
 using namespace compress;
 using namespace compress::qint;
 
-static constexpr StringLiteral kPlanAttrName("compress.plan");
-
 /// Parses a byte count such as `120000`, `117.5KB` or `1.5MiB` (K and M
 /// are powers of 1024).
 static std::optional<int64_t> parseByteSize(StringRef text) {
@@ -92,7 +90,7 @@ struct PlanPass : public compress::impl::PlanPassBase<PlanPass> {
   void runOnOperation() override;
 
 private:
-  FailureOr<LayerFacts> readLayer(func::FuncOp func, const WeightLayer &layer);
+  FailureOr<LayerFacts> readLayer(const WeightLayer &layer);
   WeightClip clip = WeightClip::Max;
   LogicalResult writeReport(const PlanProblem &problem, const Plan &plan,
                             MutableArrayRef<LayerFacts> facts, int64_t floatBytes,
@@ -101,27 +99,13 @@ private:
 
 } // namespace
 
-/// The calibrated range recorded for `value`, if any.
-static std::optional<std::pair<double, double>> rangeOf(func::FuncOp func,
-                                                        Value value) {
-  Attribute attr;
-  if (auto arg = dyn_cast<BlockArgument>(value))
-    attr = func.getArgAttr(arg.getArgNumber(), "compress.range");
-  else
-    attr = value.getDefiningOp()->getAttr("compress.range");
-  auto range = dyn_cast_or_null<ValueRangeAttr>(attr);
-  if (!range)
-    return std::nullopt;
-  return std::make_pair(range.getMin().convertToDouble(),
-                        range.getMax().convertToDouble());
-}
-
-FailureOr<LayerFacts> PlanPass::readLayer(func::FuncOp func,
-                                          const WeightLayer &layer) {
+FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
   LayerFacts facts;
   facts.layer = layer;
   Operation *op = layer.op;
-  auto sensitivity = op->getAttrOfType<SensitivityAttr>("compress.sensitivity");
+  auto *compression = getContext().getLoadedDialect<CompressionDialect>();
+  SensitivityAttr sensitivity =
+      compression->getSensitivityAttrHelper().getAttr(op);
   if (!sensitivity)
     return op->emitError("layer '")
            << layer.name
@@ -152,7 +136,10 @@ FailureOr<LayerFacts> PlanPass::readLayer(func::FuncOp func,
     facts.macs = outputs * facts.shape[1];
   }
   if (layer.input)
-    facts.inputRange = rangeOf(func, quantizationSource(layer.input));
+    if (ValueRangeAttr range =
+            getCalibratedRange(quantizationSource(layer.input)))
+      facts.inputRange = {range.getMin().convertToDouble(),
+                          range.getMax().convertToDouble()};
   return facts;
 }
 
@@ -259,7 +246,7 @@ void PlanPass::runOnOperation() {
   std::vector<LayerFacts> facts;
   DenseMap<Value, SmallVector<int>> readers;
   for (const WeightLayer &layer : layers) {
-    FailureOr<LayerFacts> f = readLayer(func, layer);
+    FailureOr<LayerFacts> f = readLayer(layer);
     if (failed(f))
       return signalPassFailure();
     if (layer.input)
@@ -320,13 +307,14 @@ void PlanPass::runOnOperation() {
     return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
 
   MLIRContext *ctx = &getContext();
+  auto planAttr =
+      ctx->getLoadedDialect<CompressionDialect>()->getPlanAttrHelper();
   for (auto [index, f] : llvm::enumerate(facts)) {
     const PlanOption &option =
         problem.layers[index].options[plan->choice[index]];
-    f.layer.op->setAttr(kPlanAttrName,
-                        LayerPlanAttr::get(ctx, option.weightBits,
-                                           option.activationBits,
-                                           APFloat(0.0)));
+    planAttr.setAttr(f.layer.op,
+                     LayerPlanAttr::get(ctx, option.weightBits,
+                                        option.activationBits, APFloat(0.0)));
   }
   if (failed(writeReport(problem, *plan, facts, floatBytes, sizeBudget)))
     return signalPassFailure();

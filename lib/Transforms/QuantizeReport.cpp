@@ -35,6 +35,9 @@ LogicalResult compress::quantize::measureSqnr(func::FuncOp floatFunc, func::Func
     return intFunc.emitError(llvm::toString(std::move(err)));
   if (args.size() != 1)
     return intFunc.emitError("the report measures functions of one input");
+  auto layerAttr = intFunc.getContext()
+                       ->getLoadedDialect<CompressionDialect>()
+                       ->getLayerAttrHelper();
   llvm::StringMap<LayerInfo *> byName;
   for (LayerInfo &layer : layers)
     byName[layer.name] = &layer;
@@ -45,12 +48,12 @@ LogicalResult compress::quantize::measureSqnr(func::FuncOp floatFunc, func::Func
       return intFunc.emitError(llvm::toString(sample.takeError()));
     auto observeFloat = [&](Value value, const Tensor &tensor) {
       if (Operation *def = value.getDefiningOp())
-        if (auto name = def->getAttrOfType<StringAttr>(kLayerAttr))
+        if (StringAttr name = layerAttr.getAttr(def))
           floatOutputs[name.getValue()] = tensor;
     };
     auto observeInt = [&](Value value, const Tensor &tensor) {
       Operation *def = value.getDefiningOp();
-      auto name = def ? def->getAttrOfType<StringAttr>(kLayerAttr) : nullptr;
+      StringAttr name = def ? layerAttr.getAttr(def) : nullptr;
       if (!name || !byName.count(name.getValue()) ||
           !floatOutputs.count(name.getValue()))
         return;

@@ -53,7 +53,6 @@ namespace compress {
 using namespace mlir;
 using namespace compress;
 
-static constexpr StringLiteral kSensitivityAttrName("compress.sensitivity");
 static constexpr StringLiteral kImportPrefix("import:");
 
 namespace {
@@ -631,12 +630,14 @@ void SensitivityPass::runOnOperation() {
     return signalPassFailure();
 
   MLIRContext *ctx = &getContext();
+  auto sensitivityAttr =
+      ctx->getLoadedDialect<CompressionDialect>()->getSensitivityAttrHelper();
   StringRef attrMethod = isImport ? "import" : methodName;
   for (auto [layer, trace] : llvm::zip(layers, *traces)) {
-    layer.op->setAttr(kSensitivityAttrName,
-                      SensitivityAttr::get(ctx, APFloat(trace.weights),
-                                           APFloat(trace.activations),
-                                           attrMethod, numSamples));
+    sensitivityAttr.setAttr(layer.op,
+                            SensitivityAttr::get(ctx, APFloat(trace.weights),
+                                                 APFloat(trace.activations),
+                                                 attrMethod, numSamples));
     ++numLayersAnnotated;
   }
 }

@@ -19,6 +19,7 @@
 
 #include "PackedWeights.h"
 
+#include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -711,8 +712,12 @@ struct ConvertQIntToTosaPass
   /// Removes `compress.*` discardable attributes, including function
   /// argument attributes: consumers of the export do not know the dialect.
   static void stripCompressionAttributes(Operation *root) {
+    // By name, not by getNameDialect(): the dialect need not be loaded
+    // when the attributes were parsed, e.g. a `compress.layer` string.
     auto isOurs = [](NamedAttribute attr) {
-      return attr.getName().getValue().starts_with("compress.");
+      StringRef name = attr.getName().getValue();
+      return name.consume_front(CompressionDialect::getDialectNamespace()) &&
+             name.starts_with(".");
     };
     root->walk([&](Operation *op) {
       for (NamedAttribute attr : llvm::to_vector(op->getDiscardableAttrs()))

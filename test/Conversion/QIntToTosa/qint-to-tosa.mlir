@@ -420,3 +420,39 @@ func.func @weights_packed_unsigned() -> tensor<5x1xi8> {
                      values = dense<[15, 121, 8]> : tensor<3xi8>} : tensor<5x1xi8>
   return %w : tensor<5x1xi8>
 }
+
+// -----
+
+/// Consumers of the export do not know the `compress` dialect: its
+/// attributes go, on the function, its arguments and its ops; others stay,
+/// even with a name that starts the same way.
+// CHECK-LABEL: func.func @strip_compression_attributes
+// CHECK-SAME: (%{{.*}}: tensor<2xi8> {compressed.note = "kept"}) -> tensor<2xi8> attributes {compressed.note = "kept"}
+// CHECK-NOT: compress.
+// CHECK: "tosa.const"() <{values = dense<1> : tensor<2xi8>}> {compressed.note = "kept"} : () -> tensor<2xi8>
+// CHECK-NOT: compress.
+// CHECK: return
+func.func @strip_compression_attributes(
+    %x: tensor<2xi8> {compress.range = #compress.range<min = -1.0, max = 1.0, method = "minmax", samples = 1>,
+                      compressed.note = "kept"}) -> tensor<2xi8>
+    attributes {compress.plan = #compress.plan<weight_bits = 8, activation_bits = 8, sparsity = 0.0>,
+                compressed.note = "kept"} {
+  %c = "tosa.const"() <{values = dense<1> : tensor<2xi8>}>
+      {compress.layer = "const_0", compressed.note = "kept"} : () -> tensor<2xi8>
+  %y = tosa.add %x, %c {compress.range = #compress.range<min = -2.0, max = 2.0, method = "minmax", samples = 1>}
+      : (tensor<2xi8>, tensor<2xi8>) -> tensor<2xi8>
+  return %y : tensor<2xi8>
+}
+
+// -----
+
+/// A name alone marks the attribute, also when nothing has loaded the
+/// dialect: this function holds no `compress` attribute value.
+// CHECK-LABEL: func.func @strip_compression_layer_name
+// CHECK-NOT: compress.
+// CHECK: return
+func.func @strip_compression_layer_name() -> tensor<2xi8> {
+  %c = "tosa.const"() <{values = dense<1> : tensor<2xi8>}>
+      {compress.layer = "const_0"} : () -> tensor<2xi8>
+  return %c : tensor<2xi8>
+}

@@ -73,3 +73,16 @@ func.func @together() -> tensor<2xf32> {
       : () -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+/// A function argument carries its range as an argument attribute, and a
+/// quantized layer is named by a string under `compress.layer`.
+// CHECK-LABEL: func.func @argument_and_layer
+// CHECK-SAME: {compress.range = #compress.range<min = -1.000000e+00, max = 1.000000e+00, method = "minmax", samples = 8>}
+// CHECK: "tosa.const"() {{.*}} {compress.layer = "conv2d_0"}
+func.func @argument_and_layer(
+    %x: tensor<2xf32> {compress.range = #compress.range<min = -1.0, max = 1.0, method = "minmax", samples = 8>})
+    -> tensor<2xf32> {
+  %0 = "tosa.const"() <{values = dense<1.0> : tensor<2xf32>}>
+      {compress.layer = "conv2d_0"} : () -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}

@@ -1,6 +1,7 @@
 //===- CompressionDialect.cpp - Compression dialect -----------------------===//
 //
-// Registration and verifiers of the `compress` dialect's attributes.
+// Registration and verifiers of the `compress` dialect's attributes, and
+// the lookup of the calibrated range of a value.
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -80,4 +82,22 @@ LayerPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!(sparsity >= 0.0 && sparsity < 1.0))
     return emitError() << "sparsity must be in [0, 1), got " << sparsity;
   return success();
+}
+
+ValueRangeAttr compress::getCalibratedRange(Value value) {
+  // Without the dialect no range can have been recorded.
+  auto *dialect = value.getContext()->getLoadedDialect<CompressionDialect>();
+  if (!dialect)
+    return nullptr;
+  auto rangeAttr = dialect->getRangeAttrHelper();
+  if (Operation *op = value.getDefiningOp())
+    return op->getNumResults() == 1 ? rangeAttr.getAttr(op) : nullptr;
+  // Only function arguments carry ranges, not those of nested blocks.
+  auto arg = cast<BlockArgument>(value);
+  Block *block = arg.getOwner();
+  auto func = dyn_cast_or_null<FunctionOpInterface>(block->getParentOp());
+  if (!func || block != &func.getFunctionBody().front())
+    return nullptr;
+  return func.getArgAttrOfType<ValueRangeAttr>(arg.getArgNumber(),
+                                               rangeAttr.getName());
 }

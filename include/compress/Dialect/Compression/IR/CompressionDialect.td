@@ -21,6 +21,22 @@ def Compression_Dialect : Dialect {
     (or a user) can inspect and edit each decision.
   }];
   let useDefaultAttributePrinterParser = 1;
+
+  // The names under which the attributes are attached to the ops (and
+  // function arguments) they describe. Each generates a helper, e.g.
+  // `CompressionDialect::getPlanAttrHelper()`, with typed accessors.
+  let discardableAttrs = (ins
+    /// The calibrated range of an op's single result or of a function
+    /// argument.
+    "::compress::ValueRangeAttr":$range,
+    /// The sensitivity of a weight layer.
+    "::compress::SensitivityAttr":$sensitivity,
+    /// The bit widths and sparsity planned for a weight layer.
+    "::compress::LayerPlanAttr":$plan,
+    /// The name of a quantized layer (`conv2d_0`, `matmul_2`, ...) on the
+    /// op producing its integer output and on the float op it replaced.
+    "::mlir::StringAttr":$layer
+  );
 }
 
 #endif // COMPRESS_DIALECT_COMPRESSION_IR_COMPRESSIONDIALECT_TD
