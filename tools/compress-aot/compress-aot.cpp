@@ -12,7 +12,8 @@
 // renamed to the requested C name and every other definition becomes
 // internal, so that several compiled models link into one program. The
 // header's link instructions come from the undefined symbols of the emitted
-// object itself, so they stay exact whatever the lowering produces.
+// object itself, so they stay exact whatever the lowering produces; its
+// text is written by compress/Runtime/CHeader.h.
 //
 //===----------------------------------------------------------------------===//
 
