@@ -32,8 +32,9 @@ bool compress::enableStderrProgress(std::optional<bool> enable) {
   if (!enable.value_or(llvm::errs().is_displayed()))
     return false;
   // Never destroyed: passes on other threads may still report while the
-  // program exits.
-  static auto *reporter = new StreamProgressReporter(llvm::errs());
+  // program exits. Ten redraws a second look continuous.
+  static auto *reporter = new StreamProgressReporter(
+      llvm::errs(), /*barWidth=*/30, std::chrono::milliseconds(100));
   setProgressReporter(reporter);
   return true;
 }
@@ -44,9 +45,10 @@ ProgressReporter::~ProgressReporter() = default;
 // StreamProgressReporter
 //===----------------------------------------------------------------------===//
 
-StreamProgressReporter::StreamProgressReporter(llvm::raw_ostream &os,
-                                               unsigned barWidth)
-    : os(os), barWidth(barWidth) {}
+StreamProgressReporter::StreamProgressReporter(
+    llvm::raw_ostream &os, unsigned barWidth,
+    std::chrono::milliseconds minInterval)
+    : os(os), barWidth(barWidth), minInterval(minInterval) {}
 
 std::string StreamProgressReporter::render(llvm::StringRef label,
                                            int64_t done, int64_t total,
@@ -70,10 +72,15 @@ std::string StreamProgressReporter::render(llvm::StringRef label,
 
 void StreamProgressReporter::update(llvm::StringRef label, int64_t done,
                                     int64_t total) {
-  std::string line = render(label, done, total, barWidth);
+  auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mutex);
+  bool firstOrLast = shown.empty() || done == 0 || done >= total;
+  if (!firstOrLast && now - lastDrawn < minInterval)
+    return;
+  std::string line = render(label, done, total, barWidth);
   if (line == shown)
     return;
+  lastDrawn = now;
   // Blanks clear what a longer line left behind.
   size_t padding = shown.size() > line.size() ? shown.size() - line.size() : 0;
   os << "\r" << line << std::string(padding, ' ');

@@ -92,6 +92,20 @@ TEST(ProgressTest, RedrawsOnlyOnChange) {
                   "\rs: [..]   0% 0/1         ");
 }
 
+TEST(ProgressTest, QuickStepsDrawFirstAndLast) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  StreamProgressReporter reporter(os, /*barWidth=*/2, std::chrono::hours(1));
+  ScopedReporter scope(reporter);
+  {
+    Progress progress("quick", 100);
+    for (int i = 0; i < 100; ++i)
+      progress.advance();
+  }
+  EXPECT_EQ(text, "\rquick: [..]   0% 0/100"
+                  "\rquick: [##] 100% 100/100\n");
+}
+
 TEST(ProgressTest, ReporterChosenAtCreation) {
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -15,6 +15,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -41,14 +42,16 @@ public:
 /// Draws one `\r`-updated line per task on a stream,
 /// `label: [#######.............]  35% 7/20`, and ends it with a newline
 /// when the task ends, so that what is printed next starts on its own
-/// line. A line is redrawn only when its percentage or count text changes.
-/// Thread-safe.
+/// line. A line is redrawn when its text changes, but at most once per
+/// `minInterval` except for a task's first and last step, so that a loop
+/// of quick steps does not spend its time drawing. Thread-safe.
 class StreamProgressReporter : public ProgressReporter {
 public:
   /// Draws on `os`, which must outlive the reporter, with a bar `barWidth`
   /// characters wide.
-  explicit StreamProgressReporter(llvm::raw_ostream &os,
-                                  unsigned barWidth = 30);
+  explicit StreamProgressReporter(
+      llvm::raw_ostream &os, unsigned barWidth = 30,
+      std::chrono::milliseconds minInterval = std::chrono::milliseconds(0));
 
   void update(llvm::StringRef label, int64_t done, int64_t total) override;
   void finish(llvm::StringRef label, int64_t done, int64_t total) override;
@@ -60,9 +63,11 @@ public:
 private:
   llvm::raw_ostream &os;
   unsigned barWidth;
+  std::chrono::milliseconds minInterval;
   std::mutex mutex;
   /// The line on screen, empty when the cursor is at a line start.
   std::string shown;
+  std::chrono::steady_clock::time_point lastDrawn;
 };
 
 /// Installs `reporter` for every Progress created afterwards, or removes
