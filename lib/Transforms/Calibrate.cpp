@@ -116,7 +116,7 @@ void CalibratePass::runOnOperation() {
     inputs.push_back(std::move(*sample));
     return inputs;
   };
-  // One task per run over the samples.
+  // One task per run over the samples; each run counts from sample 1.
   std::optional<Progress> progress;
   auto reportProgress = [&](unsigned pass, unsigned numPasses, int64_t done,
                             int64_t total) {
