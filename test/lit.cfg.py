@@ -20,6 +20,8 @@ config.test_exec_root = os.path.join(config.compress_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%compress_src", config.compress_src_root))
+config.substitutions.append(("%docs",
+                             os.path.join(config.compress_src_root, "docs")))
 config.substitutions.append(("%examples",
                              os.path.join(config.compress_src_root,
                                           "examples")))

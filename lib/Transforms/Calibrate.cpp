@@ -18,6 +18,7 @@
 #include "compress/Analysis/Calibration.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Npy.h"
+#include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -30,18 +31,6 @@ namespace compress {
 
 using namespace mlir;
 using namespace compress;
-
-/// Writes a `\r`-updated progress line to stderr.
-static void printProgress(unsigned pass, unsigned numPasses, int64_t done,
-                          int64_t total) {
-  llvm::errs() << "\rcalibrating: ";
-  if (numPasses > 1)
-    llvm::errs() << (pass == 0 ? "extremes " : "histograms ");
-  llvm::errs() << done << "/" << total;
-  if (done == total && pass + 1 == numPasses)
-    llvm::errs() << "\n";
-  llvm::errs().flush();
-}
 
 namespace {
 
@@ -121,15 +110,22 @@ void CalibratePass::runOnOperation() {
     inputs.push_back(std::move(*sample));
     return inputs;
   };
-  std::optional<CalibrationProgress> progress;
-  if (llvm::errs().is_displayed())
-    progress = printProgress;
+  // One task per run over the samples; each run counts from sample 1.
+  std::optional<Progress> progress;
+  auto reportProgress = [&](unsigned pass, unsigned numPasses, int64_t done,
+                            int64_t total) {
+    if (!progress || done == 1)
+      progress.emplace(numPasses == 1 ? "calibrating"
+                       : pass == 0    ? "calibrating extremes"
+                                      : "calibrating histograms",
+                       total);
+    progress->update(done);
+  };
   auto ranges = calibrateRanges(*program, values, numSamples, inputsFor,
-                                *options, progress);
+                                *options, CalibrationProgress(reportProgress));
+  // Ends the progress line so that diagnostics start on their own.
+  progress.reset();
   if (!ranges) {
-    // End the progress line so that the diagnostic starts on its own.
-    if (progress)
-      llvm::errs() << "\n";
     func.emitError("calibration failed: ")
         << llvm::toString(ranges.takeError());
     return signalPassFailure();

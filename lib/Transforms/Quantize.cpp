@@ -22,6 +22,7 @@
 
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Npy.h"
+#include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
 #include "compress/Transforms/Passes.h"
 
@@ -98,7 +99,10 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     FailureOr<Program> program = Program::compile(entry);
     if (failed(program))
       return failure();
+    // Samples are requested in order, each once the ones before it are done.
+    Progress progress("gptq hessians", samples->count);
     auto inputsFor = [&](int64_t index) -> llvm::Expected<SmallVector<Tensor>> {
+      progress.update(index);
       llvm::Expected<Tensor> sample =
           sampleFor(samples->data, index, samples->argument, calibration);
       if (!sample)
@@ -109,6 +113,9 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     };
     auto collected =
         collectLayerHessians(entry, *program, samples->count, inputsFor);
+    if (collected)
+      progress.update(samples->count);
+    progress.finish();
     if (!collected)
       return entry.emitError("collecting GPTQ Hessians failed: ")
              << llvm::toString(collected.takeError());

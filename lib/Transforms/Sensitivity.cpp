@@ -29,9 +29,11 @@
 #include "compress/Transforms/Passes.h"
 
 #include "compress/Analysis/WeightLayers.h"
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Npy.h"
+#include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
 
 #include "mlir/IR/Matchers.h"
@@ -110,14 +112,6 @@ static int64_t drawLabel(ArrayRef<double> probs, int64_t seed,
   }
   // Rounding can leave the cumulative sum just below u.
   return last;
-}
-
-/// Writes a `\r`-updated progress line to stderr.
-static void printProgress(int64_t done, int64_t total) {
-  llvm::errs() << "\rsensitivity: " << done << "/" << total;
-  if (done == total)
-    llvm::errs() << "\n";
-  llvm::errs().flush();
 }
 
 /// A sequence of 64-bit draws that depends only on `keys`, spelled out (as
@@ -218,11 +212,10 @@ SensitivityPass::loadLogitSamples(func::FuncOp func, StringRef methodName) {
   return LogitSamples{std::move(*sampleSet), numClasses};
 }
 
-/// Ends a progress line, if one is shown, and reports a failed sample.
-static InFlightDiagnostic failSample(func::FuncOp func, bool showProgress,
+/// Ends the progress line, if one is shown, and reports a failed sample.
+static InFlightDiagnostic failSample(func::FuncOp func, Progress &progress,
                                      int64_t index, const Twine &message) {
-  if (showProgress)
-    llvm::errs() << "\n";
+  progress.finish();
   return func.emitError("sensitivity failed: sample ")
          << index << ": " << message;
 }
@@ -251,9 +244,9 @@ SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<WeightLayer> la
       wrt.insert(layer.input);
   }
 
-  bool showProgress = llvm::errs().is_displayed();
+  Progress progress("sensitivity", numSamples);
   auto fail = [&](int64_t index, const Twine &message) {
-    return failSample(func, showProgress, index, message);
+    return failSample(func, progress, index, message);
   };
 
   auto squaredNorm = [](const Tensor &grad) { return dot(grad.f32(), grad.f32()); };
@@ -292,8 +285,7 @@ SensitivityPass::computeFisherTraces(func::FuncOp func, ArrayRef<WeightLayer> la
       if (layer.input)
         sum.activations += squaredNorm(grads->values.find(layer.input)->second);
     }
-    if (showProgress)
-      printProgress(index + 1, numSamples);
+    progress.advance();
   }
 
   SmallVector<LayerTraces> traces;
@@ -391,9 +383,10 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
                     : -1);
   }
 
-  bool showProgress = llvm::errs().is_displayed();
+  // Counts the probes; the forward runs before them are quick in comparison.
+  Progress progress("sensitivity", probes * count);
   auto fail = [&](int64_t index, const Twine &message) {
-    return failSample(func, showProgress, index, message);
+    return failSample(func, progress, index, message);
   };
 
   // Per sample: the softmax of the unperturbed model and each argument's
@@ -443,7 +436,6 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
   // estimate and needs no reverse pass.
   SmallVector<double> sums(numArgs, 0.0), previous(numArgs, 0.0);
   int64_t iterations = 0;
-  int64_t total = probes * count;
   SmallVector<Tensor> work = baseInputs;
   for (int64_t probe = 0; probe < probes; ++probe) {
     for (int64_t index = 0; index < count; ++index) {
@@ -482,8 +474,7 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
         double realStep = state.steps[arg];
         sums[arg] += (meanSquare - mean * mean) / (realStep * realStep);
       }
-      if (showProgress)
-        printProgress(probe * count + index + 1, total);
+      progress.advance();
     }
     ++iterations;
     // Stop once no running mean moved by more than `tolerance` (relative)
@@ -499,8 +490,7 @@ SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
     if (converged)
       break;
   }
-  if (showProgress && iterations < probes)
-    llvm::errs() << "\n";
+  progress.finish();
   numSamples = iterations * count;
 
   SmallVector<LayerTraces> traces;

@@ -12,13 +12,15 @@
 // renamed to the requested C name and every other definition becomes
 // internal, so that several compiled models link into one program. The
 // header's link instructions come from the undefined symbols of the emitted
-// object itself, so they stay exact whatever the lowering produces.
+// object itself, so they stay exact whatever the lowering produces; its
+// text is written by compress/Runtime/CHeader.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Conversion/QIntToX86/QIntToX86.h"
 #include "compress/InitAll.h"
 #include "compress/Pipelines/Pipelines.h"
+#include "compress/Runtime/CHeader.h"
 #include "compress/Support/Samples.h"
 #include "compress/Support/ToolSupport.h"
 
@@ -250,246 +252,6 @@ undefinedSymbols(llvm::ArrayRef<char> object) {
 }
 
 //===----------------------------------------------------------------------===//
-// The C header
-//===----------------------------------------------------------------------===//
-
-/// What the header declares.
-struct HeaderInfo {
-  /// The exported C function and the MLIR function it compiles.
-  std::string symbol, entry, source;
-  SmallVector<TensorSpec> args, results;
-  /// Undefined symbols of the object, which decide what must be linked.
-  std::vector<std::string> imports;
-  /// CPU features the object's kernels execute (LLVM's names, which are
-  /// also __builtin_cpu_supports's), or none when it needs no check.
-  SmallVector<StringRef> cpuFeatures;
-};
-
-/// C spelling and short name of an element type, or std::nullopt where C
-/// has no type with the same storage (i1 and i48 are stored in whole bytes
-/// with unspecified padding bits).
-std::optional<std::pair<StringRef, StringRef>> cElementType(DType type) {
-  switch (type) {
-  case DType::F32: return std::make_pair("float", "f32");
-  case DType::F64: return std::make_pair("double", "f64");
-  case DType::I8: return std::make_pair("int8_t", "i8");
-  case DType::I16: return std::make_pair("int16_t", "i16");
-  case DType::I32: return std::make_pair("int32_t", "i32");
-  case DType::I64: return std::make_pair("int64_t", "i64");
-  case DType::U8: return std::make_pair("uint8_t", "u8");
-  case DType::I1:
-  case DType::I48: return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-/// Name of the descriptor struct of a memref, e.g. compress_memref_4d_f32.
-/// Structs are shared by name across headers (each under its own guard), so
-/// one program can include the headers of several models.
-std::string descriptorName(const TensorSpec &spec) {
-  return ("compress_memref_" + llvm::Twine(spec.second.size()) + "d_" +
-          cElementType(spec.first)->second)
-      .str();
-}
-
-/// "{a, b, c}".
-std::string braceList(llvm::ArrayRef<int64_t> values) {
-  std::string text = "{";
-  for (auto [i, v] : llvm::enumerate(values))
-    text += (i ? ", " : "") + std::to_string(v);
-  return text + "}";
-}
-
-/// "float [1, 10]".
-std::string describe(const TensorSpec &spec) {
-  return (cElementType(spec.first)->first + " " + shapeToString(spec.second))
-      .str();
-}
-
-/// The descriptor struct of a memref type, guarded so that headers of
-/// several models that share it can be included together.
-void writeDescriptor(llvm::raw_ostream &os, const TensorSpec &spec) {
-  std::string name = descriptorName(spec);
-  std::string guard = StringRef(name).upper();
-  StringRef type = cElementType(spec.first)->first;
-  size_t rank = spec.second.size();
-  os << "/* Descriptor of a rank-" << rank << " memref of " << type
-     << " (MLIR's C interface layout). */\n"
-     << "#ifndef " << guard << "\n#define " << guard << "\n"
-     << "typedef struct " << name << " {\n"
-     << "  " << type << " *allocated; /* what free() takes */\n"
-     << "  " << type << " *aligned; /* base of the data */\n"
-     << "  int64_t offset; /* in elements, from aligned */\n";
-  if (rank) {
-    os << "  int64_t sizes[" << rank << "];\n"
-       << "  int64_t strides[" << rank << "]; /* in elements */\n";
-  }
-  os << "} " << name << ";\n#endif\n\n";
-}
-
-/// Where each imported symbol comes from, as lines of the header comment.
-void writeLinkNotes(llvm::raw_ostream &os,
-                    llvm::ArrayRef<std::string> imports) {
-  static constexpr StringRef kLibc[] = {
-      "abort",  "aligned_alloc", "calloc", "free",           "malloc",
-      "memcpy", "memmove",       "memset", "posix_memalign", "realloc"};
-  // Entry points of MLIR's C runner utilities that lowered code calls, e.g.
-  // memref.copy between non-contiguous layouts.
-  static constexpr StringRef kRunnerUtils[] = {"memrefCopy"};
-  if (imports.empty()) {
-    os << " * Linking: the object needs no library.\n";
-    return;
-  }
-  SmallVector<StringRef> libc, runnerUtils, other;
-  for (StringRef name : imports) {
-    if (llvm::is_contained(kLibc, name))
-      libc.push_back(name);
-    else if (llvm::is_contained(kRunnerUtils, name))
-      runnerUtils.push_back(name);
-    else
-      other.push_back(name);
-  }
-  os << " * Linking: the object calls\n";
-  if (!libc.empty())
-    os << " *   - " << llvm::join(libc, ", ") << ": the C library.\n";
-  if (!runnerUtils.empty())
-    os << " *   - " << llvm::join(runnerUtils, ", ")
-       << ": MLIR's C runner utilities; link with\n"
-       << " *     -L" COMPRESS_MLIR_LIB_DIR " -lmlir_c_runner_utils\n"
-       << " *     -Wl,-rpath," COMPRESS_MLIR_LIB_DIR "\n";
-  if (!other.empty())
-    os << " *   - " << llvm::join(other, ", ")
-       << ": other libraries (math functions: -lm).\n";
-}
-
-/// The whole header: descriptor structs, the results struct when there are
-/// several results, and the exported function with its contract.
-void writeHeader(llvm::raw_ostream &os, const HeaderInfo &info) {
-  std::string guard = "COMPRESS_AOT_" + StringRef(info.symbol).upper() + "_H";
-  os << "/* C interface of @" << info.entry << " from " << info.source
-     << ", compiled by compress-aot.\n"
-     << " * Generated with its object file: regenerate both together. */\n"
-     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdint.h>\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-
-  llvm::SmallVector<std::string> written;
-  for (const TensorSpec &spec : llvm::concat<const TensorSpec>(
-           llvm::ArrayRef(info.results), llvm::ArrayRef(info.args))) {
-    std::string name = descriptorName(spec);
-    if (llvm::is_contained(written, name))
-      continue;
-    written.push_back(name);
-    writeDescriptor(os, spec);
-  }
-
-  // MLIR packs several results into one struct returned through a single
-  // pointer; one result is returned through a pointer to its descriptor.
-  std::string resultType;
-  if (info.results.size() == 1)
-    resultType = descriptorName(info.results.front());
-  if (info.results.size() > 1) {
-    resultType = info.symbol + "_results";
-    os << "/* The results of " << info.symbol << ", in order. */\n"
-       << "typedef struct " << resultType << " {\n";
-    for (auto [i, spec] : llvm::enumerate(info.results))
-      os << "  " << descriptorName(spec) << " result" << i << "; /* "
-         << describe(spec) << " */\n";
-    os << "} " << resultType << ";\n\n";
-  }
-
-  os << "/* " << info.symbol << " runs @" << info.entry << " once.\n *\n";
-  for (auto [i, spec] : llvm::enumerate(info.args)) {
-    std::string head = " * arg" + std::to_string(i) + ": " + describe(spec) +
-                       ", sizes = " + braceList(spec.second) + ",";
-    std::string tail = "strides = " + braceList(rowMajorStrides(spec.second)) +
-                       ", offset = 0.";
-    os << head << (head.size() + tail.size() < 80 ? " " : "\n *   ") << tail
-       << "\n";
-  }
-  if (!info.args.empty())
-    os << " *   Arguments are dense row-major data (allocated = aligned = "
-          "the data).\n"
-       << " *   The compiled code reads them and never writes or frees "
-          "them.\n";
-  if (info.results.size() == 1)
-    os << " * result: " << describe(info.results.front())
-       << ", written to *result.\n";
-  if (info.results.size() > 1)
-    os << " * results: written to *results, one descriptor per result.\n";
-  if (info.results.size() == 1)
-    os << " *   The result buffer is malloc'ed by the compiled code and "
-          "belongs to the\n"
-       << " *   caller: free(result->allocated), not aligned, when done.\n";
-  if (info.results.size() > 1)
-    os << " *   Result buffers are malloc'ed by the compiled code and belong "
-          "to the\n"
-       << " *   caller: free(allocated), not aligned, once per distinct "
-          "allocated\n"
-       << " *   pointer, as results may share a buffer.\n";
-  if (!info.results.empty())
-    os << " *   Element (i0, i1, ...) is\n"
-       << " *   aligned[offset + i0 * strides[0] + i1 * strides[1] + ...].\n";
-  writeLinkNotes(os, info.imports);
-  os << " */\n";
-  llvm::SmallVector<std::string> params;
-  if (info.results.size() == 1)
-    params.push_back(resultType + " *result");
-  if (info.results.size() > 1)
-    params.push_back(resultType + " *results");
-  for (auto [i, spec] : llvm::enumerate(info.args))
-    params.push_back("const " + descriptorName(spec) + " *arg" +
-                     std::to_string(i));
-  // One parameter per line when the prototype would not fit on one.
-  std::string prototype =
-      "void " + info.symbol + "(" +
-      (params.empty() ? std::string("void") : llvm::join(params, ", ")) + ");";
-  if (prototype.size() > 80)
-    prototype = "void " + info.symbol + "(\n    " +
-                llvm::join(params, ",\n    ") + ");";
-  os << prototype << "\n\n";
-  if (!info.cpuFeatures.empty()) {
-    // The object executes these instructions unconditionally; a caller that
-    // may run on another CPU asks first rather than stop on SIGILL.
-    os << "/* Nonzero when this CPU has the features " << info.symbol
-       << "'s kernels execute\n * ("
-       << llvm::join(info.cpuFeatures, ", ")
-       << "). Calling it elsewhere stops the program\n"
-       << " * on an illegal instruction. GCC and Clang. */\n"
-       << "static inline int " << info.symbol << "_cpu_supported(void) {\n"
-       << "  __builtin_cpu_init();\n  return";
-    for (auto [i, feature] : llvm::enumerate(info.cpuFeatures))
-      os << (i ? " &&\n         " : " ") << "__builtin_cpu_supports(\""
-         << feature << "\")";
-    os << ";\n}\n\n";
-  }
-  os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
-     << "#endif /* " << guard << " */\n";
-}
-
-/// Static types of the entry's arguments and results, or an error naming
-/// the first that the header cannot declare.
-llvm::Error getHeaderSignature(func::FuncOp entry, HeaderInfo &info) {
-  if (auto err = getSignature(entry, info.args, info.results))
-    return err;
-  auto check = [](const TensorSpec &spec, StringRef what,
-                  size_t index) -> llvm::Error {
-    if (cElementType(spec.first))
-      return llvm::Error::success();
-    return llvm::createStringError(
-        "%s %zu has element type %s, which has no C type in the header",
-        what.str().c_str(), index, dtypeName(spec.first).str().c_str());
-  };
-  for (auto [i, spec] : llvm::enumerate(info.args))
-    if (auto err = check(spec, "argument", i))
-      return err;
-  for (auto [i, spec] : llvm::enumerate(info.results))
-    if (auto err = check(spec, "result", i))
-      return err;
-  return llvm::Error::success();
-}
-
-//===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
 
@@ -550,15 +312,19 @@ int runMain() {
   auto entry = findEntryFunction(*module, entryName);
   if (!entry)
     return fail(entry.takeError());
-  HeaderInfo info;
+  CHeaderInfo info;
   info.entry = entry->getSymName().str();
   info.source = modelPath == "-" ? std::string("<stdin>")
                                  : llvm::sys::path::filename(modelPath).str();
+  info.mlirLibDir = COMPRESS_MLIR_LIB_DIR;
   std::string wrapper = "_mlir_ciface_" + info.entry;
   info.symbol = symbolName.empty() ? wrapper : symbolName.getValue();
-  if (!headerPath.empty())
-    if (auto err = getHeaderSignature(*entry, info))
+  if (!headerPath.empty()) {
+    if (auto err = getSignature(*entry, info.args, info.results))
       return fail(std::move(err));
+    if (auto err = checkCHeaderTypes(info.args, info.results))
+      return fail(std::move(err));
+  }
 
   // Read-only arguments let the header promise that inputs are never
   // written: bufferization copies instead of updating them in place.
@@ -592,8 +358,8 @@ int runMain() {
     return diagnostics.failDiagnosed("lowering the model to LLVM failed");
   // The VNNI kernels call their dot-product intrinsic by name.
   if (module->lookupSymbol("llvm.x86.avx512.vpdpbusd.512"))
-    info.cpuFeatures.assign(getQIntToX86RequiredFeatures().begin(),
-                            getQIntToX86RequiredFeatures().end());
+    for (StringRef feature : getQIntToX86RequiredFeatures())
+      info.cpuFeatures.push_back(feature.str());
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
@@ -630,7 +396,7 @@ int runMain() {
       return fail(imports.takeError());
     info.imports = std::move(*imports);
     llvm::raw_string_ostream os(headerText);
-    writeHeader(os, info);
+    writeCHeader(os, info);
   }
 
   SmallVector<Output> outputs = {

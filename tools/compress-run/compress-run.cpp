@@ -11,6 +11,7 @@
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runtime/ModelRunner.h"
 #include "compress/Support/Npy.h"
+#include "compress/Support/Progress.h"
 #include "compress/Support/ToolSupport.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -79,6 +80,14 @@ cl::opt<double> tolerance("tolerance",
                           cl::desc("Largest absolute difference --compare "
                                    "accepts"),
                           cl::init(1e-4), cl::cat(category));
+cl::opt<bool> progress("progress",
+                       cl::desc("Draw the progress over the samples on "
+                                "stderr (default: when stderr is a "
+                                "terminal)"),
+                       cl::cat(category));
+cl::opt<bool> noProgress("no-progress",
+                         cl::desc("Never draw the progress"),
+                         cl::cat(category));
 
 int runMain() {
   DialectRegistry registry;
@@ -146,14 +155,18 @@ int runMain() {
   std::vector<std::vector<Tensor>> outputs(model.resultTypes().size());
   std::vector<double> latencies;
   int64_t correct = 0;
+  Progress running("running", samples);
   for (int64_t i = 0; i < samples; ++i) {
     auto sample = sampleFor(*data, i, model.argumentTypes()[0], inputPath);
-    if (!sample)
+    if (!sample) {
+      running.finish();
       return fail(sample.takeError());
+    }
     auto start = std::chrono::steady_clock::now();
     auto result = model.run({*sample});
     auto stop = std::chrono::steady_clock::now();
     if (!result) {
+      running.finish();
       if (!diagnostics.firstError().empty()) {
         llvm::consumeError(result.takeError());
         return fail("sample " + llvm::Twine(i) + ": " +
@@ -170,7 +183,9 @@ int runMain() {
     if (!outputPath.empty() || !comparePath.empty())
       for (auto [k, tensor] : llvm::enumerate(*result))
         outputs[k].push_back(std::move(tensor));
+    running.advance();
   }
+  running.finish();
 
   if (labels) {
     llvm::outs() << llvm::format("top1: %.4f\n",
@@ -238,5 +253,8 @@ int main(int argc, char **argv) {
   if (!parseToolOptions(argc, argv, "compress-run",
                         "compress-run: run a model on .npy samples\n"))
     return 1;
+  enableStderrProgress(noProgress ? std::optional<bool>(false)
+                       : progress ? std::optional<bool>(true)
+                                  : std::nullopt);
   return runMain();
 }
