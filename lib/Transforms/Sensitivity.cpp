@@ -163,6 +163,8 @@ struct SensitivityPass
     : public compress::impl::SensitivityPassBase<SensitivityPass> {
   using SensitivityPassBase::SensitivityPassBase;
 
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
@@ -187,12 +189,39 @@ private:
 
 } // namespace
 
+LogicalResult SensitivityPass::initialize(MLIRContext *context) {
+  Location loc = UnknownLoc::get(context);
+  // `method` stays a string rather than an enum because `import:` carries
+  // a file name.
+  StringRef methodName = method;
+  bool isImport = methodName.starts_with(kImportPrefix);
+  if (methodName != "fisher" && methodName != "hutchinson" && !isImport)
+    return emitError(loc, "compress-sensitivity: unknown method '")
+           << methodName << "'; expected fisher, hutchinson or import:FILE.json";
+  if (isImport && methodName.size() == kImportPrefix.size())
+    return emitError(loc, "compress-sensitivity: the import method needs a "
+                          "file: import:FILE.json");
+  if (!isImport && calibration.empty())
+    return emitError(loc, "compress-sensitivity: the ")
+           << methodName << " method needs sample inputs: calibration=FILE.npy";
+  if (samples < 0)
+    return emitError(loc,
+                     "compress-sensitivity: samples must be non-negative, got ")
+           << samples.getValue();
+  if (probes < 1)
+    return emitError(loc, "compress-sensitivity: probes must be at least 1, "
+                          "got ")
+           << probes.getValue();
+  if (!(tolerance >= 0))
+    return emitError(loc, "compress-sensitivity: tolerance must be "
+                          "non-negative, got ")
+           << tolerance.getValue();
+  return success();
+}
+
 FailureOr<LogitSamples>
 SensitivityPass::loadLogitSamples(func::FuncOp func, StringRef methodName) {
   ModuleOp module = getOperation();
-  if (calibration.empty())
-    return module.emitError("the ")
-           << methodName << " method needs sample inputs: calibration=FILE.npy";
   FailureOr<SampleSet> sampleSet =
       loadSamples(module, func, calibration, samples);
   if (failed(sampleSet))
@@ -319,12 +348,6 @@ FailureOr<SmallVector<LayerTraces>>
 SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
                                          ArrayRef<WeightLayer> layers,
                                          int64_t &numSamples) {
-  if (probes < 1)
-    return func.emitError("probes must be at least 1, got ")
-           << probes.getValue();
-  if (!(tolerance >= 0))
-    return func.emitError("tolerance must be non-negative, got ")
-           << tolerance.getValue();
   FailureOr<LogitSamples> logitSamples = loadLogitSamples(func, "hutchinson");
   if (failed(logitSamples))
     return failure();
@@ -598,21 +621,7 @@ void SensitivityPass::runOnOperation() {
   StringRef methodName = method;
   bool isImport = methodName.starts_with(kImportPrefix);
   bool isHutchinson = methodName == "hutchinson";
-  if (methodName != "fisher" && !isHutchinson && !isImport) {
-    module.emitError("unknown sensitivity method '")
-        << methodName << "'; expected fisher, hutchinson or import:FILE.json";
-    return signalPassFailure();
-  }
   StringRef importPath = methodName.drop_front(kImportPrefix.size());
-  if (isImport && importPath.empty()) {
-    module.emitError("the import method needs a file: import:FILE.json");
-    return signalPassFailure();
-  }
-  if (samples < 0) {
-    module.emitError("samples must be non-negative, got ")
-        << samples.getValue();
-    return signalPassFailure();
-  }
 
   llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
   if (!entryFunc) {
