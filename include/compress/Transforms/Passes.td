@@ -81,7 +81,8 @@ def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
     * `percentile` (p in (50, 100]): `[Q(1 - p/100), Q(p/100)]`, where `Q`
       inverts the distribution of a 2048-bin histogram over the observed
       range, interpolating linearly inside a bin; p = 100 is `minmax`.
-    * `mse`: the `[lo, hi]` over histogram bin edges that minimises
+    * `mse` (the default): the `[lo, hi]` over histogram bin edges that
+      minimises
       `sum_{x<lo} (lo-x)^2 + sum_{x>hi} (x-hi)^2 + n * delta^2 / 12`, with
       `delta = (hi - lo) / (2^bits - 1)` and `n` the values inside that are
       not exactly 0: exact clipping error plus uniform rounding error.
@@ -106,7 +107,7 @@ def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
     Option<"samples", "samples", "int64_t", /*default=*/"0",
            "Use only the first N samples (0: all)">,
     Option<"method", "method", "::compress::RangeMethod",
-           /*default=*/"::compress::RangeMethod::MinMax",
+           /*default=*/"::compress::RangeMethod::Mse",
            "Range method: minmax, percentile or mse",
            [{::compress::rangeMethodValues()}]>,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
@@ -189,7 +190,7 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", /*default=*/"",
            "Sample inputs (.npy) of the fisher method, one per entry of the "
            "first axis">,
-    Option<"samples", "samples", "int64_t", /*default=*/"0",
+    Option<"samples", "samples", "int64_t", /*default=*/"256",
            "Use only the first N samples (0: all)">,
     Option<"seed", "seed", "int64_t", /*default=*/"0",
            "Seed of the fisher method's labels and the hutchinson method's "
@@ -381,7 +382,7 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
            "Weight rounding: nearest, or gptq (error feedback through the "
            "Hessian of each layer's inputs on calibration samples)",
            [{::compress::weightRoundingValues()}]>,
-    Option<"gptqSamples", "gptq-samples", "int64_t", /*default=*/"128",
+    Option<"gptqSamples", "gptq-samples", "int64_t", /*default=*/"256",
            "Calibration samples the GPTQ Hessians are collected on">,
     Option<"gptqDamp", "gptq-damp", "double", /*default=*/"0.01",
            "GPTQ dampening: added to the Hessian's diagonal, relative to "
