@@ -397,3 +397,22 @@ module {
     }
   }
 #-}
+
+// -----
+
+// expected-error @unknown {{tolerance must be non-negative, got -1}}
+module {
+  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    return %x : tensor<1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-sensitivity{method=hutchinson tolerance=-1 calibration=Inputs/calibrate-3x4.npy})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}
