@@ -45,14 +45,6 @@ LogicalResult compress::verifyCompressPipelineOptions(
     if (!((bits >= 4 && bits <= 8) || bits == 16))
       return emitError("activation-bits must be 4..8 or 16, got " +
                        Twine(bits));
-  StringRef sensitivity = options.sensitivity;
-  if (sensitivity != "fisher" && sensitivity != "hutchinson" &&
-      !sensitivity.starts_with("import:"))
-    return emitError("sensitivity must be fisher, hutchinson or "
-                     "import:FILE.json, got '" +
-                     sensitivity + "'");
-  if (sensitivity == "import:")
-    return emitError("sensitivity=import: needs a file: import:FILE.json");
   if (options.sensitivitySamples < 0)
     return emitError("sensitivity-samples must be non-negative, got " +
                      Twine(options.sensitivitySamples.getValue()));

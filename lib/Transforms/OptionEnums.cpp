@@ -7,8 +7,66 @@
 
 #include "compress/Transforms/OptionEnums.h"
 
+#include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/raw_ostream.h"
+
 using namespace compress;
 using llvm::cl::ValuesClass;
+
+llvm::StringRef SensitivityMethod::kindName() const {
+  switch (kind) {
+  case Kind::Fisher:
+    return "fisher";
+  case Kind::Hutchinson:
+    return "hutchinson";
+  case Kind::Import:
+    return "import";
+  }
+  llvm_unreachable("unknown sensitivity method");
+}
+
+std::optional<SensitivityMethod>
+compress::parseSensitivityMethod(llvm::StringRef text) {
+  SensitivityMethod method;
+  if (text == "fisher")
+    return method;
+  if (text == "hutchinson") {
+    method.kind = SensitivityMethod::Kind::Hutchinson;
+    return method;
+  }
+  if (text.consume_front("import:") && !text.empty()) {
+    method.kind = SensitivityMethod::Kind::Import;
+    method.importPath = text.str();
+    return method;
+  }
+  return std::nullopt;
+}
+
+llvm::raw_ostream &compress::operator<<(llvm::raw_ostream &os,
+                                        const SensitivityMethod &method) {
+  os << method.kindName();
+  if (method.kind == SensitivityMethod::Kind::Import)
+    os << ':' << method.importPath;
+  return os;
+}
+
+bool llvm::cl::parser<SensitivityMethod>::parse(Option &option, StringRef,
+                                                StringRef arg,
+                                                SensitivityMethod &value) {
+  std::optional<SensitivityMethod> parsed = parseSensitivityMethod(arg);
+  if (!parsed)
+    return option.error("'" + arg +
+                        "' is not fisher, hutchinson or import:FILE.json");
+  value = std::move(*parsed);
+  return false;
+}
+
+void llvm::cl::parser<SensitivityMethod>::printOptionDiff(
+    const Option &option, const SensitivityMethod &value,
+    const OptionValue<SensitivityMethod> &, size_t globalWidth) const {
+  printOptionName(option, globalWidth);
+  llvm::outs() << "= " << value << '\n';
+}
 
 ValuesClass compress::rangeMethodValues() {
   return llvm::cl::values(

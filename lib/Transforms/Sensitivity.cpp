@@ -54,7 +54,6 @@ using namespace mlir;
 using namespace compress;
 
 static constexpr StringLiteral kSensitivityAttrName("compress.sensitivity");
-static constexpr StringLiteral kImportPrefix("import:");
 
 namespace {
 
@@ -191,19 +190,10 @@ private:
 
 LogicalResult SensitivityPass::initialize(MLIRContext *context) {
   Location loc = UnknownLoc::get(context);
-  // `method` stays a string rather than an enum because `import:` carries
-  // a file name.
-  StringRef methodName = method;
-  bool isImport = methodName.starts_with(kImportPrefix);
-  if (methodName != "fisher" && methodName != "hutchinson" && !isImport)
-    return emitError(loc, "compress-sensitivity: unknown method '")
-           << methodName << "'; expected fisher, hutchinson or import:FILE.json";
-  if (isImport && methodName.size() == kImportPrefix.size())
-    return emitError(loc, "compress-sensitivity: the import method needs a "
-                          "file: import:FILE.json");
-  if (!isImport && calibration.empty())
+  if (method.kind != SensitivityMethod::Kind::Import && calibration.empty())
     return emitError(loc, "compress-sensitivity: the ")
-           << methodName << " method needs sample inputs: calibration=FILE.npy";
+           << method.kindName()
+           << " method needs sample inputs: calibration=FILE.npy";
   if (samples < 0)
     return emitError(loc,
                      "compress-sensitivity: samples must be non-negative, got ")
@@ -618,10 +608,8 @@ SensitivityPass::importTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
 
 void SensitivityPass::runOnOperation() {
   ModuleOp module = getOperation();
-  StringRef methodName = method;
-  bool isImport = methodName.starts_with(kImportPrefix);
-  bool isHutchinson = methodName == "hutchinson";
-  StringRef importPath = methodName.drop_front(kImportPrefix.size());
+  bool isImport = method.kind == SensitivityMethod::Kind::Import;
+  bool isHutchinson = method.kind == SensitivityMethod::Kind::Hutchinson;
 
   llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
   if (!entryFunc) {
@@ -633,14 +621,14 @@ void SensitivityPass::runOnOperation() {
 
   int64_t numSamples = 0;
   FailureOr<SmallVector<LayerTraces>> traces =
-      isImport       ? importTraces(func, layers, importPath)
+      isImport       ? importTraces(func, layers, method.importPath)
       : isHutchinson ? computeHutchinsonTraces(func, layers, numSamples)
                      : computeFisherTraces(func, layers, numSamples);
   if (failed(traces))
     return signalPassFailure();
 
   MLIRContext *ctx = &getContext();
-  StringRef attrMethod = isImport ? "import" : methodName;
+  StringRef attrMethod = method.kindName();
   for (auto [layer, trace] : llvm::zip(layers, *traces)) {
     layer.op->setAttr(kSensitivityAttrName,
                       SensitivityAttr::get(ctx, APFloat(trace.weights),

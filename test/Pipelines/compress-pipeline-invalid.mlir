@@ -25,7 +25,7 @@
 // METHOD: for the --calibration-method option: Cannot find option named 'kl'!
 // WBITS: error: compress-pipeline: weight-bits must be 1..8, got 0
 // ABITS: error: compress-pipeline: activation-bits must be 4..8 or 16, got 17
-// SENSITIVITY: error: compress-pipeline: sensitivity must be fisher, hutchinson or import:FILE.json, got 'hessian'
+// SENSITIVITY: for the --sensitivity option: 'hessian' is not fisher, hutchinson or import:FILE.json
 // SENSITIVITY-SAMPLES: error: compress-pipeline: sensitivity-samples must be non-negative, got -1
 // PROBES: error: compress-pipeline: probes must be at least 1, got 0
 // TOLERANCE: error: compress-pipeline: tolerance must be non-negative, got -1

@@ -120,11 +120,11 @@ struct CompressPipelineOptions
       llvm::cl::desc("Keep the first and last layers at 8 bits when "
                      "planning"),
       llvm::cl::init(false)};
-  Option<std::string> sensitivity{
+  Option<SensitivityMethod> sensitivity{
       *this, "sensitivity",
       llvm::cl::desc("Layer sensitivity for planning: fisher, hutchinson or "
                      "import:FILE.json"),
-      llvm::cl::init("fisher")};
+      llvm::cl::init(SensitivityMethod{})};
   Option<int64_t> sensitivitySamples{
       *this, "sensitivity-samples",
       llvm::cl::desc("Calibration samples the sensitivity uses (0: all)"),
@@ -193,8 +193,8 @@ struct CompressPipelineOptions
 };
 
 /// Checks the options that reach a pass under another name or only when
-/// planning (`weight-bits`, `activation-bits`, `sensitivity`,
-/// `sensitivity-samples`, `probes`, `tolerance`), reporting the first bad
+/// planning (`weight-bits`, `activation-bits`, `sensitivity-samples`,
+/// `probes`, `tolerance`), reporting the first bad
 /// one through `emitError`. The passes check the rest of their options
 /// when the pass manager initializes them, before any pass runs.
 mlir::LogicalResult verifyCompressPipelineOptions(

@@ -185,7 +185,8 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"method", "method", "std::string", /*default=*/"\"fisher\"",
+    Option<"method", "method", "::compress::SensitivityMethod",
+           /*default=*/"::compress::SensitivityMethod{}",
            "Estimation method: fisher, hutchinson or import:FILE.json">,
     Option<"calibration", "calibration", "std::string", /*default=*/"",
            "Sample inputs (.npy) of the fisher method, one per entry of the "
