@@ -93,11 +93,10 @@ ValuesClass compress::weightRoundingValues() {
 }
 
 ValuesClass compress::rescaleRoundingValues() {
-  return llvm::cl::values(
-      clEnumValN(RescaleRounding::Double, "double",
-                 "tosa.rescale's DOUBLE_ROUND"),
-      clEnumValN(RescaleRounding::Single, "single",
-                 "tosa.rescale's SINGLE_ROUND"));
+  return llvm::cl::values(clEnumValN(RescaleRounding::Double, "double",
+                                     "tosa.rescale's DOUBLE_ROUND"),
+                          clEnumValN(RescaleRounding::Single, "single",
+                                     "tosa.rescale's SINGLE_ROUND"));
 }
 
 ValuesClass compress::bufferArenaValues() {
@@ -107,4 +106,3 @@ ValuesClass compress::bufferArenaValues() {
                  "a static arena; calls must not overlap"),
       clEnumValN(BufferArena::None, "none", "an allocation per buffer"));
 }
-

@@ -68,9 +68,9 @@ OptionValues passDefaults(const Pass &pass) {
 
 /// The passes compress-pipeline runs that have options, by argument.
 std::map<std::string, OptionValues> passDefaultsByName() {
-  std::unique_ptr<Pass> passes[] = {
-      createCleanupPass(), createCalibratePass(), createSensitivityPass(),
-      createPlanPass(), createQuantizePass()};
+  std::unique_ptr<Pass> passes[] = {createCleanupPass(), createCalibratePass(),
+                                    createSensitivityPass(), createPlanPass(),
+                                    createQuantizePass()};
   std::map<std::string, OptionValues> defaults;
   for (const std::unique_ptr<Pass> &pass : passes)
     defaults[pass->getArgument().str()] = passDefaults(*pass);
