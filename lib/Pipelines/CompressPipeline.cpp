@@ -1,8 +1,11 @@
 //===- CompressPipeline.cpp - The compress-pipeline named pipeline --------===//
 //
 // Post-training quantization end to end, built from the same passes a user
-// can run one by one: the options map 1:1 onto pass options, so
-// `--compress-pipeline="..."` and the explicit pass list give identical IR.
+// can run one by one: the options map 1:1 onto pass options, with the same
+// defaults, so `--compress-pipeline="..."` and the explicit pass list give
+// identical IR. Bad option values fail before any pass runs: enum values
+// while the options are parsed, the rest here or in the passes'
+// initialize().
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +15,7 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
@@ -20,20 +24,50 @@ static int64_t widest(ArrayRef<int64_t> values, int64_t fallback) {
   return values.empty() ? fallback : *llvm::max_element(values);
 }
 
+compress::WeightRounding
+compress::CompressPipelineOptions::effectiveRounding() const {
+  if (rounding.hasValue())
+    return rounding;
+  // Planned widths go below 8 bits, where GPTQ rounding pays off; without
+  // a plan the default stays round-to-nearest, as for int8.
+  return plans() ? WeightRounding::Gptq : WeightRounding::Nearest;
+}
+
+LogicalResult compress::verifyCompressPipelineOptions(
+    const CompressPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> emitError) {
+  // The widest widths become compress-calibrate's `bits` and
+  // compress-quantize's widths, whose messages would name those options.
+  for (int64_t bits : options.weightBits)
+    if (bits < 1 || bits > 8)
+      return emitError("weight-bits must be 1..8, got " + Twine(bits));
+  for (int64_t bits : options.activationBits)
+    if (!((bits >= 4 && bits <= 8) || bits == 16))
+      return emitError("activation-bits must be 4..8 or 16, got " +
+                       Twine(bits));
+  if (options.sensitivitySamples < 0)
+    return emitError("sensitivity-samples must be non-negative, got " +
+                     Twine(options.sensitivitySamples.getValue()));
+  if (options.probes < 1)
+    return emitError("probes must be at least 1, got " +
+                     Twine(options.probes.getValue()));
+  if (!(options.tolerance >= 0.0))
+    return emitError("tolerance must be non-negative, got " +
+                     llvm::formatv("{0}", options.tolerance.getValue()));
+  return success();
+}
+
 void compress::buildCompressPipeline(OpPassManager &pm,
                                      const CompressPipelineOptions &options) {
   bool plans = options.plans();
-  // Planned widths go below 8 bits, where GPTQ rounding pays off; without
-  // a plan the default stays round-to-nearest, as for int8.
-  std::string rounding = options.rounding.empty()
-                             ? std::string(plans ? "gptq" : "nearest")
-                             : std::string(options.rounding);
   // Without a plan each list holds one width; with one, calibration
   // optimises ranges for the widest activations and tensors no plan covers
   // get that width too.
   int64_t activationBits = widest(options.activationBits, 8);
 
-  pm.addNestedPass<func::FuncOp>(createCleanupPass());
+  CleanupPassOptions cleanup;
+  cleanup.maxFoldElements = options.maxFoldElements;
+  pm.addNestedPass<func::FuncOp>(createCleanupPass(cleanup));
 
   CalibratePassOptions calibrate;
   calibrate.calibration = options.calibration;
@@ -48,6 +82,9 @@ void compress::buildCompressPipeline(OpPassManager &pm,
     sensitivity.method = options.sensitivity;
     sensitivity.calibration = options.calibration;
     sensitivity.samples = options.sensitivitySamples;
+    sensitivity.seed = options.seed;
+    sensitivity.probes = options.probes;
+    sensitivity.tolerance = options.tolerance;
     pm.addPass(createSensitivityPass(sensitivity));
 
     PlanPassOptions plan;
@@ -69,9 +106,11 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   quantize.activationBits = activationBits;
   quantize.weightClip = options.weightClip;
   quantize.rescaleRounding = options.rescaleRounding;
-  quantize.rounding = rounding;
+  quantize.rounding = options.effectiveRounding();
   quantize.gptqSamples = options.gptqSamples;
+  quantize.gptqDamp = options.gptqDamp;
   quantize.report = options.report;
+  quantize.reportSamples = options.reportSamples;
   quantize.calibration = options.calibration;
   pm.addPass(createQuantizePass(quantize));
   pm.addNestedPass<func::FuncOp>(qint::createPackWeightsPass());

@@ -84,7 +84,7 @@ void compress::buildLowerToLLVMPipeline(
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.arena != BufferArena::None) {
     PlanBuffersPassOptions planOptions;
-    planOptions.arena = options.arena == BufferArena::Global ? "global" : "heap";
+    planOptions.arena = options.arena;
     pm.addPass(createPlanBuffersPass(planOptions));
   }
   bufferization::buildBufferDeallocationPipeline(pm);
@@ -98,11 +98,28 @@ void compress::buildLowerToLLVMPipeline(
 }
 
 void compress::registerCompressPipelines() {
-  PassPipelineRegistration<CompressPipelineOptions>(
+  // Registered by hand rather than with PassPipelineRegistration, whose
+  // builder cannot fail, so that bad options are reported while the
+  // pipeline is parsed.
+  registerPassPipeline(
       "compress-pipeline",
       "Quantize a float TOSA model: cleanup, calibration, quantization to "
       "qint, canonicalization",
-      buildCompressPipeline);
+      [](OpPassManager &pm, StringRef optionsText,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CompressPipelineOptions options;
+        if (failed(options.parseFromString(optionsText)) ||
+            failed(verifyCompressPipelineOptions(
+                options, [&](const Twine &message) {
+                  return errorHandler("compress-pipeline: " + message);
+                })))
+          return failure();
+        buildCompressPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optionHandler) {
+        optionHandler(CompressPipelineOptions());
+      });
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "compress-lower-to-llvm",
       "Lower float TOSA and qint programs to the LLVM dialect (for JIT or AOT "

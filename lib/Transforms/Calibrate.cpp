@@ -37,11 +37,13 @@ namespace {
 struct CalibratePass : public compress::impl::CalibratePassBase<CalibratePass> {
   using CalibratePassBase::CalibratePassBase;
 
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
-  /// Checks the options and turns them into analysis options.
-  FailureOr<CalibrationOptions> parseOptions();
+  /// The options as the analysis takes them.
+  CalibrationOptions analysisOptions() const;
   /// Writes the ranges of arguments and of single-result ops as attributes;
   /// warns about tensors that held NaNs or infinities.
   void recordRanges(func::FuncOp func,
@@ -51,36 +53,36 @@ private:
 
 } // namespace
 
-FailureOr<CalibrationOptions> CalibratePass::parseOptions() {
-  ModuleOp module = getOperation();
-  CalibrationOptions options;
+LogicalResult CalibratePass::initialize(MLIRContext *context) {
+  Location loc = UnknownLoc::get(context);
   if (calibration.empty())
-    return module.emitError("compress-calibrate needs the sample inputs: "
-                            "calibration=FILE.npy");
-  std::optional<RangeMethod> parsed = parseRangeMethod(method);
-  if (!parsed)
-    return module.emitError("unknown calibration method '")
-           << method.getValue() << "'; expected minmax, percentile or mse";
-  options.method = *parsed;
+    return emitError(loc, "compress-calibrate needs the sample inputs: "
+                          "calibration=FILE.npy");
   if (!(percentile > 50.0 && percentile <= 100.0))
-    return module.emitError("percentile must be in (50, 100], got ")
+    return emitError(loc, "compress-calibrate: percentile must be in "
+                          "(50, 100], got ")
            << percentile.getValue();
-  options.percentile = percentile;
   if (bits < 2 || bits > 16)
-    return module.emitError("bits must be in [2, 16], got ")
+    return emitError(loc, "compress-calibrate: bits must be in [2, 16], got ")
            << bits.getValue();
-  options.bits = bits;
   if (samples < 0)
-    return module.emitError("samples must be non-negative, got ")
+    return emitError(loc,
+                     "compress-calibrate: samples must be non-negative, got ")
            << samples.getValue();
+  return success();
+}
+
+CalibrationOptions CalibratePass::analysisOptions() const {
+  CalibrationOptions options;
+  options.method = method;
+  options.percentile = percentile;
+  options.bits = bits;
   return options;
 }
 
 void CalibratePass::runOnOperation() {
   ModuleOp module = getOperation();
-  FailureOr<CalibrationOptions> options = parseOptions();
-  if (failed(options))
-    return signalPassFailure();
+  CalibrationOptions options = analysisOptions();
 
   llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
   if (!entryFunc) {
@@ -122,7 +124,7 @@ void CalibratePass::runOnOperation() {
     progress->update(done);
   };
   auto ranges = calibrateRanges(*program, values, numSamples, inputsFor,
-                                *options, CalibrationProgress(reportProgress));
+                                options, CalibrationProgress(reportProgress));
   // Ends the progress line so that diagnostics start on their own.
   progress.reset();
   if (!ranges) {
@@ -130,7 +132,7 @@ void CalibratePass::runOnOperation() {
         << llvm::toString(ranges.takeError());
     return signalPassFailure();
   }
-  recordRanges(func, *ranges, rangeMethodName(options->method), numSamples);
+  recordRanges(func, *ranges, rangeMethodName(options.method), numSamples);
 }
 
 void CalibratePass::recordRanges(

@@ -37,6 +37,16 @@ struct RewriteCounter : public RewriterBase::Listener {
 struct CleanupPass : public compress::impl::CleanupPassBase<CleanupPass> {
   using CleanupPassBase::CleanupPassBase;
 
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override {
+    if (maxFoldElements < 0)
+      return emitError(UnknownLoc::get(context),
+                       "compress-cleanup: max-fold-elements must be "
+                       "non-negative, got ")
+             << maxFoldElements.getValue();
+    return success();
+  }
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateTransposeSinkingPatterns(patterns);

@@ -30,10 +30,20 @@ namespace {
 struct FakeQuantizePass
     : public compress::impl::FakeQuantizePassBase<FakeQuantizePass> {
   using FakeQuantizePassBase::FakeQuantizePassBase;
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 };
 
 } // namespace
+
+LogicalResult FakeQuantizePass::initialize(MLIRContext *context) {
+  if (bits < 1 || bits > 8)
+    return emitError(UnknownLoc::get(context),
+                     "compress-fake-quantize: bits must be 1..8, got ")
+           << bits.getValue();
+  return success();
+}
 
 void FakeQuantizePass::runOnOperation() {
   ModuleOp module = getOperation();
@@ -41,12 +51,7 @@ void FakeQuantizePass::runOnOperation() {
     module.emitError(message);
     signalPassFailure();
   };
-  if (bits < 1 || bits > 8)
-    return fail("bits must be 1..8, got " + Twine(bits.getValue()));
-  std::optional<WeightClip> parsedClip = parseWeightClip(weightClip);
-  if (!parsedClip)
-    return fail("weight-clip must be max or mse, got '" + weightClip + "'");
-  WeightClip clip = *parsedClip;
+  WeightClip clip = weightClip;
 
   llvm::Expected<func::FuncOp> func = findEntryFunction(module, entry);
   if (!func)

@@ -87,6 +87,8 @@ struct LayerFacts {
 
 struct PlanPass : public compress::impl::PlanPassBase<PlanPass> {
   using PlanPassBase::PlanPassBase;
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
@@ -186,6 +188,35 @@ static PlanOption measureOption(LayerFacts &f, unsigned weightBits,
   return option;
 }
 
+LogicalResult PlanPass::initialize(MLIRContext *context) {
+  auto fail = [&](const Twine &message) {
+    return emitError(UnknownLoc::get(context), "compress-plan: " + message);
+  };
+  for (int64_t b : weightBits)
+    if (b < 1 || b > 8)
+      return fail("weight bits must be 1..8, got " + Twine(b));
+  for (int64_t b : activationBits)
+    if (!((b >= 4 && b <= 8) || b == 16))
+      return fail("activation bits must be 4..8 or 16, got " + Twine(b));
+  if (!targetSize.empty() && compressionRatio != 0.0)
+    return fail("give target-size or compression-ratio, not both");
+  if (!targetSize.empty() && !parseByteSize(targetSize))
+    return fail("target-size must be a positive size such as 120000, "
+                "117KB or 1.5MB, got '" +
+                targetSize + "'");
+  if (compressionRatio < 0.0 || !std::isfinite(compressionRatio) ||
+      (compressionRatio != 0.0 && compressionRatio < 1.0))
+    return fail("compression-ratio must be at least 1, got " +
+                llvm::formatv("{0}", compressionRatio.getValue()).str());
+  if (bopsBudget < 0)
+    return fail("bops-budget must be non-negative, got " +
+                Twine(bopsBudget.getValue()));
+  if (targetSize.empty() && compressionRatio == 0.0 && bopsBudget == 0)
+    return fail("compress-plan needs a budget: target-size, "
+                "compression-ratio or bops-budget");
+  return success();
+}
+
 void PlanPass::runOnOperation() {
   ModuleOp module = getOperation();
   auto fail = [&](const Twine &message) {
@@ -203,37 +234,11 @@ void PlanPass::runOnOperation() {
   wBits.erase(llvm::unique(wBits), wBits.end());
   llvm::sort(aBits);
   aBits.erase(llvm::unique(aBits), aBits.end());
-  for (int64_t b : wBits)
-    if (b < 1 || b > 8)
-      return fail("weight bits must be 1..8, got " + Twine(b));
-  for (int64_t b : aBits)
-    if (!((b >= 4 && b <= 8) || b == 16))
-      return fail("activation bits must be 4..8 or 16, got " + Twine(b));
-  std::optional<WeightClip> parsedClip = parseWeightClip(weightClip);
-  if (!parsedClip)
-    return fail("weight-clip must be max or mse, got '" + weightClip + "'");
-  clip = *parsedClip;
+  clip = weightClip;
 
   std::optional<int64_t> sizeBudget;
-  if (!targetSize.empty() && compressionRatio != 0.0)
-    return fail("give target-size or compression-ratio, not both");
-  if (!targetSize.empty()) {
+  if (!targetSize.empty())
     sizeBudget = parseByteSize(targetSize);
-    if (!sizeBudget)
-      return fail("target-size must be a positive size such as 120000, "
-                  "117KB or 1.5MB, got '" +
-                  targetSize + "'");
-  }
-  if (compressionRatio < 0.0 || !std::isfinite(compressionRatio) ||
-      (compressionRatio != 0.0 && compressionRatio < 1.0))
-    return fail("compression-ratio must be at least 1, got " +
-                llvm::formatv("{0}", compressionRatio.getValue()).str());
-  if (bopsBudget < 0)
-    return fail("bops-budget must be non-negative, got " +
-                Twine(bopsBudget.getValue()));
-  if (!sizeBudget && compressionRatio == 0.0 && bopsBudget == 0)
-    return fail("compress-plan needs a budget: target-size, "
-                "compression-ratio or bops-budget");
 
   llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
   if (!entryFunc)

@@ -130,11 +130,8 @@ struct PlanBuffersPass
   using PlanBuffersPassBase::PlanBuffersPassBase;
 
   void runOnOperation() override {
-    if (arena != "heap" && arena != "global") {
-      getOperation().emitError() << "unknown arena '" << arena
-                                 << "' (expected heap or global)";
-      return signalPassFailure();
-    }
+    if (arena == compress::BufferArena::None)
+      return markAllAnalysesPreserved();
     SymbolTable symbols(getOperation());
     for (auto func : getOperation().getOps<func::FuncOp>())
       if (!func.isExternal())
@@ -156,7 +153,7 @@ struct PlanBuffersPass
     Location loc = func.getLoc();
     auto arenaType = MemRefType::get({bytes}, b.getI8Type());
     Value base;
-    if (arena == "global") {
+    if (arena == compress::BufferArena::Global) {
       OpBuilder moduleBuilder = OpBuilder::atBlockEnd(getOperation().getBody());
       auto global = memref::GlobalOp::create(
           moduleBuilder, loc, (func.getSymName() + "_arena").str(),

@@ -46,46 +46,53 @@ namespace {
 struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
   using QuantizePassBase::QuantizePassBase;
 
-  LogicalResult parseOptions(ModuleOp module, Options &options) {
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override {
+    Location loc = UnknownLoc::get(context);
     if (weightBits < 1 || weightBits > 8)
-      return module.emitError() << "weight-bits must be in [1, 8], got "
-                                << int64_t(weightBits);
+      return emitError(loc) << "compress-quantize: weight-bits must be in "
+                               "[1, 8], got "
+                            << int64_t(weightBits);
     if (!((activationBits >= 4 && activationBits <= 8) ||
           activationBits == 16))
-      return module.emitError()
-             << "activation-bits must be in [4, 8] or 16, got "
+      return emitError(loc)
+             << "compress-quantize: activation-bits must be in [4, 8] or 16, "
+                "got "
              << int64_t(activationBits);
-    if (!parseWeightClip(weightClip))
-      return module.emitError() << "weight-clip must be max or mse, got '"
-                                << weightClip << "'";
-    if (rescaleRounding != "double" && rescaleRounding != "single")
-      return module.emitError()
-             << "rescale-rounding must be double or single, got '"
-             << rescaleRounding << "'";
-    if (rounding != "nearest" && rounding != "gptq")
-      return module.emitError() << "rounding must be nearest or gptq, got '"
-                                << rounding << "'";
-    if (rounding == "gptq" && calibration.empty())
-      return module.emitError("rounding=gptq needs calibration= samples to "
-                              "collect the Hessian of each layer's inputs");
+    if (rounding == WeightRounding::Gptq && calibration.empty())
+      return emitError(loc, "compress-quantize: rounding=gptq needs "
+                            "calibration= samples to collect the Hessian of "
+                            "each layer's inputs");
     if (gptqSamples < 1)
-      return module.emitError() << "gptq-samples must be positive, got "
-                                << int64_t(gptqSamples);
+      return emitError(loc) << "compress-quantize: gptq-samples must be "
+                               "positive, got "
+                            << int64_t(gptqSamples);
     if (!(gptqDamp >= 0.0) || !std::isfinite(gptqDamp))
-      return module.emitError() << "gptq-damp must be non-negative, got "
-                                << double(gptqDamp);
+      return emitError(loc) << "compress-quantize: gptq-damp must be "
+                               "non-negative, got "
+                            << double(gptqDamp);
     if (!report.empty() && calibration.empty())
-      return module.emitError("report= needs calibration= samples to measure "
-                              "the SQNR of each layer");
+      return emitError(loc, "compress-quantize: report= needs calibration= "
+                            "samples to measure the SQNR of each layer");
+    if (reportSamples < 1)
+      return emitError(loc) << "compress-quantize: report-samples must be "
+                               "positive, got "
+                            << int64_t(reportSamples);
+    return success();
+  }
+
+  /// The options as FunctionQuantizer takes them.
+  Options quantizerOptions() const {
+    Options options;
     options.weightBits = weightBits;
     options.activationBits = activationBits;
-    options.clip = *parseWeightClip(weightClip);
-    options.rescaleRounding = rescaleRounding == "double"
+    options.clip = weightClip;
+    options.rescaleRounding = rescaleRounding == RescaleRounding::Double
                                   ? RoundingMode::double_round
                                   : RoundingMode::single_round;
-    options.gptq = rounding == "gptq";
+    options.gptq = rounding == WeightRounding::Gptq;
     options.gptqOptions.damp = gptqDamp;
-    return success();
+    return options;
   }
 
   /// Runs `entry` in float on the first `gptq-samples` calibration samples
@@ -124,9 +131,7 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    Options options;
-    if (failed(parseOptions(module, options)))
-      return signalPassFailure();
+    Options options = quantizerOptions();
     func::FuncOp entry;
     std::optional<Tensor> data;
     if (!report.empty() || options.gptq) {

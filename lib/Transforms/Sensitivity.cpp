@@ -55,7 +55,6 @@ namespace compress {
 using namespace mlir;
 using namespace compress;
 
-static constexpr StringLiteral kImportPrefix("import:");
 
 namespace {
 
@@ -156,6 +155,8 @@ struct SensitivityPass
     : public compress::impl::SensitivityPassBase<SensitivityPass> {
   using SensitivityPassBase::SensitivityPassBase;
 
+  /// Rejects options no run could use, before any pass runs.
+  LogicalResult initialize(MLIRContext *context) override;
   void runOnOperation() override;
 
 private:
@@ -180,12 +181,30 @@ private:
 
 } // namespace
 
+LogicalResult SensitivityPass::initialize(MLIRContext *context) {
+  Location loc = UnknownLoc::get(context);
+  if (method.kind != SensitivityMethod::Kind::Import && calibration.empty())
+    return emitError(loc, "compress-sensitivity: the ")
+           << method.kindName()
+           << " method needs sample inputs: calibration=FILE.npy";
+  if (samples < 0)
+    return emitError(loc,
+                     "compress-sensitivity: samples must be non-negative, got ")
+           << samples.getValue();
+  if (probes < 1)
+    return emitError(loc, "compress-sensitivity: probes must be at least 1, "
+                          "got ")
+           << probes.getValue();
+  if (!(tolerance >= 0))
+    return emitError(loc, "compress-sensitivity: tolerance must be "
+                          "non-negative, got ")
+           << tolerance.getValue();
+  return success();
+}
+
 FailureOr<LogitSamples>
 SensitivityPass::loadLogitSamples(func::FuncOp func, StringRef methodName) {
   ModuleOp module = getOperation();
-  if (calibration.empty())
-    return module.emitError("the ")
-           << methodName << " method needs sample inputs: calibration=FILE.npy";
   FailureOr<SampleSet> sampleSet =
       loadSamples(module, func, calibration, samples);
   if (failed(sampleSet))
@@ -310,12 +329,6 @@ FailureOr<SmallVector<LayerTraces>>
 SensitivityPass::computeHutchinsonTraces(func::FuncOp func,
                                          ArrayRef<WeightLayer> layers,
                                          int64_t &numSamples) {
-  if (probes < 1)
-    return func.emitError("probes must be at least 1, got ")
-           << probes.getValue();
-  if (!(tolerance >= 0))
-    return func.emitError("tolerance must be non-negative, got ")
-           << tolerance.getValue();
   FailureOr<LogitSamples> logitSamples = loadLogitSamples(func, "hutchinson");
   if (failed(logitSamples))
     return failure();
@@ -584,24 +597,8 @@ SensitivityPass::importTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
 
 void SensitivityPass::runOnOperation() {
   ModuleOp module = getOperation();
-  StringRef methodName = method;
-  bool isImport = methodName.starts_with(kImportPrefix);
-  bool isHutchinson = methodName == "hutchinson";
-  if (methodName != "fisher" && !isHutchinson && !isImport) {
-    module.emitError("unknown sensitivity method '")
-        << methodName << "'; expected fisher, hutchinson or import:FILE.json";
-    return signalPassFailure();
-  }
-  StringRef importPath = methodName.drop_front(kImportPrefix.size());
-  if (isImport && importPath.empty()) {
-    module.emitError("the import method needs a file: import:FILE.json");
-    return signalPassFailure();
-  }
-  if (samples < 0) {
-    module.emitError("samples must be non-negative, got ")
-        << samples.getValue();
-    return signalPassFailure();
-  }
+  bool isImport = method.kind == SensitivityMethod::Kind::Import;
+  bool isHutchinson = method.kind == SensitivityMethod::Kind::Hutchinson;
 
   llvm::Expected<func::FuncOp> entryFunc = findEntryFunction(module, entry);
   if (!entryFunc) {
@@ -613,7 +610,7 @@ void SensitivityPass::runOnOperation() {
 
   int64_t numSamples = 0;
   FailureOr<SmallVector<LayerTraces>> traces =
-      isImport       ? importTraces(func, layers, importPath)
+      isImport       ? importTraces(func, layers, method.importPath)
       : isHutchinson ? computeHutchinsonTraces(func, layers, numSamples)
                      : computeFisherTraces(func, layers, numSamples);
   if (failed(traces))
@@ -622,7 +619,7 @@ void SensitivityPass::runOnOperation() {
   MLIRContext *ctx = &getContext();
   auto sensitivityAttr =
       ctx->getLoadedDialect<CompressionDialect>()->getSensitivityAttrHelper();
-  StringRef attrMethod = isImport ? "import" : methodName;
+  StringRef attrMethod = method.kindName();
   for (auto [layer, trace] : llvm::zip(layers, *traces)) {
     sensitivityAttr.setAttr(layer.op,
                             SensitivityAttr::get(ctx, APFloat(trace.weights),

@@ -1,4 +1,4 @@
-// RUN: compress-opt %s --compress-calibrate="calibration=%S/Inputs/calibrate-3x4.npy" -verify-diagnostics | FileCheck %s
+// RUN: compress-opt %s --compress-calibrate="calibration=%S/Inputs/calibrate-3x4.npy method=minmax" -verify-diagnostics | FileCheck %s
 
 // NaNs and infinities are left out of ranges, with a warning. The samples
 // of Inputs/calibrate-3x4.npy are [-3, -1, 0, 1], [0.5, 2, -2, 0] and

@@ -9,14 +9,14 @@
 // Inputs/calibrate-tail-1x109.npy, one sample of [1, 109]:
 //   108 x 1.0, 2048
 
-// RUN: compress-opt %s --compress-calibrate="entry=affine calibration=%S/Inputs/calibrate-3x4.npy" | FileCheck %s --check-prefix=MINMAX
-// RUN: compress-opt %s --compress-calibrate="entry=affine calibration=%S/Inputs/calibrate-3x4.npy samples=2" | FileCheck %s --check-prefix=SAMPLES
+// RUN: compress-opt %s --compress-calibrate="entry=affine calibration=%S/Inputs/calibrate-3x4.npy method=minmax" | FileCheck %s --check-prefix=MINMAX
+// RUN: compress-opt %s --compress-calibrate="entry=affine calibration=%S/Inputs/calibrate-3x4.npy samples=2 method=minmax" | FileCheck %s --check-prefix=SAMPLES
 // RUN: compress-opt %s --compress-calibrate="entry=affine calibration=%S/Inputs/calibrate-3x4.npy samples=2 method=percentile percentile=100" | FileCheck %s --check-prefix=P100
-// RUN: compress-opt %s --compress-calibrate="entry=constants calibration=%S/Inputs/calibrate-3x4.npy" | FileCheck %s --check-prefix=CONST
-// RUN: compress-opt %s --compress-calibrate="entry=outlier calibration=%S/Inputs/calibrate-outlier-1x100.npy" | FileCheck %s --check-prefix=OUTLIER-MINMAX
+// RUN: compress-opt %s --compress-calibrate="entry=constants calibration=%S/Inputs/calibrate-3x4.npy method=minmax" | FileCheck %s --check-prefix=CONST
+// RUN: compress-opt %s --compress-calibrate="entry=outlier calibration=%S/Inputs/calibrate-outlier-1x100.npy method=minmax" | FileCheck %s --check-prefix=OUTLIER-MINMAX
 // RUN: compress-opt %s --compress-calibrate="entry=outlier calibration=%S/Inputs/calibrate-outlier-1x100.npy method=percentile percentile=99" | FileCheck %s --check-prefix=PERCENTILE
 // RUN: compress-opt %s --compress-calibrate="entry=outlier calibration=%S/Inputs/calibrate-outlier-1x100.npy method=percentile percentile=100" | FileCheck %s --check-prefix=OUTLIER-MINMAX
-// RUN: compress-opt %s --compress-calibrate="entry=tail calibration=%S/Inputs/calibrate-tail-1x109.npy" | FileCheck %s --check-prefix=TAIL-MINMAX
+// RUN: compress-opt %s --compress-calibrate="entry=tail calibration=%S/Inputs/calibrate-tail-1x109.npy method=minmax" | FileCheck %s --check-prefix=TAIL-MINMAX
 // RUN: compress-opt %s --compress-calibrate="entry=tail calibration=%S/Inputs/calibrate-tail-1x109.npy method=mse bits=2" | FileCheck %s --check-prefix=MSE2
 // RUN: compress-opt %s --compress-calibrate="entry=tail calibration=%S/Inputs/calibrate-tail-1x109.npy method=mse bits=3" | FileCheck %s --check-prefix=MSE3
 

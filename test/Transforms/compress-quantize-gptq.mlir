@@ -1,5 +1,5 @@
 // RUN: compress-opt %s --compress-quantize="calibration=%S/Inputs/gptq-equal-inputs-2x1x4x3.npy report=%t.nearest.json" | FileCheck %s --check-prefix=NEAREST
-// RUN: compress-opt %s --compress-quantize="rounding=gptq calibration=%S/Inputs/gptq-equal-inputs-2x1x4x3.npy report=%t.gptq.json" | FileCheck %s --check-prefix=GPTQ
+// RUN: compress-opt %s --compress-quantize="rounding=gptq calibration=%S/Inputs/gptq-equal-inputs-2x1x4x3.npy report=%t.gptq.json gptq-samples=128" | FileCheck %s --check-prefix=GPTQ
 // RUN: FileCheck %s --input-file=%t.nearest.json --check-prefix=NEAREST-REPORT
 // RUN: FileCheck %s --input-file=%t.gptq.json --check-prefix=GPTQ-REPORT
 

@@ -9,19 +9,21 @@
 // RUN: not compress-opt %s --compress-quantize="rounding=gptq calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=GPTQ-MISSING
 // RUN: not compress-opt %s --compress-quantize="report=%t.json" 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not compress-opt %s --compress-quantize="report=%t.json calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not compress-opt %s --compress-quantize="report-samples=-1" 2>&1 | FileCheck %s --check-prefix=REPORT-SAMPLES
 
-// ABITS: error: activation-bits must be in [4, 8] or 16, got 3
-// CLIP: error: weight-clip must be max or mse, got 'percentile'
-// RESCALE: error: rescale-rounding must be double or single, got 'nearest'
-// ROUNDING: error: rounding must be nearest or gptq, got 'double'
-// GPTQ: error: rounding=gptq needs calibration= samples to collect the Hessian of each layer's inputs
-// GPTQ-SAMPLES: error: gptq-samples must be positive, got 0
-// GPTQ-DAMP: error: gptq-damp must be non-negative, got -1
+// ABITS: error: compress-quantize: activation-bits must be in [4, 8] or 16, got 3
+// CLIP: for the --weight-clip option: Cannot find option named 'percentile'!
+// RESCALE: for the --rescale-rounding option: Cannot find option named 'nearest'!
+// ROUNDING: for the --rounding option: Cannot find option named 'double'!
+// GPTQ: error: compress-quantize: rounding=gptq needs calibration= samples to collect the Hessian of each layer's inputs
+// GPTQ-SAMPLES: error: compress-quantize: gptq-samples must be positive, got 0
+// GPTQ-DAMP: error: compress-quantize: gptq-damp must be non-negative, got -1
 // GPTQ-MISSING: error: cannot load calibration data: {{.*}}missing.npy: cannot read
-// REPORT: error: report= needs calibration= samples to measure the SQNR of each layer
+// REPORT: error: compress-quantize: report= needs calibration= samples to measure the SQNR of each layer
 // MISSING: error: {{.*}}missing.npy: cannot read: No such file or directory
+// REPORT-SAMPLES: error: compress-quantize: report-samples must be positive, got -1
 
-// expected-error @below {{weight-bits must be in [1, 8], got 9}}
+// expected-error @unknown {{compress-quantize: weight-bits must be in [1, 8], got 9}}
 module {
   func.func @f(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
     return %x : tensor<1x4xf32>

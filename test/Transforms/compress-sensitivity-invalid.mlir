@@ -1,52 +1,21 @@
 // RUN: cd %S && compress-opt %s --split-input-file --run-reproducer -verify-diagnostics
+// RUN: not compress-opt %s --split-input-file --compress-sensitivity="method=hessian" 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: not compress-opt %s --split-input-file --compress-sensitivity="method=import:" 2>&1 | FileCheck %s --check-prefix=IMPORT
 
 // Every error of compress-sensitivity. Each chunk carries its own pipeline
 // as a reproducer resource, which --run-reproducer applies to that chunk
 // alone. Paths are relative to this directory; Inputs/calibrate-3x4.npy
 // holds three float32 samples of [4], and the sensitivity-*.json files
 // give traces for conv2d_0, conv2d_1, depthwise_conv2d_0 and matmul_0 with
-// one defect each.
+// one defect each. Bad option values are reported before any pass runs,
+// without a location (@unknown); an unknown method while the options are
+// parsed.
 
-/// Only fisher, hutchinson and import:FILE.json exist.
-// expected-error @+1 {{unknown sensitivity method 'hessian'; expected fisher, hutchinson or import:FILE.json}}
-module {
-  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-    return %x : tensor<1x4xf32>
-  }
-}
+/// Only fisher, hutchinson and import:FILE.json exist; import needs a file.
+// METHOD: for the --method option: 'hessian' is not fisher, hutchinson or import:FILE.json
+// IMPORT: for the --method option: 'import:' is not fisher, hutchinson or import:FILE.json
 
-{-#
-  external_resources: {
-    mlir_reproducer: {
-      pipeline: "builtin.module(compress-sensitivity{method=hessian})",
-      disable_threading: true,
-      verify_each: true
-    }
-  }
-#-}
-
-// -----
-
-// expected-error @+1 {{the import method needs a file: import:FILE.json}}
-module {
-  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
-    return %x : tensor<1x4xf32>
-  }
-}
-
-{-#
-  external_resources: {
-    mlir_reproducer: {
-      pipeline: "builtin.module(compress-sensitivity{method=import:})",
-      disable_threading: true,
-      verify_each: true
-    }
-  }
-#-}
-
-// -----
-
-// expected-error @+1 {{samples must be non-negative, got -1}}
+// expected-error @unknown {{samples must be non-negative, got -1}}
 module {
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
     return %x : tensor<1x4xf32>
@@ -76,7 +45,7 @@ module {
 {-#
   external_resources: {
     mlir_reproducer: {
-      pipeline: "builtin.module(compress-sensitivity{entry=nope})",
+      pipeline: "builtin.module(compress-sensitivity{entry=nope calibration=Inputs/calibrate-3x4.npy})",
       disable_threading: true,
       verify_each: true
     }
@@ -86,7 +55,7 @@ module {
 // -----
 
 /// fisher runs the model, so it needs samples.
-// expected-error @+1 {{the fisher method needs sample inputs: calibration=FILE.npy}}
+// expected-error @unknown {{the fisher method needs sample inputs: calibration=FILE.npy}}
 module {
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
     %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
@@ -362,7 +331,7 @@ module {
 
 // -----
 
-// expected-error @+1 {{the hutchinson method needs sample inputs: calibration=FILE.npy}}
+// expected-error @unknown {{the hutchinson method needs sample inputs: calibration=FILE.npy}}
 module {
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
     return %x : tensor<1x4xf32>
@@ -381,8 +350,8 @@ module {
 
 // -----
 
+// expected-error @unknown {{probes must be at least 1, got 0}}
 module {
-  // expected-error @+1 {{probes must be at least 1, got 0}}
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
     return %x : tensor<1x4xf32>
   }
@@ -392,6 +361,25 @@ module {
   external_resources: {
     mlir_reproducer: {
       pipeline: "builtin.module(compress-sensitivity{method=hutchinson probes=0 calibration=Inputs/calibrate-3x4.npy})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}
+
+// -----
+
+// expected-error @unknown {{tolerance must be non-negative, got -1}}
+module {
+  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    return %x : tensor<1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-sensitivity{method=hutchinson tolerance=-1 calibration=Inputs/calibrate-3x4.npy})",
       disable_threading: true,
       verify_each: true
     }

@@ -1,8 +1,8 @@
-// RUN: compress-opt %s --compress-sensitivity="entry=main calibration=%S/Inputs/sensitivity-2x1x1x2.npy" | FileCheck %s --check-prefix=FISHER
-// RUN: compress-opt %s --compress-sensitivity="entry=main calibration=%S/Inputs/sensitivity-2x1x1x2.npy seed=7" | FileCheck %s --check-prefix=FISHER
+// RUN: compress-opt %s --compress-sensitivity="entry=main calibration=%S/Inputs/sensitivity-2x1x1x2.npy samples=0" | FileCheck %s --check-prefix=FISHER
+// RUN: compress-opt %s --compress-sensitivity="entry=main calibration=%S/Inputs/sensitivity-2x1x1x2.npy seed=7 samples=0" | FileCheck %s --check-prefix=FISHER
 // RUN: compress-opt %s --compress-sensitivity="entry=main calibration=%S/Inputs/sensitivity-2x1x1x2.npy samples=1" | FileCheck %s --check-prefix=ONE
-// RUN: compress-opt %s --compress-sensitivity="entry=main method=hutchinson probes=1000 tolerance=0 calibration=%S/Inputs/sensitivity-2x1x1x2.npy" | FileCheck %s --check-prefix=HUTCH
-// RUN: compress-opt %s --compress-sensitivity="entry=main method=hutchinson probes=1000 calibration=%S/Inputs/sensitivity-2x1x1x2.npy" | FileCheck %s --check-prefix=STOP
+// RUN: compress-opt %s --compress-sensitivity="entry=main method=hutchinson probes=1000 tolerance=0 calibration=%S/Inputs/sensitivity-2x1x1x2.npy samples=0" | FileCheck %s --check-prefix=HUTCH
+// RUN: compress-opt %s --compress-sensitivity="entry=main method=hutchinson probes=1000 calibration=%S/Inputs/sensitivity-2x1x1x2.npy samples=0" | FileCheck %s --check-prefix=STOP
 // RUN: compress-opt %s --compress-sensitivity="entry=layers method=import:%S/Inputs/sensitivity-layers.json" | FileCheck %s --check-prefix=IMPORT
 
 //===----------------------------------------------------------------------===//

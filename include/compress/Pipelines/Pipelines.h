@@ -8,7 +8,10 @@
 #ifndef COMPRESS_PIPELINES_PIPELINES_H
 #define COMPRESS_PIPELINES_PIPELINES_H
 
+#include "compress/Transforms/OptionEnums.h"
+
 #include "mlir/Pass/PassOptions.h"
+#include "mlir/Support/LLVM.h"
 
 #include <optional>
 
@@ -20,9 +23,6 @@ namespace compress {
 
 /// Kernels compress-lower-to-llvm gives qint convolutions and matmuls.
 enum class LoweringKernels { Tosa, X86Vnni };
-/// Where compress-lower-to-llvm puts temporary buffers
-/// (compress-plan-buffers).
-enum class BufferArena { Heap, Global, None };
 
 /// `tosa` or `x86-vnni`, as the `kernels` option spells them.
 std::optional<LoweringKernels> parseLoweringKernels(llvm::StringRef name);
@@ -46,13 +46,10 @@ struct LowerToLLVMPipelineOptions
           clEnumValN(LoweringKernels::X86Vnni, "x86-vnni",
                      "convert-qint-to-x86, needs AVX-512 VNNI"))};
   Option<BufferArena> arena{
-      *this, "arena", llvm::cl::desc("Where temporary buffers live"),
-      llvm::cl::init(BufferArena::Heap),
-      llvm::cl::values(
-          clEnumValN(BufferArena::Heap, "heap", "one arena allocated per call"),
-          clEnumValN(BufferArena::Global, "global",
-                     "a static arena; calls must not overlap"),
-          clEnumValN(BufferArena::None, "none", "an allocation per buffer"))};
+      *this, "arena",
+      llvm::cl::desc("Where temporary buffers live (compress-plan-buffers; "
+                     "none skips that pass)"),
+      llvm::cl::init(BufferArena::Heap), bufferArenaValues()};
 };
 
 /// Lowers a module of float TOSA or qint functions to the LLVM dialect:
@@ -66,21 +63,31 @@ struct LowerToLLVMPipelineOptions
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                               const LowerToLLVMPipelineOptions &options);
 
-/// Options of `compress-pipeline`.
+/// Options of `compress-pipeline`. Each one sets the pass option of the
+/// same meaning (Passes.td documents them; docs/Quantization.md lists which
+/// pass each one reaches) and has that pass option's default, which
+/// unittests/Pipelines/PipelineOptionsTest.cpp checks. The one exception is
+/// `rounding`: when it is not given, the pipeline derives it (gptq when
+/// planning, nearest otherwise).
 struct CompressPipelineOptions
     : public mlir::PassPipelineOptions<CompressPipelineOptions> {
   Option<std::string> calibration{
       *this, "calibration",
       llvm::cl::desc("Calibration samples (.npy), one per entry of the first "
                      "axis (required)")};
+  Option<int64_t> maxFoldElements{
+      *this, "max-fold-elements",
+      llvm::cl::desc("Largest result (in elements) that constant folding "
+                     "creates"),
+      llvm::cl::init(1048576)};
   Option<int64_t> samples{*this, "samples",
                           llvm::cl::desc("Calibrate on the first N samples "
                                          "(0: all)"),
                           llvm::cl::init(0)};
-  Option<std::string> calibrationMethod{
+  Option<RangeMethod> calibrationMethod{
       *this, "calibration-method",
       llvm::cl::desc("Activation ranges: minmax, percentile or mse"),
-      llvm::cl::init("mse")};
+      llvm::cl::init(RangeMethod::Mse), rangeMethodValues()};
   Option<double> percentile{*this, "percentile",
                             llvm::cl::desc("Percentile kept by "
                                            "calibration-method=percentile"),
@@ -113,35 +120,59 @@ struct CompressPipelineOptions
       llvm::cl::desc("Keep the first and last layers at 8 bits when "
                      "planning"),
       llvm::cl::init(false)};
-  Option<std::string> sensitivity{
+  Option<SensitivityMethod> sensitivity{
       *this, "sensitivity",
       llvm::cl::desc("Layer sensitivity for planning: fisher, hutchinson or "
                      "import:FILE.json"),
-      llvm::cl::init("fisher")};
+      llvm::cl::init(SensitivityMethod{})};
   Option<int64_t> sensitivitySamples{
       *this, "sensitivity-samples",
       llvm::cl::desc("Calibration samples the sensitivity uses (0: all)"),
       llvm::cl::init(256)};
-  Option<std::string> weightClip{
+  Option<int64_t> seed{
+      *this, "seed",
+      llvm::cl::desc("Seed of the fisher sensitivity's labels and the "
+                     "hutchinson sensitivity's probes"),
+      llvm::cl::init(0)};
+  Option<int64_t> probes{
+      *this, "probes",
+      llvm::cl::desc("Most rounds of probes of the hutchinson sensitivity"),
+      llvm::cl::init(8)};
+  Option<double> tolerance{
+      *this, "tolerance",
+      llvm::cl::desc("The hutchinson sensitivity stops when no running mean "
+                     "moved by more than this (relative) in a round"),
+      llvm::cl::init(0.01)};
+  Option<qint::WeightClip> weightClip{
       *this, "weight-clip",
       llvm::cl::desc("Per-channel weight scales: max or mse"),
-      llvm::cl::init("max")};
-  Option<std::string> rounding{
+      llvm::cl::init(qint::WeightClip::Max), weightClipValues()};
+  Option<WeightRounding> rounding{
       *this, "rounding",
       llvm::cl::desc("Weight rounding: nearest or gptq (default: gptq when "
-                     "planning, nearest otherwise)")};
+                     "planning, nearest otherwise)"),
+      weightRoundingValues()};
   Option<int64_t> gptqSamples{
       *this, "gptq-samples",
       llvm::cl::desc("Calibration samples GPTQ collects layer inputs on"),
       llvm::cl::init(256)};
-  Option<std::string> rescaleRounding{
+  Option<double> gptqDamp{
+      *this, "gptq-damp",
+      llvm::cl::desc("GPTQ dampening: added to the Hessian's diagonal, "
+                     "relative to its mean"),
+      llvm::cl::init(0.01)};
+  Option<RescaleRounding> rescaleRounding{
       *this, "rescale-rounding",
       llvm::cl::desc("Requantization rounding: double or single"),
-      llvm::cl::init("double")};
+      llvm::cl::init(RescaleRounding::Double), rescaleRoundingValues()};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the JSON report (sizes, per-layer bits and "
                      "SQNR) here")};
+  Option<int64_t> reportSamples{
+      *this, "report-samples",
+      llvm::cl::desc("Calibration samples the report's SQNR is measured on"),
+      llvm::cl::init(32)};
   Option<std::string> planReport{
       *this, "plan-report",
       llvm::cl::desc("Write the plan, uniform widths and Pareto frontier as "
@@ -156,7 +187,19 @@ struct CompressPipelineOptions
            bopsBudget != 0 || weightBits.size() > 1 ||
            activationBits.size() > 1;
   }
+
+  /// The weight rounding: as given, else derived from `plans()`.
+  WeightRounding effectiveRounding() const;
 };
+
+/// Checks the options that reach a pass under another name or only when
+/// planning (`weight-bits`, `activation-bits`, `sensitivity-samples`,
+/// `probes`, `tolerance`), reporting the first bad
+/// one through `emitError`. The passes check the rest of their options
+/// when the pass manager initializes them, before any pass runs.
+mlir::LogicalResult verifyCompressPipelineOptions(
+    const CompressPipelineOptions &options,
+    llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)> emitError);
 
 /// Float TOSA to a qint program: compress-cleanup, compress-calibrate,
 /// with a budget compress-sensitivity and compress-plan, compress-quantize,

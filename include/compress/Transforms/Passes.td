@@ -81,7 +81,8 @@ def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
     * `percentile` (p in (50, 100]): `[Q(1 - p/100), Q(p/100)]`, where `Q`
       inverts the distribution of a 2048-bin histogram over the observed
       range, interpolating linearly inside a bin; p = 100 is `minmax`.
-    * `mse`: the `[lo, hi]` over histogram bin edges that minimises
+    * `mse` (the default): the `[lo, hi]` over histogram bin edges that
+      minimises
       `sum_{x<lo} (lo-x)^2 + sum_{x>hi} (x-hi)^2 + n * delta^2 / 12`, with
       `delta = (hi - lo) / (2^bits - 1)` and `n` the values inside that are
       not exactly 0: exact clipping error plus uniform rounding error.
@@ -105,8 +106,10 @@ def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
            "Sample inputs (.npy), one per entry of the first axis">,
     Option<"samples", "samples", "int64_t", /*default=*/"0",
            "Use only the first N samples (0: all)">,
-    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
-           "Range method: minmax, percentile or mse">,
+    Option<"method", "method", "::compress::RangeMethod",
+           /*default=*/"::compress::RangeMethod::Mse",
+           "Range method: minmax, percentile or mse",
+           [{::compress::rangeMethodValues()}]>,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "Percentile kept by the percentile method">,
     Option<"bits", "bits", "int64_t", /*default=*/"8",
@@ -182,12 +185,13 @@ def SensitivityPass : Pass<"compress-sensitivity", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"method", "method", "std::string", /*default=*/"\"fisher\"",
+    Option<"method", "method", "::compress::SensitivityMethod",
+           /*default=*/"::compress::SensitivityMethod{}",
            "Estimation method: fisher, hutchinson or import:FILE.json">,
     Option<"calibration", "calibration", "std::string", /*default=*/"",
            "Sample inputs (.npy) of the fisher method, one per entry of the "
            "first axis">,
-    Option<"samples", "samples", "int64_t", /*default=*/"0",
+    Option<"samples", "samples", "int64_t", /*default=*/"256",
            "Use only the first N samples (0: all)">,
     Option<"seed", "seed", "int64_t", /*default=*/"0",
            "Seed of the fisher method's labels and the hutchinson method's "
@@ -233,8 +237,10 @@ def FakeQuantizePass : Pass<"compress-fake-quantize", "mlir::ModuleOp"> {
     ListOption<"layers", "layers", "std::string",
                "Layers to quantize (default: all)">,
     Option<"bits", "bits", "int64_t", /*default=*/"8", "Weight bits (1..8)">,
-    Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
-           "Per-channel weight scales: max or mse">,
+    Option<"weightClip", "weight-clip", "::compress::qint::WeightClip",
+           /*default=*/"::compress::qint::WeightClip::Max",
+           "Per-channel weight scales: max or mse",
+           [{::compress::weightClipValues()}]>,
     Option<"entry", "entry", "std::string", /*default=*/"",
            "Function to change (default: @main or the only public one)">,
   ];
@@ -300,8 +306,10 @@ def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
            /*default=*/"false",
            "Keep the first and the last layer at 8-bit weights and "
            "activations">,
-    Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
-           "Weight scales as compress-quantize will choose them: max or mse">,
+    Option<"weightClip", "weight-clip", "::compress::qint::WeightClip",
+           /*default=*/"::compress::qint::WeightClip::Max",
+           "Weight scales as compress-quantize will choose them: max or mse",
+           [{::compress::weightClipValues()}]>,
     Option<"report", "report", "std::string", /*default=*/"",
            "Write the plan, uniform widths and Pareto frontier as JSON here">,
     Option<"paretoSvg", "pareto-svg", "std::string", /*default=*/"",
@@ -365,20 +373,25 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
            "Weight bits (1..8) of layers without a compress.plan">,
     Option<"activationBits", "activation-bits", "int64_t", /*default=*/"8",
            "Activation bits (4..8, or 16) of tensors without a plan">,
-    Option<"weightClip", "weight-clip", "std::string", /*default=*/"\"max\"",
+    Option<"weightClip", "weight-clip", "::compress::qint::WeightClip",
+           /*default=*/"::compress::qint::WeightClip::Max",
            "Per-channel weight scale: max or mse (clipping that minimises "
-           "the squared rounding error)">,
-    Option<"rounding", "rounding", "std::string", /*default=*/"\"nearest\"",
+           "the squared rounding error)",
+           [{::compress::weightClipValues()}]>,
+    Option<"rounding", "rounding", "::compress::WeightRounding",
+           /*default=*/"::compress::WeightRounding::Nearest",
            "Weight rounding: nearest, or gptq (error feedback through the "
-           "Hessian of each layer's inputs on calibration samples)">,
-    Option<"gptqSamples", "gptq-samples", "int64_t", /*default=*/"128",
+           "Hessian of each layer's inputs on calibration samples)",
+           [{::compress::weightRoundingValues()}]>,
+    Option<"gptqSamples", "gptq-samples", "int64_t", /*default=*/"256",
            "Calibration samples the GPTQ Hessians are collected on">,
     Option<"gptqDamp", "gptq-damp", "double", /*default=*/"0.01",
            "GPTQ dampening: added to the Hessian's diagonal, relative to "
            "its mean">,
-    Option<"rescaleRounding", "rescale-rounding", "std::string",
-           /*default=*/"\"double\"",
-           "Requantization rounding: double or single (as tosa.rescale)">,
+    Option<"rescaleRounding", "rescale-rounding", "::compress::RescaleRounding",
+           /*default=*/"::compress::RescaleRounding::Double",
+           "Requantization rounding: double or single (as tosa.rescale)",
+           [{::compress::rescaleRoundingValues()}]>,
     Option<"report", "report", "std::string", /*default=*/"",
            "Write a JSON report (sizes, per-layer bits and SQNR) here">,
     Option<"calibration", "calibration", "std::string", /*default=*/"",
@@ -444,8 +457,9 @@ def PlanBuffersPass : Pass<"compress-plan-buffers", "mlir::ModuleOp"> {
     call, freed at the end by the deallocation pipeline: the function stays
     reentrant. With `arena=global` it is a private `memref.global`: no
     allocation per call for temporaries, but two calls must not run at once.
-    The runner uses `global` (one call at a time); `compress-aot` objects
-    use `heap` unless asked otherwise.
+    With `arena=none` the pass changes nothing. The runner uses `global`
+    (one call at a time); `compress-aot` objects use `heap` unless asked
+    otherwise.
 
     Run after one-shot bufferization and before buffer deallocation.
 
@@ -464,9 +478,12 @@ def PlanBuffersPass : Pass<"compress-plan-buffers", "mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"arena", "arena", "std::string", /*default=*/"\"heap\"",
-           "Where the arena lives: heap (one allocation per call) or "
-           "global (a static buffer; calls must not overlap)">,
+    Option<"arena", "arena", "::compress::BufferArena",
+           /*default=*/"::compress::BufferArena::Heap",
+           "Where the arena lives: heap (one allocation per call), "
+           "global (a static buffer; calls must not overlap) or none (no "
+           "arena: the pass leaves the buffers alone)",
+           [{::compress::bufferArenaValues()}]>,
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];

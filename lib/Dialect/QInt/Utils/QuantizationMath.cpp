@@ -45,14 +45,6 @@ AffineParams compress::qint::chooseAffineParams(double lo, double hi,
   return p;
 }
 
-std::optional<WeightClip> compress::qint::parseWeightClip(llvm::StringRef name) {
-  if (name == "max")
-    return WeightClip::Max;
-  if (name == "mse")
-    return WeightClip::Mse;
-  return std::nullopt;
-}
-
 std::vector<float> compress::qint::dequantizeWeights(const QuantizedWeights &q,
                                                     llvm::ArrayRef<int64_t> shape,
                                                     int64_t axis) {

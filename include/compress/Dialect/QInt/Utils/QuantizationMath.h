@@ -44,9 +44,6 @@ enum class WeightClip {
   Mse,
 };
 
-/// The clipping named `max` or `mse` (as pass options spell it).
-std::optional<WeightClip> parseWeightClip(llvm::StringRef name);
-
 /// Quantized weights: int values in the narrow symmetric range of `bits`
 /// (binary {-1, +1} for 1 bit), one scale per slice along the channel axis.
 struct QuantizedWeights {

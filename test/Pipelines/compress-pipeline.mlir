@@ -1,0 +1,58 @@
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy" --dump-pass-pipeline 2>&1 | FileCheck %s
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy compression-ratio=8" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=PLAN
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy weight-bits=4,8 rounding=nearest" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=LIST
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy weight-bits=4 activation-bits=16 rounding=gptq calibration-method=percentile percentile=99 weight-clip=mse rescale-rounding=single gptq-samples=64 gptq-damp=0.1 report-samples=8 samples=100 max-fold-elements=64" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=OPTS
+
+/// The pass list of compress-pipeline: --dump-pass-pipeline prints the named
+/// pipeline expanded into its passes, with the options each pass gets, and
+/// then runs it (here on a module without a function, which calibration
+/// rejects). Without a budget the pipeline calibrates and quantizes with
+/// every pass's defaults and rounds weights to nearest.
+// CHECK:      Pass Manager with 6 passes:
+// CHECK-NEXT: builtin.module(
+// CHECK-NEXT:   func.func(
+// CHECK-NEXT:     compress-cleanup{max-fold-elements=1048576}
+// CHECK-NEXT:   ),
+// CHECK-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy entry= method=mse percentile=9.999000e+01 samples=0},
+// CHECK-NEXT:   compress-quantize{activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=nearest weight-bits=8 weight-clip=max},
+// CHECK-NEXT:   func.func(
+// CHECK-NEXT:     compress-pack-weights
+// CHECK-NEXT:   ),
+// CHECK-NEXT:   canonicalize{{.*}},
+// CHECK-NEXT:   cse
+// CHECK-NEXT: )
+// CHECK:      error: the model has no public function to run
+
+/// A budget adds compress-sensitivity and compress-plan, and makes GPTQ the
+/// default rounding.
+// PLAN:      Pass Manager with 8 passes:
+// PLAN-NEXT: builtin.module(
+// PLAN-NEXT:   func.func(
+// PLAN-NEXT:     compress-cleanup{max-fold-elements=1048576}
+// PLAN-NEXT:   ),
+// PLAN-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy entry= method=mse percentile=9.999000e+01 samples=0},
+// PLAN-NEXT:   compress-sensitivity{calibration={{.*}}.npy entry= method=fisher probes=8 samples=256 seed=0 tolerance=1.000000e-02},
+// PLAN-NEXT:   compress-plan{ bops-budget=0 compression-ratio=8.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size=  weight-clip=max},
+// PLAN-NEXT:   compress-quantize{activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=gptq weight-bits=8 weight-clip=max},
+// PLAN-NEXT:   func.func(
+// PLAN-NEXT:     compress-pack-weights
+// PLAN-NEXT:   ),
+// PLAN-NEXT:   canonicalize{{.*}},
+// PLAN-NEXT:   cse
+// PLAN-NEXT: )
+
+/// Several candidate widths plan too; a given rounding wins over the
+/// derived one.
+// LIST:      Pass Manager with 8 passes:
+// LIST:        compress-sensitivity{
+// LIST-NEXT:   compress-plan{ bops-budget=0 compression-ratio=0.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size= weight-bits={4,8} weight-clip=max},
+// LIST-NEXT:   compress-quantize{{{.*}} rounding=nearest weight-bits=8 weight-clip=max},
+
+/// Every other option reaches its pass unchanged; the widest widths become
+/// compress-calibrate's bits and compress-quantize's widths.
+// OPTS:      Pass Manager with 6 passes:
+// OPTS:        compress-cleanup{max-fold-elements=64}
+// OPTS:        compress-calibrate{bits=16 calibration={{.*}}.npy entry= method=percentile percentile=9.900000e+01 samples=100},
+// OPTS-NEXT:   compress-quantize{activation-bits=16 calibration={{.*}}.npy gptq-damp=1.000000e-01 gptq-samples=64 report= report-samples=8 rescale-rounding=single rounding=gptq weight-bits=4 weight-clip=mse},
+module {
+}
