@@ -22,11 +22,6 @@ struct IntWeightsCache : KernelCache {
   std::vector<int32_t> weightsKO;
 };
 
-RescaleRounding toRounding(RoundingMode mode) {
-  return mode == RoundingMode::double_round ? RescaleRounding::Double
-                                            : RescaleRounding::Single;
-}
-
 /// The optional bias operand (after the two data operands) as a pointer.
 const int64_t *biasPointer(KernelContext &ctx, Value bias) {
   return bias ? ctx.operand(2).ints().data() : nullptr;
@@ -98,7 +93,7 @@ LogicalResult requantizeKernel(KernelContext &ctx) {
   int64_t inZp = op.getInputZpAttr().getInt();
   int64_t outZp = op.getOutputZpAttr().getInt();
   int64_t lo = op.getClampMinAttr().getInt(), hi = op.getClampMaxAttr().getInt();
-  RescaleRounding rounding = toRounding(op.getRounding());
+  RescaleRounding rounding = op.getRounding();
   unsigned inBits = intBitWidth(in.dtype());
   for (int64_t i = 0, e = in.size(); i < e; ++i) {
     int64_t c = perChannel ? i % channels : 0;
@@ -114,7 +109,7 @@ LogicalResult addKernel(KernelContext &ctx) {
     return failure();
   const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
   Tensor &out = ctx.results[0];
-  RescaleRounding rounding = toRounding(op.getRounding());
+  RescaleRounding rounding = op.getRounding();
   int64_t aZp = op.getLhsZpAttr().getInt(), bZp = op.getRhsZpAttr().getInt();
   int64_t outZp = op.getOutputZpAttr().getInt();
   int64_t lo = op.getClampMinAttr().getInt(), hi = op.getClampMaxAttr().getInt();

@@ -15,12 +15,15 @@
 
 #include "compress/Support/FixedPoint.h"
 
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/bit.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
+
+#include "compress/Support/RescaleRoundingEnums.cpp.inc"
 
 using namespace compress;
 

@@ -171,8 +171,8 @@ Value FunctionQuantizer::requantize(Location loc, Value acc,
   for (double factor : factors) {
     // Factors are products of scales: far below 2^29 for any sane model;
     // one that is not gets the largest representable factor.
-    FixedPointFactor f = toFixedPoint(factor).value_or(
-        FixedPointFactor{INT32_MAX, 2});
+    FixedPointScale f = toFixedPoint(factor).value_or(
+        FixedPointScale{INT32_MAX, 2});
     multipliers.push_back(f.multiplier);
     shifts.push_back(f.shift);
   }
@@ -187,7 +187,7 @@ Value FunctionQuantizer::requantize(Location loc, Value acc,
       builder.getDenseI32ArrayAttr(multipliers),
       builder.getDenseI8ArrayAttr(shifts), builder.getI64IntegerAttr(0),
       builder.getI64IntegerAttr(out.zeroPoint),
-      RoundingModeAttr::get(builder.getContext(), options.rescaleRounding),
+      RescaleRoundingAttr::get(builder.getContext(), options.rescaleRounding),
       builder.getI64IntegerAttr(lo), builder.getI64IntegerAttr(hi));
 }
 
@@ -413,11 +413,11 @@ LogicalResult FunctionQuantizer::quantizeAdd(tosa::AddOp op) {
   double common = 2.0 * std::max(a->params.scale, b->params.scale) /
                   double(1 << 20);
   auto fp = [](double factor) {
-    return toFixedPoint(factor).value_or(FixedPointFactor{INT32_MAX, 2});
+    return toFixedPoint(factor).value_or(FixedPointScale{INT32_MAX, 2});
   };
-  FixedPointFactor fa = fp(a->params.scale / common);
-  FixedPointFactor fb = fp(b->params.scale / common);
-  FixedPointFactor fo = fp(common / out->scale);
+  FixedPointScale fa = fp(a->params.scale / common);
+  FixedPointScale fb = fp(b->params.scale / common);
+  FixedPointScale fo = fp(common / out->scale);
   auto [lo, hi] = clampBounds(*out, clamp);
   builder.setInsertionPoint(op);
   auto add = AddOp::create(
@@ -431,7 +431,7 @@ LogicalResult FunctionQuantizer::quantizeAdd(tosa::AddOp op) {
       builder.getI32IntegerAttr(fo.multiplier),
       builder.getI8IntegerAttr(fo.shift),
       builder.getI64IntegerAttr(out->zeroPoint),
-      RoundingModeAttr::get(builder.getContext(), options.rescaleRounding),
+      RescaleRoundingAttr::get(builder.getContext(), options.rescaleRounding),
       builder.getI64IntegerAttr(lo), builder.getI64IntegerAttr(hi));
   quantized[layerOutput] = {add.getResult(), *out};
   markReplaced(op);
@@ -521,15 +521,15 @@ LogicalResult FunctionQuantizer::quantizeConcat(tosa::ConcatOp op) {
       continue;
     }
     // Inputs at other scales are brought to the output's parameters.
-    FixedPointFactor f = toFixedPoint(x->params.scale / out->scale)
-                             .value_or(FixedPointFactor{INT32_MAX, 2});
+    FixedPointScale f = toFixedPoint(x->params.scale / out->scale)
+                             .value_or(FixedPointScale{INT32_MAX, 2});
     inputs.push_back(RequantizeOp::create(
         builder, op.getLoc(), intType(input, *out), x->value,
         builder.getDenseI32ArrayAttr({f.multiplier}),
         builder.getDenseI8ArrayAttr({f.shift}),
         builder.getI64IntegerAttr(x->params.zeroPoint),
         builder.getI64IntegerAttr(out->zeroPoint),
-        RoundingModeAttr::get(builder.getContext(), options.rescaleRounding),
+        RescaleRoundingAttr::get(builder.getContext(), options.rescaleRounding),
         builder.getI64IntegerAttr(out->qmin),
         builder.getI64IntegerAttr(out->qmax)));
   }

@@ -52,7 +52,7 @@ struct LayerInfo {
 struct Options {
   unsigned weightBits, activationBits;
   WeightClip clip;
-  RoundingMode rescaleRounding;
+  RescaleRounding rescaleRounding;
   bool gptq;
   GptqOptions gptqOptions;
 };

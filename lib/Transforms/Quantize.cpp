@@ -87,9 +87,7 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     options.weightBits = weightBits;
     options.activationBits = activationBits;
     options.clip = weightClip;
-    options.rescaleRounding = rescaleRounding == RescaleRounding::Double
-                                  ? RoundingMode::double_round
-                                  : RoundingMode::single_round;
+    options.rescaleRounding = rescaleRounding;
     options.gptq = rounding == WeightRounding::Gptq;
     options.gptqOptions.damp = gptqDamp;
     return options;

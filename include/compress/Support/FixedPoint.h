@@ -16,15 +16,13 @@
 #ifndef COMPRESS_SUPPORT_FIXEDPOINT_H
 #define COMPRESS_SUPPORT_FIXEDPOINT_H
 
+#include "compress/Support/RescaleRounding.h"
+
 #include <cstdint>
 #include <optional>
 #include <utility>
 
 namespace compress {
-
-/// Rounding of a fixed-point rescale, as tosa.rescale's rounding_mode.
-/// INEXACT_ROUND has no counterpart: upstream refuses to lower it.
-enum class RescaleRounding { Single, Double };
 
 //===----------------------------------------------------------------------===//
 // tosa.apply_scale

@@ -121,7 +121,7 @@ struct RescaleSpec {
   int64_t inputZp;
   ArrayRef<int32_t> multipliers;
   ArrayRef<int8_t> shifts;
-  RoundingMode rounding;
+  RescaleRounding rounding;
   int64_t outputZp;
   int64_t clampMin, clampMax;
 };
@@ -177,7 +177,7 @@ static Value createRescale(OpBuilder &builder, Location loc, Value input,
   Value result = tosa::RescaleOp::create(
       builder, loc, rescaledType, input, multiplier, shift, inputZpValue,
       outputZpValue, /*scale32=*/true,
-      spec.rounding == RoundingMode::double_round
+      spec.rounding == RescaleRounding::Double
           ? tosa::RoundingMode::DOUBLE_ROUND
           : tosa::RoundingMode::SINGLE_ROUND,
       /*per_channel=*/spec.multipliers.size() > 1,

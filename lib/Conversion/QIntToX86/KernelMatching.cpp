@@ -43,11 +43,6 @@ static bool isStaticOf(Type type, unsigned width) {
          tensor.getElementType().isInteger(width);
 }
 
-static RescaleRounding toRounding(RoundingMode mode) {
-  return mode == RoundingMode::double_round ? RescaleRounding::Double
-                                            : RescaleRounding::Single;
-}
-
 /// The requantize (and residual add after it) that the kernel producing
 /// `acc` can apply in its epilogue, recorded in `spec`.
 static void matchEpilogue(Value acc, KernelSpec &spec) {
@@ -60,7 +55,7 @@ static void matchEpilogue(Value acc, KernelSpec &spec) {
   spec.requantize =
       Rescale{SmallVector<int32_t>(requantize.getMultiplier()),
               SmallVector<int8_t>(requantize.getShift()),
-              toRounding(requantize.getRounding()),
+              requantize.getRounding(),
               requantize.getInputZpAttr().getInt(),
               requantize.getOutputZpAttr().getInt(),
               requantize.getClampMinAttr().getInt(),
@@ -76,7 +71,7 @@ static void matchEpilogue(Value acc, KernelSpec &spec) {
       !isStaticOf(add.getLhs().getType(), 8) ||
       !isStaticOf(add.getRhs().getType(), 8))
     return;
-  RescaleRounding rounding = toRounding(add.getRounding());
+  RescaleRounding rounding = add.getRounding();
   auto side = [&](IntegerAttr multiplier, IntegerAttr shift, int64_t zp) {
     return Rescale{{int32_t(multiplier.getInt())},
                    {int8_t(shift.getInt())},

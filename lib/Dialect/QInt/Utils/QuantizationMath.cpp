@@ -143,15 +143,12 @@ QuantizedWeights compress::qint::quantizeWeights(llvm::ArrayRef<float> weights,
   return result;
 }
 
-std::optional<FixedPointFactor> compress::qint::toFixedPoint(double factor) {
+std::optional<FixedPointScale> compress::qint::toFixedPoint(double factor) {
   if (!std::isfinite(factor) || factor < 0.0)
     return std::nullopt;
   if (factor == 0.0)
-    return FixedPointFactor{0, 31};
-  std::optional<FixedPointScale> s = computeMultiplierAndShift(factor, 32);
-  if (!s)
-    return std::nullopt;
-  return FixedPointFactor{s->multiplier, s->shift};
+    return FixedPointScale{0, 31};
+  return computeMultiplierAndShift(factor, 32);
 }
 
 double compress::qint::sqnrDecibels(double signalEnergy, double noiseEnergy) {

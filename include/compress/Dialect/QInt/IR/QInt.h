@@ -7,6 +7,8 @@
 #ifndef COMPRESS_DIALECT_QINT_IR_QINT_H
 #define COMPRESS_DIALECT_QINT_IR_QINT_H
 
+#include "compress/Support/RescaleRounding.h"
+
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"

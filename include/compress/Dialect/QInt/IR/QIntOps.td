@@ -286,7 +286,8 @@ def QInt_RequantizeOp : QInt_RangeOp<"requantize",
     DenseI8ArrayAttr:$shift,
     DefaultValuedAttr<I64Attr, "0">:$input_zp,
     I64Attr:$output_zp,
-    DefaultValuedAttr<QInt_RoundingModeAttr, "RoundingMode::double_round">:$rounding,
+    DefaultValuedAttr<QInt_RescaleRoundingAttr,
+                      "::compress::RescaleRounding::Double">:$rounding,
     I64Attr:$clamp_min,
     I64Attr:$clamp_max
   );
@@ -324,7 +325,8 @@ def QInt_AddOp : QInt_RangeOp<"add", [SameOperandsAndResultShape]> {
     I32Attr:$output_multiplier,
     I8Attr:$output_shift,
     I64Attr:$output_zp,
-    DefaultValuedAttr<QInt_RoundingModeAttr, "RoundingMode::double_round">:$rounding,
+    DefaultValuedAttr<QInt_RescaleRoundingAttr,
+                      "::compress::RescaleRounding::Double">:$rounding,
     I64Attr:$clamp_min,
     I64Attr:$clamp_max
   );

@@ -10,6 +10,8 @@
 #ifndef COMPRESS_DIALECT_QINT_UTILS_QUANTIZATIONMATH_H
 #define COMPRESS_DIALECT_QINT_UTILS_QUANTIZATIONMATH_H
 
+#include "compress/Support/FixedPoint.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -78,11 +80,7 @@ int8_t roundWeight(double value, unsigned bits);
 /// (multiplier in [2^30, 2^31), shift in [2, 62]); a factor too small for
 /// shift 62 becomes multiplier 0. Empty if the factor is too large
 /// (>= 2^29) or not finite.
-struct FixedPointFactor {
-  int32_t multiplier;
-  int8_t shift;
-};
-std::optional<FixedPointFactor> toFixedPoint(double factor);
+std::optional<FixedPointScale> toFixedPoint(double factor);
 
 /// Signal-to-quantization-noise ratio in dB of `approx` against `exact`
 /// given as accumulated energies; +inf when the noise is zero.
