@@ -364,8 +364,8 @@ static FailureOr<ProbeProgram> buildProbeProgram(func::FuncOp func,
   return std::move(probe);
 }
 
-/// Runs the unperturbed probe program on sample `index` and records what
-/// its probes compare against.
+/// Runs the unperturbed probe program on the sample `input` and records
+/// what its probes compare against.
 static llvm::Expected<SampleState> measureSample(const ProbeProgram &probe,
                                                  Tensor input) {
   SampleState state;
