@@ -267,11 +267,8 @@ void PlanPass::runOnOperation() {
     signalPassFailure();
   };
 
-  SmallVector<int64_t> wBits =
-      candidateBits(SmallVector<int64_t>(weightBits.begin(), weightBits.end()),
-                    {2, 3, 4, 5, 6, 8});
-  SmallVector<int64_t> aBits = candidateBits(
-      SmallVector<int64_t>(activationBits.begin(), activationBits.end()), {8});
+  SmallVector<int64_t> wBits = candidateBits(*weightBits, {2, 3, 4, 5, 6, 8});
+  SmallVector<int64_t> aBits = candidateBits(*activationBits, {8});
   clip = weightClip;
 
   std::optional<int64_t> sizeBudget;
