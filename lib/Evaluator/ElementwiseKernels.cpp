@@ -36,49 +36,46 @@ enum class BinaryKind { Add, Sub, Maximum, Minimum, Pow, IntDiv, Equal,
                         Greater, GreaterEqual, LogicalAnd, LogicalOr,
                         BitwiseAnd, BitwiseOr, BitwiseXor };
 
+/// Applies a binary op to float32 operands; comparisons store 0 or 1 into
+/// an integer result.
 template <BinaryKind Kind>
-LogicalResult binaryKernel(KernelContext &ctx) {
-  if (failed(ctx.allocResult(0)))
-    return failure();
-  const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
-  Tensor &out = ctx.results[0];
-  if (!checkBroadcast(ctx, a, b))
-    return ctx.fail("operand shapes do not broadcast to the result");
-  if (isFloat(a.dtype()) && a.dtype() == DType::F32) {
-    const float *x = a.f32().data(), *y = b.f32().data();
-    auto apply = [&](auto store) {
-      forEachBroadcast(out.shape(), a.shape(), b.shape(),
-                       [&](int64_t o, int64_t i, int64_t j) {
-                         float p = x[i], q = y[j];
-                         switch (Kind) {
-                         case BinaryKind::Add: store(o, p + q); break;
-                         case BinaryKind::Sub: store(o, p - q); break;
-                         case BinaryKind::Maximum:
-                           store(o, std::isnan(p) || std::isnan(q)
-                                        ? NAN
-                                        : std::max(p, q));
-                           break;
-                         case BinaryKind::Minimum:
-                           store(o, std::isnan(p) || std::isnan(q)
-                                        ? NAN
-                                        : std::min(p, q));
-                           break;
-                         case BinaryKind::Pow: store(o, std::pow(p, q)); break;
-                         case BinaryKind::Equal: store(o, p == q); break;
-                         case BinaryKind::Greater: store(o, p > q); break;
-                         case BinaryKind::GreaterEqual: store(o, p >= q); break;
-                         default: break;
-                         }
-                       });
-    };
-    if (out.dtype() == DType::F32)
-      apply([&](int64_t o, float v) { out.f32()[o] = v; });
-    else
-      apply([&](int64_t o, float v) { out.ints()[o] = int64_t(v); });
-    return success();
-  }
-  if (isFloat(a.dtype()))
-    return ctx.fail("unsupported float element type");
+void floatBinary(const Tensor &a, const Tensor &b, Tensor &out) {
+  const float *x = a.f32().data(), *y = b.f32().data();
+  auto apply = [&](auto store) {
+    forEachBroadcast(out.shape(), a.shape(), b.shape(),
+                     [&](int64_t o, int64_t i, int64_t j) {
+                       float p = x[i], q = y[j];
+                       switch (Kind) {
+                       case BinaryKind::Add: store(o, p + q); break;
+                       case BinaryKind::Sub: store(o, p - q); break;
+                       case BinaryKind::Maximum:
+                         store(o, std::isnan(p) || std::isnan(q)
+                                      ? NAN
+                                      : std::max(p, q));
+                         break;
+                       case BinaryKind::Minimum:
+                         store(o, std::isnan(p) || std::isnan(q)
+                                      ? NAN
+                                      : std::min(p, q));
+                         break;
+                       case BinaryKind::Pow: store(o, std::pow(p, q)); break;
+                       case BinaryKind::Equal: store(o, p == q); break;
+                       case BinaryKind::Greater: store(o, p > q); break;
+                       case BinaryKind::GreaterEqual: store(o, p >= q); break;
+                       default: break;
+                       }
+                     });
+  };
+  if (out.dtype() == DType::F32)
+    apply([&](int64_t o, float v) { out.f32()[o] = v; });
+  else
+    apply([&](int64_t o, float v) { out.ints()[o] = int64_t(v); });
+}
+
+/// Applies a binary op to integer operands, wrapping to the result type.
+/// Returns false on a division by zero.
+template <BinaryKind Kind>
+bool integerBinary(const Tensor &a, const Tensor &b, Tensor &out) {
   const int64_t *x = a.ints().data(), *y = b.ints().data();
   int64_t *z = out.ints().data();
   DType rt = out.dtype();
@@ -114,7 +111,25 @@ LogicalResult binaryKernel(KernelContext &ctx) {
                      }
                      z[o] = wrapInt(r, rt);
                    });
-  if (divideByZero)
+  return !divideByZero;
+}
+
+/// A TOSA binary op with broadcasting, on float32 or integer operands.
+template <BinaryKind Kind>
+LogicalResult binaryKernel(KernelContext &ctx) {
+  if (failed(ctx.allocResult(0)))
+    return failure();
+  const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
+  Tensor &out = ctx.results[0];
+  if (!checkBroadcast(ctx, a, b))
+    return ctx.fail("operand shapes do not broadcast to the result");
+  if (isFloat(a.dtype()) && a.dtype() == DType::F32) {
+    floatBinary<Kind>(a, b, out);
+    return success();
+  }
+  if (isFloat(a.dtype()))
+    return ctx.fail("unsupported float element type");
+  if (!integerBinary<Kind>(a, b, out))
     return ctx.fail("integer division by zero");
   return success();
 }

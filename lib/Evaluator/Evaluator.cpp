@@ -176,6 +176,9 @@ struct compress::ProgramImpl {
                       std::vector<const Tensor *> &ptrs,
                       std::optional<ValueObserver> observer,
                       bool keepAll) const;
+  /// Lets every non-constant, non-output slot be released after its last
+  /// reader.
+  void releaseAfterLastUse();
 };
 
 Program::Program(std::unique_ptr<ProgramImpl> impl) : impl(std::move(impl)) {}
@@ -263,16 +266,19 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
     impl->steps.push_back(std::move(step));
   }
 
-  // Release every non-constant, non-output slot after its last reader.
+  impl->releaseAfterLastUse();
+  return Program(std::move(impl));
+}
+
+void ProgramImpl::releaseAfterLastUse() {
   DenseMap<unsigned, unsigned> lastUse;
-  for (auto [index, step] : llvm::enumerate(impl->steps))
+  for (auto [index, step] : llvm::enumerate(steps))
     for (unsigned slot : step.operands)
       lastUse[slot] = index;
-  llvm::DenseSet<unsigned> keep(impl->outputs.begin(), impl->outputs.end());
+  llvm::DenseSet<unsigned> keep(outputs.begin(), outputs.end());
   for (auto [slot, index] : lastUse)
-    if (!impl->constants.count(slot) && !keep.count(slot))
-      impl->steps[index].releases.push_back(slot);
-  return Program(std::move(impl));
+    if (!constants.count(slot) && !keep.count(slot))
+      steps[index].releases.push_back(slot);
 }
 
 llvm::Error ProgramImpl::execute(ArrayRef<Tensor> inputs,
@@ -365,16 +371,10 @@ static void accumulate(Tensor &sum, bool &present, Tensor &&grad) {
     dst[i] += src[i];
 }
 
-llvm::Expected<Gradients>
-Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
-                     ArrayRef<Value> wrt,
-                     SmallVectorImpl<Tensor> *outputs) const {
-  const ProgramImpl &p = *impl;
-  std::vector<Tensor> values;
-  std::vector<const Tensor *> ptrs;
-  if (llvm::Error error = p.execute(inputs, values, ptrs, std::nullopt,
-                                    /*keepAll=*/true))
-    return std::move(error);
+/// Checks that there is one float32 seed per output, shaped like it.
+static llvm::Error checkOutputSeeds(const ProgramImpl &p,
+                                    ArrayRef<const Tensor *> ptrs,
+                                    ArrayRef<Tensor> outputSeeds) {
   if (outputSeeds.size() != p.outputs.size())
     return llvm::createStringError("expected %zu output seeds, got %zu",
                                    p.outputs.size(), outputSeeds.size());
@@ -388,10 +388,17 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
           dtypeName(output.dtype()).data(), dtypeName(seed.dtype()).data(),
           shapeToString(seed.shape()).c_str());
   }
+  return llvm::Error::success();
+}
 
-  // A slot is active if it is float32 and depends on an input or on a
-  // `wrt` value; only steps with an active operand need a backward kernel.
-  std::vector<char> active(p.numSlots, false);
+/// Marks the active slots of an executed program in `active`: a slot is
+/// active if it is float32 and depends on an input or on a `wrt` value;
+/// only steps with an active operand need a backward kernel. Returns the
+/// slots of the `wrt` values.
+static llvm::Expected<SmallVector<unsigned>>
+markActiveSlots(const ProgramImpl &p, ArrayRef<Tensor> values,
+                ArrayRef<const Tensor *> ptrs, ArrayRef<Value> wrt,
+                std::vector<char> &active) {
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
     active[i] = p.argTypes[i].first == DType::F32;
   SmallVector<unsigned> wrtSlots;
@@ -416,6 +423,65 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
     if (llvm::any_of(step.operands, [&](unsigned s) { return active[s]; }))
       for (unsigned slot : step.results)
         active[slot] = active[slot] || values[slot].dtype() == DType::F32;
+  return wrtSlots;
+}
+
+/// Runs the backward kernel of `step` and adds the gradients of its active
+/// operands to theirs.
+static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
+                                     std::vector<Tensor> &values,
+                                     ArrayRef<const Tensor *> ptrs,
+                                     ArrayRef<char> active,
+                                     std::vector<Tensor> &grads,
+                                     SmallVectorImpl<bool> &hasGrad) {
+  StringRef name = step.op->getName().getStringRef();
+  SmallVector<const Tensor *, 8> operandPtrs;
+  for (unsigned slot : step.operands)
+    operandPtrs.push_back(ptrs[slot]);
+  SmallVector<const Tensor *, 2> resultGrads;
+  for (unsigned slot : step.results)
+    resultGrads.push_back(hasGrad[slot] ? &grads[slot] : nullptr);
+  // Result slots are numbered consecutively when the program is compiled.
+  MutableArrayRef<Tensor> results(&values[step.results.front()],
+                                  step.results.size());
+  KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
+                    /*cache=*/nullptr};
+  SmallVector<Tensor, 4> operandGrads(step.operands.size());
+  if (failed(kernel(ctx, resultGrads, operandGrads)))
+    return llvm::createStringError("reverse mode failed at '%s'",
+                                   name.str().c_str());
+  for (auto [slot, grad] : llvm::zip(step.operands, operandGrads)) {
+    // A default-constructed tensor means the operand has no gradient.
+    if (!active[slot] || (grad.rank() == 0 && grad.size() == 0))
+      continue;
+    if (grad.dtype() != DType::F32 || grad.shape() != ptrs[slot]->shape())
+      return llvm::createStringError(
+          "reverse-mode kernel of '%s' returned a gradient of the wrong "
+          "shape",
+          name.str().c_str());
+    accumulate(grads[slot], hasGrad[slot], std::move(grad));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<Gradients>
+Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
+                     ArrayRef<Value> wrt,
+                     SmallVectorImpl<Tensor> *outputs) const {
+  const ProgramImpl &p = *impl;
+  std::vector<Tensor> values;
+  std::vector<const Tensor *> ptrs;
+  if (llvm::Error error = p.execute(inputs, values, ptrs, std::nullopt,
+                                    /*keepAll=*/true))
+    return std::move(error);
+  if (llvm::Error error = checkOutputSeeds(p, ptrs, outputSeeds))
+    return std::move(error);
+  std::vector<char> active(p.numSlots, false);
+  llvm::Expected<SmallVector<unsigned>> activeWrt =
+      markActiveSlots(p, values, ptrs, wrt, active);
+  if (!activeWrt)
+    return activeWrt.takeError();
+  SmallVector<unsigned> wrtSlots = std::move(*activeWrt);
 
   std::vector<Tensor> grads(p.numSlots);
   SmallVector<bool> hasGrad(p.numSlots, false);
@@ -427,8 +493,6 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
     keepGrad.insert(i);
 
   const BackwardTable &table = backwardKernels();
-  SmallVector<const Tensor *, 8> operandPtrs;
-  SmallVector<const Tensor *, 2> resultGrads;
   for (const Step &step : llvm::reverse(p.steps)) {
     bool anyGrad = llvm::any_of(step.results,
                                 [&](unsigned s) { return hasGrad[s]; });
@@ -440,31 +504,9 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
     if (it == table.end())
       return llvm::createStringError("reverse mode does not support '%s'",
                                      name.str().c_str());
-    operandPtrs.clear();
-    for (unsigned slot : step.operands)
-      operandPtrs.push_back(ptrs[slot]);
-    resultGrads.clear();
-    for (unsigned slot : step.results)
-      resultGrads.push_back(hasGrad[slot] ? &grads[slot] : nullptr);
-    // Result slots are numbered consecutively when the program is compiled.
-    MutableArrayRef<Tensor> results(&values[step.results.front()],
-                                    step.results.size());
-    KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
-                      /*cache=*/nullptr};
-    SmallVector<Tensor, 4> operandGrads(step.operands.size());
-    if (failed(it->second(ctx, resultGrads, operandGrads)))
-      return llvm::createStringError("reverse mode failed at '%s'",
-                                     name.str().c_str());
-    for (auto [slot, grad] : llvm::zip(step.operands, operandGrads)) {
-      // A default-constructed tensor means the operand has no gradient.
-      if (!active[slot] || (grad.rank() == 0 && grad.size() == 0))
-        continue;
-      if (grad.dtype() != DType::F32 || grad.shape() != ptrs[slot]->shape())
-        return llvm::createStringError(
-            "reverse-mode kernel of '%s' returned a gradient of the wrong "
-            "shape", name.str().c_str());
-      accumulate(grads[slot], hasGrad[slot], std::move(grad));
-    }
+    if (llvm::Error error = backpropagateStep(step, it->second, values, ptrs,
+                                              active, grads, hasGrad))
+      return std::move(error);
     for (unsigned slot : step.results)
       if (!keepGrad.count(slot))
         grads[slot] = Tensor();

@@ -140,25 +140,10 @@ static void writeLinkNotes(llvm::raw_ostream &os,
        << ": other libraries (math functions: -lm).\n";
 }
 
-void compress::writeCHeader(llvm::raw_ostream &os, const CHeaderInfo &info) {
-  std::string guard = "COMPRESS_AOT_" + StringRef(info.symbol).upper() + "_H";
-  os << "/* C interface of @" << info.entry << " from " << info.source
-     << ", compiled by compress-aot.\n"
-     << " * Generated with its object file: regenerate both together. */\n"
-     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdint.h>\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-
-  llvm::SmallVector<std::string> written;
-  for (const TensorSpec &spec : llvm::concat<const TensorSpec>(
-           llvm::ArrayRef(info.results), llvm::ArrayRef(info.args))) {
-    std::string name = descriptorName(spec);
-    if (llvm::is_contained(written, name))
-      continue;
-    written.push_back(name);
-    writeDescriptor(os, spec);
-  }
-
+/// Writes the struct of the results if there are several, and returns the
+/// type the function writes its results to.
+static std::string writeResultsStruct(llvm::raw_ostream &os,
+                                      const CHeaderInfo &info) {
   // MLIR packs several results into one struct returned through a single
   // pointer; one result is returned through a pointer to its descriptor.
   std::string resultType;
@@ -173,7 +158,13 @@ void compress::writeCHeader(llvm::raw_ostream &os, const CHeaderInfo &info) {
          << describe(spec) << " */\n";
     os << "} " << resultType << ";\n\n";
   }
+  return resultType;
+}
 
+/// Writes the comment that documents the function: its arguments, its
+/// results, who frees what, and how to link it.
+static void writeFunctionComment(llvm::raw_ostream &os,
+                                 const CHeaderInfo &info) {
   os << "/* " << info.symbol << " runs @" << info.entry << " once.\n *\n";
   for (auto [i, spec] : llvm::enumerate(info.args)) {
     std::string head = " * arg" + std::to_string(i) + ": " + describe(spec) +
@@ -208,11 +199,16 @@ void compress::writeCHeader(llvm::raw_ostream &os, const CHeaderInfo &info) {
        << " *   aligned[offset + i0 * strides[0] + i1 * strides[1] + ...].\n";
   writeLinkNotes(os, info.imports, info.mlirLibDir);
   os << " */\n";
+}
+
+/// Writes the function's prototype.
+static void writePrototype(llvm::raw_ostream &os, const CHeaderInfo &info,
+                           StringRef resultType) {
   llvm::SmallVector<std::string> params;
   if (info.results.size() == 1)
-    params.push_back(resultType + " *result");
+    params.push_back((resultType + " *result").str());
   if (info.results.size() > 1)
-    params.push_back(resultType + " *results");
+    params.push_back((resultType + " *results").str());
   for (auto [i, spec] : llvm::enumerate(info.args))
     params.push_back("const " + descriptorName(spec) + " *arg" +
                      std::to_string(i));
@@ -224,21 +220,49 @@ void compress::writeCHeader(llvm::raw_ostream &os, const CHeaderInfo &info) {
     prototype = "void " + info.symbol + "(\n    " +
                 llvm::join(params, ",\n    ") + ");";
   os << prototype << "\n\n";
-  if (!info.cpuFeatures.empty()) {
-    // The object executes these instructions unconditionally; a caller that
-    // may run on another CPU asks first rather than stop on SIGILL.
-    os << "/* Nonzero when this CPU has the features " << info.symbol
-       << "'s kernels execute\n * ("
-       << llvm::join(info.cpuFeatures, ", ")
-       << "). Calling it elsewhere stops the program\n"
-       << " * on an illegal instruction. GCC and Clang. */\n"
-       << "static inline int " << info.symbol << "_cpu_supported(void) {\n"
-       << "  __builtin_cpu_init();\n  return";
-    for (auto [i, feature] : llvm::enumerate(info.cpuFeatures))
-      os << (i ? " &&\n         " : " ") << "__builtin_cpu_supports(\""
-         << feature << "\")";
-    os << ";\n}\n\n";
+}
+
+/// Writes `SYMBOL_cpu_supported()` if the object needs CPU features.
+static void writeCpuCheck(llvm::raw_ostream &os, const CHeaderInfo &info) {
+  if (info.cpuFeatures.empty())
+    return;
+  // The object executes these instructions unconditionally; a caller that
+  // may run on another CPU asks first rather than stop on SIGILL.
+  os << "/* Nonzero when this CPU has the features " << info.symbol
+     << "'s kernels execute\n * (" << llvm::join(info.cpuFeatures, ", ")
+     << "). Calling it elsewhere stops the program\n"
+     << " * on an illegal instruction. GCC and Clang. */\n"
+     << "static inline int " << info.symbol << "_cpu_supported(void) {\n"
+     << "  __builtin_cpu_init();\n  return";
+  for (auto [i, feature] : llvm::enumerate(info.cpuFeatures))
+    os << (i ? " &&\n         " : " ") << "__builtin_cpu_supports(\"" << feature
+       << "\")";
+  os << ";\n}\n\n";
+}
+
+void compress::writeCHeader(llvm::raw_ostream &os, const CHeaderInfo &info) {
+  std::string guard = "COMPRESS_AOT_" + StringRef(info.symbol).upper() + "_H";
+  os << "/* C interface of @" << info.entry << " from " << info.source
+     << ", compiled by compress-aot.\n"
+     << " * Generated with its object file: regenerate both together. */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+
+  llvm::SmallVector<std::string> written;
+  for (const TensorSpec &spec : llvm::concat<const TensorSpec>(
+           llvm::ArrayRef(info.results), llvm::ArrayRef(info.args))) {
+    std::string name = descriptorName(spec);
+    if (llvm::is_contained(written, name))
+      continue;
+    written.push_back(name);
+    writeDescriptor(os, spec);
   }
+
+  std::string resultType = writeResultsStruct(os, info);
+  writeFunctionComment(os, info);
+  writePrototype(os, info, resultType);
+  writeCpuCheck(os, info);
   os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
      << "#endif /* " << guard << " */\n";
 }

@@ -311,6 +311,34 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
   return success();
 }
 
+FunctionQuantizer::FullyConnectedTail
+FunctionQuantizer::matchFullyConnectedTail(tosa::MatMulOp op, int64_t n) {
+  // A fully-connected layer as frontends emit it: matmul -> reshape to
+  // [M, N] -> add of a constant bias -> optional clamp.
+  FullyConnectedTail tail;
+  tail.output = op.getResult();
+  tail.reshape = dyn_cast_or_null<tosa::ReshapeOp>(soleUser(op.getResult()));
+  if (tail.reshape)
+    tail.biasAdd =
+        dyn_cast_or_null<tosa::AddOp>(soleUser(tail.reshape.getResult()));
+  if (tail.biasAdd) {
+    Value other = tail.biasAdd.getInput1() == tail.reshape.getResult()
+                      ? tail.biasAdd.getInput2()
+                      : tail.biasAdd.getInput1();
+    tail.bias = floatConstant(other);
+    if (!tail.bias ||
+        (tail.bias->size() != size_t(n) && tail.bias->size() != 1) ||
+        tail.biasAdd.getType() != tail.reshape.getType())
+      tail.bias.reset();
+  }
+  if (tail.bias)
+    tail.output = tail.biasAdd.getResult();
+  tail.clamp = fusibleClamp(tail.output);
+  if (tail.clamp)
+    tail.output = tail.clamp.getResult();
+  return tail;
+}
+
 LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   auto weights = floatConstant(op.getB());
   auto bType = cast<RankedTensorType>(op.getB().getType());
@@ -322,32 +350,8 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
     return failure();
   int64_t n = bType.getDimSize(2);
 
-  // A fully-connected layer as frontends emit it: matmul -> reshape to
-  // [M, N] -> add of a constant bias -> optional clamp.
-  Value layerOutput = op.getResult();
-  auto reshape = dyn_cast_or_null<tosa::ReshapeOp>(soleUser(op.getResult()));
-  tosa::AddOp biasAdd;
-  std::optional<std::vector<float>> bias;
-  if (reshape)
-    biasAdd = dyn_cast_or_null<tosa::AddOp>(soleUser(reshape.getResult()));
-  if (biasAdd) {
-    Value other = biasAdd.getInput1() == reshape.getResult()
-                      ? biasAdd.getInput2()
-                      : biasAdd.getInput1();
-    bias = floatConstant(other);
-    if (!bias || (bias->size() != size_t(n) && bias->size() != 1) ||
-        biasAdd.getType() != reshape.getType())
-      bias.reset();
-  }
-  tosa::ClampOp clamp;
-  if (bias) {
-    layerOutput = biasAdd.getResult();
-    clamp = fusibleClamp(layerOutput);
-  } else {
-    clamp = fusibleClamp(layerOutput);
-  }
-  if (clamp)
-    layerOutput = clamp.getResult();
+  auto [reshape, biasAdd, bias, clamp, layerOutput] =
+      matchFullyConnectedTail(op, n);
   FailureOr<AffineParams> out = paramsFor(layerOutput);
   if (failed(out))
     return failure();
@@ -542,6 +546,12 @@ LogicalResult FunctionQuantizer::quantizeConcat(tosa::ConcatOp op) {
 }
 
 LogicalResult FunctionQuantizer::run() {
+  if (failed(quantizeOps()))
+    return failure();
+  return replaceQuantizedOps();
+}
+
+LogicalResult FunctionQuantizer::quantizeOps() {
   SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front())
     ops.push_back(&op);
@@ -589,7 +599,10 @@ LogicalResult FunctionQuantizer::run() {
     else
       op->emitRemark("left in float: no integer form for this op here");
   }
+  return success();
+}
 
+LogicalResult FunctionQuantizer::replaceQuantizedOps() {
   // Float users of quantized values (ops left float, the return) read a
   // dequantized copy.
   llvm::SmallPtrSet<Operation *, 32> replacedSet(replaced.begin(),

@@ -108,6 +108,25 @@ private:
                                      int64_t channelsPerScale,
                                      double inputScale, double outputScale);
 
+  /// Quantizes every float op of the function that has an integer form;
+  /// the others stay float, with a remark.
+  LogicalResult quantizeOps();
+  /// Lets float users read dequantized copies of the integer values, then
+  /// erases the rewritten ops and the constants only they used.
+  LogicalResult replaceQuantizedOps();
+
+  /// The ops after a matmul that a fully-connected layer fuses: a reshape
+  /// to [M, N] and the add of a constant bias of `n` (or one) values, if
+  /// both are there, then a clamp; `output` is the layer's float output.
+  struct FullyConnectedTail {
+    tosa::ReshapeOp reshape;
+    tosa::AddOp biasAdd;
+    std::optional<std::vector<float>> bias;
+    tosa::ClampOp clamp;
+    Value output;
+  };
+  FullyConnectedTail matchFullyConnectedTail(tosa::MatMulOp op, int64_t n);
+
   LogicalResult quantizeConv(Operation *op);
   LogicalResult quantizeMatmul(tosa::MatMulOp op);
   LogicalResult quantizeAdd(tosa::AddOp op);

@@ -85,6 +85,15 @@ struct LayerFacts {
   double inputTrace = 0.0;
 };
 
+/// The uniform-width baselines the report compares the plan with: every
+/// layer at one weight width and the widest activations, pins ignored.
+struct UniformPlans {
+  unsigned activationBits = 0;
+  SmallVector<unsigned> weightBits;
+  /// One plan per entry of `weightBits`.
+  std::vector<Plan> plans;
+};
+
 struct PlanPass : public compress::impl::PlanPassBase<PlanPass> {
   using PlanPassBase::PlanPassBase;
   /// Rejects options no run could use, before any pass runs.
@@ -93,10 +102,34 @@ struct PlanPass : public compress::impl::PlanPassBase<PlanPass> {
 
 private:
   FailureOr<LayerFacts> readLayer(const WeightLayer &layer);
+  /// Reads every layer's facts and sets each input's activation trace;
+  /// `sharedInputs` receives the groups of layers that read one tensor.
+  FailureOr<std::vector<LayerFacts>>
+  readLayers(ArrayRef<WeightLayer> layers,
+             std::vector<std::vector<int>> &sharedInputs);
+  /// The planner's problem: every layer's options and the budgets, with
+  /// the layers that read one tensor tied together.
+  PlanProblem buildProblem(MutableArrayRef<LayerFacts> facts,
+                           ArrayRef<int64_t> wBits, ArrayRef<int64_t> aBits,
+                           std::optional<int64_t> sizeBudget,
+                           std::vector<std::vector<int>> sharedInputs);
+  /// Writes the chosen widths back as `#compress.plan` attributes.
+  void writePlanAttrs(const PlanProblem &problem, const Plan &plan,
+                      ArrayRef<LayerFacts> facts);
   WeightClip clip = WeightClip::Max;
+  /// Writes the JSON report and the Pareto chart, whichever was asked for.
   LogicalResult writeReport(const PlanProblem &problem, const Plan &plan,
                             MutableArrayRef<LayerFacts> facts, int64_t floatBytes,
                             std::optional<int64_t> sizeBudget);
+  LogicalResult writeJsonReport(const PlanProblem &problem, const Plan &plan,
+                                ArrayRef<LayerFacts> facts,
+                                const UniformPlans &uniform,
+                                ArrayRef<Plan> frontier, int64_t floatBytes,
+                                std::optional<int64_t> sizeBudget);
+  LogicalResult writeParetoChart(const Plan &plan, ArrayRef<LayerFacts> facts,
+                                 const UniformPlans &uniform,
+                                 ArrayRef<Plan> frontier, int64_t floatBytes,
+                                 std::optional<int64_t> sizeBudget);
 };
 
 } // namespace
@@ -217,6 +250,16 @@ LogicalResult PlanPass::initialize(MLIRContext *context) {
   return success();
 }
 
+/// The candidate widths of an option, sorted and without duplicates;
+/// `defaults` when none was given.
+static SmallVector<int64_t> candidateBits(ArrayRef<int64_t> given,
+                                          ArrayRef<int64_t> defaults) {
+  SmallVector<int64_t> bits(given.empty() ? defaults : given);
+  llvm::sort(bits);
+  bits.erase(llvm::unique(bits), bits.end());
+  return bits;
+}
+
 void PlanPass::runOnOperation() {
   ModuleOp module = getOperation();
   auto fail = [&](const Twine &message) {
@@ -224,16 +267,8 @@ void PlanPass::runOnOperation() {
     signalPassFailure();
   };
 
-  SmallVector<int64_t> wBits(weightBits.begin(), weightBits.end());
-  if (wBits.empty())
-    wBits = {2, 3, 4, 5, 6, 8};
-  SmallVector<int64_t> aBits(activationBits.begin(), activationBits.end());
-  if (aBits.empty())
-    aBits = {8};
-  llvm::sort(wBits);
-  wBits.erase(llvm::unique(wBits), wBits.end());
-  llvm::sort(aBits);
-  aBits.erase(llvm::unique(aBits), aBits.end());
+  SmallVector<int64_t> wBits = candidateBits(*weightBits, {2, 3, 4, 5, 6, 8});
+  SmallVector<int64_t> aBits = candidateBits(*activationBits, {8});
   clip = weightClip;
 
   std::optional<int64_t> sizeBudget;
@@ -248,24 +283,12 @@ void PlanPass::runOnOperation() {
   if (layers.empty())
     return fail("@" + func.getSymName() + " has no layer to plan");
 
-  std::vector<LayerFacts> facts;
-  DenseMap<Value, SmallVector<int>> readers;
-  for (const WeightLayer &layer : layers) {
-    FailureOr<LayerFacts> f = readLayer(layer);
-    if (failed(f))
-      return signalPassFailure();
-    if (layer.input)
-      readers[quantizationSource(layer.input)].push_back(int(facts.size()));
-    facts.push_back(std::move(*f));
-  }
-  for (auto &[input, group] : readers) {
-    double trace = 0;
-    for (int index : group)
-      trace = std::max(trace, facts[index].activationTrace);
-    facts[group.front()].inputTrace = trace;
-  }
+  std::vector<std::vector<int>> sharedInputs;
+  FailureOr<std::vector<LayerFacts>> facts = readLayers(layers, sharedInputs);
+  if (failed(facts))
+    return signalPassFailure();
   if (aBits.size() > 1)
-    for (const LayerFacts &f : facts)
+    for (const LayerFacts &f : *facts)
       if (f.layer.input && !f.inputRange) {
         f.layer.op->emitError("the input of layer '")
             << f.layer.name
@@ -276,11 +299,54 @@ void PlanPass::runOnOperation() {
       }
 
   int64_t floatBytes = 0;
-  for (const LayerFacts &f : facts)
+  for (const LayerFacts &f : *facts)
     floatBytes += (f.layer.numWeights + f.outputChannels) * 4;
   if (compressionRatio != 0.0)
     sizeBudget = int64_t(std::floor(double(floatBytes) / compressionRatio));
 
+  PlanProblem problem =
+      buildProblem(*facts, wBits, aBits, sizeBudget, std::move(sharedInputs));
+  llvm::Expected<Plan> plan = solvePlan(problem);
+  if (!plan)
+    return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
+
+  writePlanAttrs(problem, *plan, *facts);
+  if (failed(writeReport(problem, *plan, *facts, floatBytes, sizeBudget)))
+    return signalPassFailure();
+}
+
+FailureOr<std::vector<LayerFacts>>
+PlanPass::readLayers(ArrayRef<WeightLayer> layers,
+                     std::vector<std::vector<int>> &sharedInputs) {
+  std::vector<LayerFacts> facts;
+  DenseMap<Value, SmallVector<int>> readers;
+  for (const WeightLayer &layer : layers) {
+    FailureOr<LayerFacts> f = readLayer(layer);
+    if (failed(f))
+      return failure();
+    if (layer.input)
+      readers[quantizationSource(layer.input)].push_back(int(facts.size()));
+    facts.push_back(std::move(*f));
+  }
+  for (auto &[input, group] : readers) {
+    double trace = 0;
+    for (int index : group)
+      trace = std::max(trace, facts[index].activationTrace);
+    facts[group.front()].inputTrace = trace;
+    if (group.size() > 1)
+      sharedInputs.push_back(std::vector<int>(group.begin(), group.end()));
+  }
+  // DenseMap order is not deterministic; the planner does not care but
+  // reports and debugging do.
+  llvm::sort(sharedInputs);
+  return facts;
+}
+
+PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
+                                   ArrayRef<int64_t> wBits,
+                                   ArrayRef<int64_t> aBits,
+                                   std::optional<int64_t> sizeBudget,
+                                   std::vector<std::vector<int>> sharedInputs) {
   PlanProblem problem;
   problem.sizeBudget = sizeBudget;
   if (bopsBudget > 0)
@@ -290,7 +356,7 @@ void PlanPass::runOnOperation() {
     planLayer.name = f.layer.name;
     bool pinned = keepFirstLast8Bit &&
                   (index == 0 || index + 1 == facts.size());
-    SmallVector<int64_t> layerWBits = wBits, layerABits = aBits;
+    SmallVector<int64_t> layerWBits(wBits), layerABits(aBits);
     if (pinned) {
       layerWBits = {8};
       layerABits = {8};
@@ -300,29 +366,67 @@ void PlanPass::runOnOperation() {
         planLayer.options.push_back(measureOption(f, wb, ab, clip));
     problem.layers.push_back(std::move(planLayer));
   }
-  for (auto &[input, group] : readers)
-    if (group.size() > 1)
-      problem.tieGroups.push_back(std::vector<int>(group.begin(), group.end()));
-  // DenseMap order is not deterministic; the planner does not care but
-  // reports and debugging do.
-  llvm::sort(problem.tieGroups);
+  problem.tieGroups = std::move(sharedInputs);
+  return problem;
+}
 
-  llvm::Expected<Plan> plan = solvePlan(problem);
-  if (!plan)
-    return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
-
+void PlanPass::writePlanAttrs(const PlanProblem &problem, const Plan &plan,
+                              ArrayRef<LayerFacts> facts) {
   MLIRContext *ctx = &getContext();
   auto planAttr =
       ctx->getLoadedDialect<CompressionDialect>()->getPlanAttrHelper();
   for (auto [index, f] : llvm::enumerate(facts)) {
     const PlanOption &option =
-        problem.layers[index].options[plan->choice[index]];
+        problem.layers[index].options[plan.choice[index]];
     planAttr.setAttr(f.layer.op,
                      LayerPlanAttr::get(ctx, option.weightBits,
                                         option.activationBits, APFloat(0.0)));
   }
-  if (failed(writeReport(problem, *plan, facts, floatBytes, sizeBudget)))
-    return signalPassFailure();
+}
+
+//===----------------------------------------------------------------------===//
+// Reports
+//===----------------------------------------------------------------------===//
+
+/// Measures the uniform-width baselines. They are measured on a problem
+/// without pins, in which every layer offers every width: a pinned layer
+/// gets the options it would have had (cached in `facts`).
+static UniformPlans measureUniformPlans(const PlanProblem &problem,
+                                        MutableArrayRef<LayerFacts> facts,
+                                        WeightClip clip) {
+  UniformPlans uniform;
+  SmallVector<unsigned> widths;
+  for (const PlanLayer &layer : problem.layers)
+    for (const PlanOption &o : layer.options) {
+      uniform.activationBits =
+          std::max(uniform.activationBits, o.activationBits);
+      widths.push_back(o.weightBits);
+    }
+  llvm::sort(widths);
+  widths.erase(llvm::unique(widths), widths.end());
+
+  PlanProblem open = problem;
+  for (PlanLayer &layer : open.layers)
+    layer.allowedOptions.clear();
+  for (unsigned bits : widths) {
+    std::vector<int> choice;
+    for (auto [index, f] : llvm::enumerate(facts)) {
+      PlanLayer &layer = open.layers[index];
+      auto it = llvm::find_if(layer.options, [&](const PlanOption &o) {
+        return o.weightBits == bits &&
+               o.activationBits == uniform.activationBits;
+      });
+      if (it == layer.options.end()) {
+        layer.options.push_back(
+            measureOption(f, bits, uniform.activationBits, clip));
+        it = std::prev(layer.options.end());
+      }
+      choice.push_back(int(it - layer.options.begin()));
+    }
+    uniform.plans.push_back(evaluatePlan(open, choice));
+    uniform.weightBits.push_back(bits);
+  }
+  return uniform;
 }
 
 LogicalResult PlanPass::writeReport(const PlanProblem &problem,
@@ -332,58 +436,69 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
                                     std::optional<int64_t> sizeBudget) {
   if (report.empty() && paretoSvg.empty())
     return success();
-  ModuleOp module = getOperation();
-
-  // Uniform widths: every layer at one weight width and the widest
-  // activations, pins ignored, for comparison with the plan.
-  unsigned widestActivation = 0;
-  for (const PlanLayer &layer : problem.layers)
-    for (const PlanOption &o : layer.options)
-      widestActivation = std::max(widestActivation, o.activationBits);
-  SmallVector<unsigned> widths;
-  for (const PlanLayer &layer : problem.layers)
-    for (const PlanOption &o : layer.options)
-      widths.push_back(o.weightBits);
-  llvm::sort(widths);
-  widths.erase(llvm::unique(widths), widths.end());
-
-  // Uniform plans are measured on a problem without pins, in which every
-  // layer offers every width.
-  PlanProblem open = problem;
-  for (PlanLayer &layer : open.layers)
-    layer.allowedOptions.clear();
-  std::vector<Plan> uniformPlans;
-  SmallVector<unsigned> uniformWidths;
-  for (unsigned bits : widths) {
-    std::vector<int> choice;
-    for (auto [index, f] : llvm::enumerate(facts)) {
-      PlanLayer &layer = open.layers[index];
-      auto it = llvm::find_if(layer.options, [&](const PlanOption &o) {
-        return o.weightBits == bits && o.activationBits == widestActivation;
-      });
-      if (it == layer.options.end()) {
-        // A pinned layer: measure the option it would have.
-        layer.options.push_back(
-            measureOption(f, bits, widestActivation, clip));
-        it = std::prev(layer.options.end());
-      }
-      choice.push_back(int(it - layer.options.begin()));
-    }
-    uniformPlans.push_back(evaluatePlan(open, choice));
-    uniformWidths.push_back(bits);
-  }
-  auto fits = [&](const Plan &p) {
-    return (!problem.sizeBudget || p.bytes <= *problem.sizeBudget) &&
-           (!problem.bopsBudget || p.bops <= *problem.bopsBudget);
-  };
-
+  UniformPlans uniform = measureUniformPlans(problem, facts, clip);
   PlanProblem sweep = problem;
   sweep.sizeBudget.reset();
   llvm::Expected<std::vector<Plan>> frontier = paretoFrontier(sweep);
   if (!frontier)
-    return module.emitError("cannot sweep the Pareto frontier: ")
+    return getOperation().emitError("cannot sweep the Pareto frontier: ")
            << llvm::toString(frontier.takeError());
+  if (!report.empty() &&
+      failed(writeJsonReport(problem, plan, facts, uniform, *frontier,
+                             floatBytes, sizeBudget)))
+    return failure();
+  if (!paretoSvg.empty() &&
+      failed(writeParetoChart(plan, facts, uniform, *frontier, floatBytes,
+                              sizeBudget)))
+    return failure();
+  return success();
+}
 
+/// The report's entry for every layer: the chosen option, the facts behind
+/// it and every option the planner had.
+static llvm::json::Array layersJson(const PlanProblem &problem,
+                                    const Plan &plan,
+                                    ArrayRef<LayerFacts> facts) {
+  llvm::json::Array layers;
+  for (auto [layer, f, choice] :
+       llvm::zip(problem.layers, facts, plan.choice)) {
+    const PlanOption &o = layer.options[choice];
+    llvm::json::Array options;
+    for (const PlanOption &option : layer.options) {
+      double weightOmega = f.weightOmega.lookup(option.weightBits);
+      options.push_back(llvm::json::Object{
+          {"weight_bits", int64_t(option.weightBits)},
+          {"activation_bits", int64_t(option.activationBits)},
+          {"bytes", option.bytes},
+          {"omega", option.error},
+          {"weight_omega", weightOmega},
+          {"activation_omega", option.error - weightOmega},
+      });
+    }
+    layers.push_back(llvm::json::Object{
+        {"name", layer.name},
+        {"options", std::move(options)},
+        {"weight_bits", int64_t(o.weightBits)},
+        {"activation_bits", int64_t(o.activationBits)},
+        {"bytes", o.bytes},
+        {"bops", o.bops},
+        {"omega", o.error},
+        {"trace", f.trace},
+        {"activation_trace", f.activationTrace},
+        {"weights", f.layer.numWeights},
+    });
+  }
+  return layers;
+}
+
+/// The report's entries for the uniform baselines and the frontier.
+static std::pair<llvm::json::Array, llvm::json::Array>
+comparisonsJson(const PlanProblem &problem, const UniformPlans &uniform,
+                ArrayRef<Plan> frontier) {
+  auto fits = [&](const Plan &p) {
+    return (!problem.sizeBudget || p.bytes <= *problem.sizeBudget) &&
+           (!problem.bopsBudget || p.bops <= *problem.bopsBudget);
+  };
   auto bitsOf = [&](const Plan &p, bool weights) {
     llvm::json::Array bits;
     for (auto [layer, choice] : llvm::zip(problem.layers, p.choice)) {
@@ -392,106 +507,88 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
     }
     return bits;
   };
+  llvm::json::Array baselines;
+  for (auto [bits, p] : llvm::zip(uniform.weightBits, uniform.plans))
+    baselines.push_back(llvm::json::Object{
+        {"weight_bits", int64_t(bits)},
+        {"activation_bits", int64_t(uniform.activationBits)},
+        {"bytes", p.bytes},
+        {"bops", p.bops},
+        {"omega", p.error},
+        {"fits", fits(p)},
+    });
+  llvm::json::Array points;
+  for (const Plan &p : frontier)
+    points.push_back(llvm::json::Object{
+        {"bytes", p.bytes},
+        {"bops", p.bops},
+        {"omega", p.error},
+        {"weight_bits", bitsOf(p, true)},
+        {"activation_bits", bitsOf(p, false)},
+    });
+  return {std::move(baselines), std::move(points)};
+}
 
-  if (!report.empty()) {
-    llvm::json::Array layers;
-    for (auto [layer, f, choice] :
-         llvm::zip(problem.layers, facts, plan.choice)) {
-      const PlanOption &o = layer.options[choice];
-      llvm::json::Array options;
-      for (const PlanOption &option : layer.options) {
-        double weightOmega = f.weightOmega.lookup(option.weightBits);
-        options.push_back(llvm::json::Object{
-            {"weight_bits", int64_t(option.weightBits)},
-            {"activation_bits", int64_t(option.activationBits)},
-            {"bytes", option.bytes},
-            {"omega", option.error},
-            {"weight_omega", weightOmega},
-            {"activation_omega", option.error - weightOmega},
-        });
-      }
-      layers.push_back(llvm::json::Object{
-          {"name", layer.name},
-          {"options", std::move(options)},
-          {"weight_bits", int64_t(o.weightBits)},
-          {"activation_bits", int64_t(o.activationBits)},
-          {"bytes", o.bytes},
-          {"bops", o.bops},
-          {"omega", o.error},
-          {"trace", f.trace},
-          {"activation_trace", f.activationTrace},
-          {"weights", f.layer.numWeights},
-      });
-    }
-    llvm::json::Array uniform;
-    for (auto [bits, p] : llvm::zip(uniformWidths, uniformPlans))
-      uniform.push_back(llvm::json::Object{
-          {"weight_bits", int64_t(bits)},
-          {"activation_bits", int64_t(widestActivation)},
-          {"bytes", p.bytes},
-          {"bops", p.bops},
-          {"omega", p.error},
-          {"fits", fits(p)},
-      });
-    llvm::json::Array points;
-    for (const Plan &p : *frontier)
-      points.push_back(llvm::json::Object{
-          {"bytes", p.bytes},
-          {"bops", p.bops},
-          {"omega", p.error},
-          {"weight_bits", bitsOf(p, true)},
-          {"activation_bits", bitsOf(p, false)},
-      });
-    llvm::json::Object budget{{"float_weight_bytes", floatBytes}};
-    if (sizeBudget)
-      budget["bytes"] = *sizeBudget;
-    if (compressionRatio != 0.0)
-      budget["compression_ratio"] = compressionRatio.getValue();
-    if (problem.bopsBudget)
-      budget["bops"] = *problem.bopsBudget;
-    llvm::json::Value root = llvm::json::Object{
-        {"budget", std::move(budget)},
-        {"plan",
-         llvm::json::Object{{"bytes", plan.bytes},
-                            {"bops", plan.bops},
-                            {"omega", plan.error},
-                            {"compression_ratio",
-                             double(floatBytes) / double(plan.bytes)},
-                            {"layers", std::move(layers)}}},
-        {"uniform", std::move(uniform)},
-        {"frontier", std::move(points)},
-    };
-    std::error_code ec;
-    llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return module.emitError("cannot write plan report '")
-             << report << "': " << ec.message();
-    os << llvm::formatv("{0:2}", root) << "\n";
-  }
+LogicalResult PlanPass::writeJsonReport(
+    const PlanProblem &problem, const Plan &plan, ArrayRef<LayerFacts> facts,
+    const UniformPlans &uniform, ArrayRef<Plan> frontier, int64_t floatBytes,
+    std::optional<int64_t> sizeBudget) {
+  auto [baselines, points] = comparisonsJson(problem, uniform, frontier);
+  llvm::json::Object budget{{"float_weight_bytes", floatBytes}};
+  if (sizeBudget)
+    budget["bytes"] = *sizeBudget;
+  if (compressionRatio != 0.0)
+    budget["compression_ratio"] = compressionRatio.getValue();
+  if (problem.bopsBudget)
+    budget["bops"] = *problem.bopsBudget;
+  llvm::json::Value root = llvm::json::Object{
+      {"budget", std::move(budget)},
+      {"plan",
+       llvm::json::Object{
+           {"bytes", plan.bytes},
+           {"bops", plan.bops},
+           {"omega", plan.error},
+           {"compression_ratio", double(floatBytes) / double(plan.bytes)},
+           {"layers", layersJson(problem, plan, facts)}}},
+      {"uniform", std::move(baselines)},
+      {"frontier", std::move(points)},
+  };
+  std::error_code ec;
+  llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return getOperation().emitError("cannot write plan report '")
+           << report << "': " << ec.message();
+  os << llvm::formatv("{0:2}", root) << "\n";
+  return success();
+}
 
-  if (!paretoSvg.empty()) {
-    ParetoChart chart;
-    chart.title =
-        llvm::formatv("@{0}: predicted error against weight size",
-                      facts.front()
-                          .layer.op->getParentOfType<func::FuncOp>()
-                          .getSymName())
-            .str();
-    for (const Plan &p : *frontier)
-      chart.frontier.push_back({p.bytes, p.error, ""});
-    for (auto [bits, p] : llvm::zip(uniformWidths, uniformPlans))
-      chart.uniform.push_back(
-          {p.bytes, p.error, llvm::formatv("W{0}A{1}", bits, widestActivation)});
-    chart.chosen = ParetoPoint{
-        plan.bytes, plan.error,
-        llvm::formatv("chosen ({0:f1}x)", double(floatBytes) / plan.bytes)};
-    chart.sizeBudget = sizeBudget;
-    std::error_code ec;
-    llvm::raw_fd_ostream os(paretoSvg, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return module.emitError("cannot write Pareto plot '")
-             << paretoSvg << "': " << ec.message();
-    writeParetoSvg(os, chart);
-  }
+LogicalResult PlanPass::writeParetoChart(const Plan &plan,
+                                         ArrayRef<LayerFacts> facts,
+                                         const UniformPlans &uniform,
+                                         ArrayRef<Plan> frontier,
+                                         int64_t floatBytes,
+                                         std::optional<int64_t> sizeBudget) {
+  ParetoChart chart;
+  chart.title =
+      llvm::formatv(
+          "@{0}: predicted error against weight size",
+          facts.front().layer.op->getParentOfType<func::FuncOp>().getSymName())
+          .str();
+  for (const Plan &p : frontier)
+    chart.frontier.push_back({p.bytes, p.error, ""});
+  for (auto [bits, p] : llvm::zip(uniform.weightBits, uniform.plans))
+    chart.uniform.push_back(
+        {p.bytes, p.error,
+         llvm::formatv("W{0}A{1}", bits, uniform.activationBits)});
+  chart.chosen = ParetoPoint{
+      plan.bytes, plan.error,
+      llvm::formatv("chosen ({0:f1}x)", double(floatBytes) / plan.bytes)};
+  chart.sizeBudget = sizeBudget;
+  std::error_code ec;
+  llvm::raw_fd_ostream os(paretoSvg, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return getOperation().emitError("cannot write Pareto plot '")
+           << paretoSvg << "': " << ec.message();
+  writeParetoSvg(os, chart);
   return success();
 }

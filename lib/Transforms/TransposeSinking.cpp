@@ -157,6 +157,12 @@ static unsigned getNumElementwiseOperands(Operation *op) {
   return 0;
 }
 
+/// Whether `value` is the result of a transpose by `perms`.
+static bool isTransposedBy(Value value, ArrayRef<int32_t> perms) {
+  auto transpose = value.getDefiningOp<tosa::TransposeOp>();
+  return transpose && transpose.getPerms() == perms;
+}
+
 //===----------------------------------------------------------------------===//
 // Cancelling transposes
 //===----------------------------------------------------------------------===//
@@ -236,6 +242,61 @@ struct SinkTransposeBelowElementwise
     : public OpRewritePattern<tosa::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
 
+  /// Checks that every tensor operand of `op` can be brought into the
+  /// layout of the transpose's input without a new transpose of a
+  /// non-constant value, and that the transpose feeds no parameter.
+  static LogicalResult checkOperands(Operation *op, tosa::TransposeOp transpose,
+                                     unsigned numTensorOperands,
+                                     ArrayRef<int32_t> inverse,
+                                     PatternRewriter &rewriter) {
+    for (auto [index, operand] : llvm::enumerate(op->getOperands())) {
+      if (index >= numTensorOperands) {
+        if (operand == transpose.getResult())
+          return rewriter.notifyMatchFailure(op, "transpose is a parameter");
+        continue;
+      }
+      if (isTransposedBy(operand, transpose.getPerms()))
+        continue;
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (!type)
+        return rewriter.notifyMatchFailure(op, "unranked operand");
+      if (isConstantLike(operand) || findTransposeBefore(operand, inverse, op))
+        continue;
+      if (!type.hasStaticShape() ||
+          !movesOnlyUnitDims(type.getShape(), inverse))
+        return rewriter.notifyMatchFailure(
+            op, "an operand would need a new transpose");
+    }
+    return success();
+  }
+
+  /// `operand` of `op` in the layout before the transpose by `perms`, in one
+  /// of the ways checkOperands accepted.
+  static Value createOperandInLayout(PatternRewriter &rewriter, Operation *op,
+                                     Value operand, ArrayRef<int32_t> perms,
+                                     ArrayRef<int32_t> inverse) {
+    Location loc = op->getLoc();
+    if (isTransposedBy(operand, perms))
+      return operand.getDefiningOp<tosa::TransposeOp>().getInput1();
+    if (isConstantLike(operand))
+      return createTranspose(rewriter, loc, operand, inverse);
+    if (tosa::TransposeOp existing =
+            findTransposeBefore(operand, inverse, op)) {
+      // Moving the transpose up to its operand keeps it dominating its
+      // users and makes it dominate `op`.
+      if (!existing->isBeforeInBlock(op)) {
+        if (Operation *def = operand.getDefiningOp())
+          rewriter.moveOpAfter(existing, def);
+        else
+          rewriter.moveOpBefore(existing, &op->getBlock()->front());
+      }
+      return existing.getResult();
+    }
+    auto type = cast<RankedTensorType>(operand.getType());
+    return createReshape(rewriter, loc, operand,
+                         tosa::applyTOSAPermutation(type.getShape(), inverse));
+  }
+
   LogicalResult matchAndRewrite(tosa::TransposeOp transpose,
                                 PatternRewriter &rewriter) const override {
     FailureOr<Operation *> target = getSinkTarget(transpose, rewriter);
@@ -251,37 +312,18 @@ struct SinkTransposeBelowElementwise
 
     ArrayRef<int32_t> perms = transpose.getPerms();
     SmallVector<int32_t> inverse = invertPermutation(perms);
-    auto isSamePermutation = [&](Value operand) {
-      auto other = operand.getDefiningOp<tosa::TransposeOp>();
-      return other && other.getPerms() == perms;
-    };
     // The transpose after the op moves as much data as one before it only
     // if a transposed operand is not broadcast.
     ValueRange tensorOperands = op->getOperands().take_front(numTensorOperands);
     if (llvm::none_of(tensorOperands, [&](Value operand) {
-          return isSamePermutation(operand) &&
+          return isTransposedBy(operand, perms) &&
                  cast<ShapedType>(operand.getType()).getShape() ==
                      resultType.getShape();
         }))
       return rewriter.notifyMatchFailure(op, "transposed operand broadcasts");
-    for (auto [index, operand] : llvm::enumerate(op->getOperands())) {
-      if (index >= numTensorOperands) {
-        if (operand == transpose.getResult())
-          return rewriter.notifyMatchFailure(op, "transpose is a parameter");
-        continue;
-      }
-      if (isSamePermutation(operand))
-        continue;
-      auto type = dyn_cast<RankedTensorType>(operand.getType());
-      if (!type)
-        return rewriter.notifyMatchFailure(op, "unranked operand");
-      if (isConstantLike(operand) || findTransposeBefore(operand, inverse, op))
-        continue;
-      if (!type.hasStaticShape() ||
-          !movesOnlyUnitDims(type.getShape(), inverse))
-        return rewriter.notifyMatchFailure(
-            op, "an operand would need a new transpose");
-    }
+    if (failed(
+            checkOperands(op, transpose, numTensorOperands, inverse, rewriter)))
+      return failure();
 
     Location loc = op->getLoc();
     rewriter.setInsertionPoint(op);
@@ -289,29 +331,8 @@ struct SinkTransposeBelowElementwise
     for (Value operand : tensorOperands) {
       if (mapping.contains(operand))
         continue;
-      Value mapped;
-      if (isSamePermutation(operand)) {
-        mapped = operand.getDefiningOp<tosa::TransposeOp>().getInput1();
-      } else if (isConstantLike(operand)) {
-        mapped = createTranspose(rewriter, loc, operand, inverse);
-      } else if (tosa::TransposeOp existing =
-                     findTransposeBefore(operand, inverse, op)) {
-        // Moving the transpose up to its operand keeps it dominating its
-        // users and makes it dominate `op`.
-        if (!existing->isBeforeInBlock(op)) {
-          if (Operation *def = operand.getDefiningOp())
-            rewriter.moveOpAfter(existing, def);
-          else
-            rewriter.moveOpBefore(existing, &op->getBlock()->front());
-        }
-        mapped = existing.getResult();
-      } else {
-        auto type = cast<RankedTensorType>(operand.getType());
-        mapped =
-            createReshape(rewriter, loc, operand,
-                          tosa::applyTOSAPermutation(type.getShape(), inverse));
-      }
-      mapping.map(operand, mapped);
+      mapping.map(operand,
+                  createOperandInLayout(rewriter, op, operand, perms, inverse));
     }
     Operation *sunk = rewriter.clone(*op, mapping);
     rewriter.modifyOpInPlace(sunk, [&] {

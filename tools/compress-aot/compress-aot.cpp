@@ -289,63 +289,77 @@ llvm::Error writeOutputs(llvm::ArrayRef<Output> outputs) {
   return llvm::Error::success();
 }
 
-int runMain() {
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllToLLVMIRTranslations(registry);
-  MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  ToolDiagnostics diagnostics("compress-aot", context);
-  auto fail = [&](auto &&message) {
-    return diagnostics.fail(std::forward<decltype(message)>(message));
-  };
+/// compress-aot's steps. Each prints its own error line and returns
+/// failure, so that runMain reads as the sequence of steps.
+class AotCommand {
+public:
+  AotCommand(const ToolDiagnostics &diagnostics, CHeaderInfo &info)
+      : diagnostics(diagnostics), info(info) {}
 
-  if (!symbolName.empty() && !isCIdentifier(symbolName))
-    return fail("--symbol '" + symbolName + "' is not a C identifier");
+  /// Finds the entry function and describes it in `info` (its C signature
+  /// only with --header).
+  FailureOr<func::FuncOp> describeEntry(ModuleOp module);
+  /// Lowers `module` to the LLVM dialect with the kernels and the arena the
+  /// options ask for on `machine`.
+  LogicalResult lowerToLLVM(ModuleOp module, llvm::TargetMachine &machine);
+  /// Translates the lowered module to LLVM IR that exports only `wrapper`,
+  /// renamed to the C symbol, and optimises it for `machine`.
+  FailureOr<std::unique_ptr<llvm::Module>>
+  translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
+                    llvm::TargetMachine &machine, StringRef wrapper);
+  /// Generates the object (or the IR text) and the header, and writes them.
+  LogicalResult writeResults(llvm::Module &llvmModule,
+                             llvm::TargetMachine &machine);
 
-  llvm::SourceMgr sourceMgr;
-  OwningOpRef<ModuleOp> module =
-      diagnostics.parseModel(modelPath, sourceMgr, context);
-  if (!module)
-    return 1;
+private:
+  template <typename Message> LogicalResult fail(Message &&message) {
+    diagnostics.fail(std::forward<Message>(message));
+    return failure();
+  }
 
-  auto entry = findEntryFunction(*module, entryName);
+  const ToolDiagnostics &diagnostics;
+  CHeaderInfo &info;
+};
+
+FailureOr<func::FuncOp> AotCommand::describeEntry(ModuleOp module) {
+  auto entry = findEntryFunction(module, entryName);
   if (!entry)
     return fail(entry.takeError());
-  CHeaderInfo info;
   info.entry = entry->getSymName().str();
   info.source = modelPath == "-" ? std::string("<stdin>")
                                  : llvm::sys::path::filename(modelPath).str();
   info.mlirLibDir = COMPRESS_MLIR_LIB_DIR;
-  std::string wrapper = "_mlir_ciface_" + info.entry;
-  info.symbol = symbolName.empty() ? wrapper : symbolName.getValue();
+  info.symbol =
+      symbolName.empty() ? "_mlir_ciface_" + info.entry : symbolName.getValue();
   if (!headerPath.empty()) {
     if (auto err = getSignature(*entry, info.args, info.results))
       return fail(std::move(err));
     if (auto err = checkCHeaderTypes(info.args, info.results))
       return fail(std::move(err));
   }
+  return *entry;
+}
 
-  // Read-only arguments let the header promise that inputs are never
-  // written: bufferization copies instead of updating them in place.
-  entry->getOperation()->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                                 UnitAttr::get(&context));
-  for (auto [i, type] : llvm::enumerate(entry->getArgumentTypes()))
+/// Asks for the entry's C interface and marks its tensor arguments
+/// read-only: the header can then promise that inputs are never written,
+/// as bufferization copies instead of updating them in place.
+void prepareEntry(func::FuncOp entry) {
+  MLIRContext *context = entry.getContext();
+  entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                 UnitAttr::get(context));
+  for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes()))
     if (isa<TensorType>(type))
-      entry->setArgAttr(i,
-                        bufferization::BufferizationDialect::kWritableAttrName,
-                        BoolAttr::get(&context, false));
+      entry.setArgAttr(i,
+                       bufferization::BufferizationDialect::kWritableAttrName,
+                       BoolAttr::get(context, false));
+}
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  auto machine = createTargetMachine(cpuName);
-  if (!machine)
-    return fail(machine.takeError());
-  auto kernels = chooseKernels(**machine);
+LogicalResult AotCommand::lowerToLLVM(ModuleOp module,
+                                      llvm::TargetMachine &machine) {
+  auto kernels = chooseKernels(machine);
   if (!kernels)
     return fail(kernels.takeError());
-
-  PassManager pm(&context, module.get()->getName().getStringRef());
+  PassManager pm(module.getContext(), module->getName().getStringRef());
   std::optional<BufferArena> arena = parseBufferArena(arenaName);
   if (!arena)
     return fail("unknown --arena '" + arenaName +
@@ -354,36 +368,48 @@ int runMain() {
   lowering.kernels = *kernels;
   lowering.arena = *arena;
   buildLowerToLLVMPipeline(pm, lowering);
-  if (failed(pm.run(*module)))
-    return diagnostics.failDiagnosed("lowering the model to LLVM failed");
+  if (failed(pm.run(module))) {
+    diagnostics.failDiagnosed("lowering the model to LLVM failed");
+    return failure();
+  }
   // The VNNI kernels call their dot-product intrinsic by name.
-  if (module->lookupSymbol("llvm.x86.avx512.vpdpbusd.512"))
+  if (module.lookupSymbol("llvm.x86.avx512.vpdpbusd.512"))
     for (StringRef feature : getQIntToX86RequiredFeatures())
       info.cpuFeatures.push_back(feature.str());
+  return success();
+}
 
-  llvm::LLVMContext llvmContext;
+FailureOr<std::unique_ptr<llvm::Module>>
+AotCommand::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
+                              llvm::TargetMachine &machine, StringRef wrapper) {
   std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, info.source);
-  if (!llvmModule)
-    return diagnostics.failDiagnosed("translating the model to LLVM IR failed");
-  llvmModule->setTargetTriple((*machine)->getTargetTriple());
-  llvmModule->setDataLayout((*machine)->createDataLayout());
+      translateModuleToLLVMIR(module, llvmContext, info.source);
+  if (!llvmModule) {
+    diagnostics.failDiagnosed("translating the model to LLVM IR failed");
+    return failure();
+  }
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  llvmModule->setDataLayout(machine.createDataLayout());
   if (auto err = exportOnly(*llvmModule, wrapper, info.symbol))
     return fail(std::move(err));
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            machine->get());
+  auto optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, &machine);
   if (auto err = optimize(llvmModule.get()))
     return fail(std::move(err));
+  return std::move(llvmModule);
+}
 
+LogicalResult AotCommand::writeResults(llvm::Module &llvmModule,
+                                       llvm::TargetMachine &machine) {
   // Code generation rewrites the module, so the IR is printed before it.
   std::string irText;
   if (emitLLVM) {
     llvm::raw_string_ostream os(irText);
-    llvmModule->print(os, nullptr);
+    llvmModule.print(os, nullptr);
   }
   llvm::SmallVector<char, 0> object;
   if (!emitLLVM || !headerPath.empty()) {
-    auto emitted = emitObject(*llvmModule, **machine);
+    auto emitted = emitObject(llvmModule, machine);
     if (!emitted)
       return fail(emitted.takeError());
     object = std::move(*emitted);
@@ -407,6 +433,47 @@ int runMain() {
     outputs.push_back({headerPath, headerText, /*text=*/true});
   if (auto err = writeOutputs(outputs))
     return fail(std::move(err));
+  return success();
+}
+
+int runMain() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  ToolDiagnostics diagnostics("compress-aot", context);
+  CHeaderInfo info;
+  AotCommand command(diagnostics, info);
+
+  if (!symbolName.empty() && !isCIdentifier(symbolName))
+    return diagnostics.fail("--symbol '" + symbolName +
+                            "' is not a C identifier");
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> module =
+      diagnostics.parseModel(modelPath, sourceMgr, context);
+  if (!module)
+    return 1;
+  FailureOr<func::FuncOp> entry = command.describeEntry(*module);
+  if (failed(entry))
+    return 1;
+  prepareEntry(*entry);
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto machine = createTargetMachine(cpuName);
+  if (!machine)
+    return diagnostics.fail(machine.takeError());
+  if (failed(command.lowerToLLVM(*module, **machine)))
+    return 1;
+  llvm::LLVMContext llvmContext;
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+      command.translateToLLVMIR(*module, llvmContext, **machine,
+                                "_mlir_ciface_" + info.entry);
+  if (failed(llvmModule))
+    return 1;
+  if (failed(command.writeResults(**llvmModule, **machine)))
+    return 1;
   return 0;
 }
 } // namespace

@@ -89,40 +89,83 @@ cl::opt<bool> noProgress("no-progress",
                          cl::desc("Never draw the progress"),
                          cl::cat(category));
 
-int runMain() {
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  ToolDiagnostics diagnostics("compress-run", context);
-  auto fail = [&](auto &&message) {
-    return diagnostics.fail(std::forward<decltype(message)>(message));
-  };
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
 
-  llvm::SourceMgr sourceMgr;
-  OwningOpRef<ModuleOp> module =
-      diagnostics.parseModel(modelPath, sourceMgr, context);
-  if (!module)
-    return 1;
+/// The samples along the first axis of --input and, with --labels, their
+/// labels.
+struct Dataset {
+  Tensor inputs;
+  std::optional<Tensor> labels;
+};
 
+/// What running the model on every sample produced.
+struct RunResults {
+  /// Per result of the model, the outputs of every sample (kept only for
+  /// -o and --compare).
+  std::vector<std::vector<Tensor>> outputs;
+  /// Milliseconds per sample.
+  std::vector<double> latencies;
+  /// Samples whose top-1 class is their label.
+  int64_t correct = 0;
+};
+
+/// compress-run's steps. Each prints its own error line and returns
+/// failure, so that runMain reads as the sequence of steps.
+class RunCommand {
+public:
+  explicit RunCommand(const ToolDiagnostics &diagnostics)
+      : diagnostics(diagnostics) {}
+
+  /// Reads --input and --labels.
+  FailureOr<Dataset> readDataset();
+  /// Creates the runner --backend asks for and checks that it takes one
+  /// input.
+  FailureOr<std::unique_ptr<ModelRunner>> createRunner(ModuleOp module);
+  /// The number of samples to run (--limit), checked against the labels.
+  FailureOr<int64_t> countSamples(const Dataset &data);
+  /// Runs the model on the first `samples` samples.
+  FailureOr<RunResults> runSamples(ModelRunner &model, const Dataset &data,
+                                   int64_t samples);
+  /// Writes the outputs to -o.
+  LogicalResult writeOutputs(ArrayRef<std::vector<Tensor>> outputs);
+  /// Prints the largest difference from --compare's reference and fails
+  /// beyond --tolerance.
+  LogicalResult compareOutputs(ArrayRef<std::vector<Tensor>> outputs);
+
+private:
+  template <typename Message> LogicalResult fail(Message &&message) {
+    diagnostics.fail(std::forward<Message>(message));
+    return failure();
+  }
+
+  const ToolDiagnostics &diagnostics;
+};
+
+FailureOr<Dataset> RunCommand::readDataset() {
   auto data = readNpy(inputPath);
   if (!data)
     return fail(data.takeError());
-  std::optional<Tensor> labels;
-  if (!labelsPath.empty()) {
-    auto read = readNpy(labelsPath);
-    if (!read)
-      return fail(read.takeError());
-    if (isFloat(read->dtype()) || read->rank() < 1 ||
-        read->size() != read->dim(0))
-      return fail(labelsPath + ": labels must be integers of shape [N] or "
-                               "[N, 1], got " +
-                  dtypeName(read->dtype()) + " " +
-                  shapeToString(read->shape()));
-    labels = std::move(*read);
-  }
+  Dataset dataset{std::move(*data), std::nullopt};
+  if (labelsPath.empty())
+    return dataset;
+  auto read = readNpy(labelsPath);
+  if (!read)
+    return fail(read.takeError());
+  if (isFloat(read->dtype()) || read->rank() < 1 ||
+      read->size() != read->dim(0))
+    return fail(labelsPath +
+                ": labels must be integers of shape [N] or "
+                "[N, 1], got " +
+                dtypeName(read->dtype()) + " " + shapeToString(read->shape()));
+  dataset.labels = std::move(*read);
+  return dataset;
+}
 
-  auto entry = findEntryFunction(*module, entryName);
+FailureOr<std::unique_ptr<ModelRunner>>
+RunCommand::createRunner(ModuleOp module) {
+  auto entry = findEntryFunction(module, entryName);
   if (!entry)
     return fail(entry.takeError());
   if (kernels != "auto" && !parseLoweringKernels(kernels))
@@ -132,32 +175,41 @@ int runMain() {
   if (kernels != "auto")
     jitOptions.kernels = kernels;
   llvm::Expected<std::unique_ptr<ModelRunner>> runner =
-      backend == Backend::Jit ? createJitRunner(*module, entryName, jitOptions)
+      backend == Backend::Jit ? createJitRunner(module, entryName, jitOptions)
                               : createReferenceRunner(*entry);
-  if (!runner)
-    return diagnostics.failDiagnosed(runner.takeError());
-  ModelRunner &model = **runner;
-  if (model.argumentTypes().size() != 1)
+  if (!runner) {
+    diagnostics.failDiagnosed(runner.takeError());
+    return failure();
+  }
+  if ((*runner)->argumentTypes().size() != 1)
     return fail("the model takes " +
-                llvm::Twine(model.argumentTypes().size()) +
+                llvm::Twine((*runner)->argumentTypes().size()) +
                 " inputs; compress-run feeds exactly one");
+  return std::move(*runner);
+}
 
-  if (data->rank() == 0)
+FailureOr<int64_t> RunCommand::countSamples(const Dataset &data) {
+  if (data.inputs.rank() == 0)
     return fail(inputPath + ": expected samples along a first axis, got a "
                             "scalar");
-  int64_t samples = data->dim(0);
+  int64_t samples = data.inputs.dim(0);
   if (limit >= 0)
     samples = std::min<int64_t>(samples, limit);
-  if (labels && labels->dim(0) < samples)
-    return fail(labelsPath + ": " + llvm::Twine(labels->dim(0)) +
+  if (data.labels && data.labels->dim(0) < samples)
+    return fail(labelsPath + ": " + llvm::Twine(data.labels->dim(0)) +
                 " labels for " + llvm::Twine(samples) + " samples");
+  return samples;
+}
 
-  std::vector<std::vector<Tensor>> outputs(model.resultTypes().size());
-  std::vector<double> latencies;
-  int64_t correct = 0;
+FailureOr<RunResults> RunCommand::runSamples(ModelRunner &model,
+                                             const Dataset &data,
+                                             int64_t samples) {
+  RunResults results;
+  results.outputs.resize(model.resultTypes().size());
   Progress running("running", samples);
   for (int64_t i = 0; i < samples; ++i) {
-    auto sample = sampleFor(*data, i, model.argumentTypes()[0], inputPath);
+    auto sample =
+        sampleFor(data.inputs, i, model.argumentTypes()[0], inputPath);
     if (!sample) {
       running.finish();
       return fail(sample.takeError());
@@ -175,23 +227,29 @@ int runMain() {
       return fail(("sample " + llvm::Twine(i) + ": ").str() +
                   llvm::toString(result.takeError()));
     }
-    latencies.push_back(
+    results.latencies.push_back(
         std::chrono::duration<double, std::milli>(stop - start).count());
-    if (labels && !result->empty() &&
-        argmax((*result)[0]) == labels->ints()[i])
-      ++correct;
+    if (data.labels && !result->empty() &&
+        argmax((*result)[0]) == data.labels->ints()[i])
+      ++results.correct;
     if (!outputPath.empty() || !comparePath.empty())
       for (auto [k, tensor] : llvm::enumerate(*result))
-        outputs[k].push_back(std::move(tensor));
+        results.outputs[k].push_back(std::move(tensor));
     running.advance();
   }
   running.finish();
+  return results;
+}
 
-  if (labels) {
-    llvm::outs() << llvm::format("top1: %.4f\n",
-                                 samples ? double(correct) / samples : 0.0);
+/// Prints the top-1 accuracy (with --labels) and the median latency (with
+/// --bench).
+void printSummary(RunResults &results, int64_t samples, bool hasLabels) {
+  if (hasLabels) {
+    llvm::outs() << llvm::format(
+        "top1: %.4f\n", samples ? double(results.correct) / samples : 0.0);
     llvm::outs() << "samples: " << samples << "\n";
   }
+  std::vector<double> &latencies = results.latencies;
   if (bench && !latencies.empty()) {
     std::nth_element(latencies.begin(),
                      latencies.begin() + latencies.size() / 2,
@@ -199,50 +257,85 @@ int runMain() {
     llvm::outs() << llvm::format("latency_ms: %.4f\n",
                                  latencies[latencies.size() / 2]);
   }
-  if (!outputPath.empty()) {
-    if (StringRef(outputPath).ends_with(".npz")) {
-      std::vector<std::pair<std::string, Tensor>> arrays;
-      for (auto [k, list] : llvm::enumerate(outputs))
-        arrays.push_back({"result" + std::to_string(k),
-                          concatenateSamples(list)});
-      if (auto err = writeNpz(outputPath, arrays))
-        return fail(std::move(err));
-    } else {
-      if (outputs.size() != 1)
-        return fail("the model has " + llvm::Twine(outputs.size()) +
-                    " results; write them with -o FILE.npz");
-      if (auto err = writeNpy(outputPath, concatenateSamples(outputs[0])))
-        return fail(std::move(err));
-    }
+}
+
+LogicalResult RunCommand::writeOutputs(ArrayRef<std::vector<Tensor>> outputs) {
+  if (StringRef(outputPath).ends_with(".npz")) {
+    std::vector<std::pair<std::string, Tensor>> arrays;
+    for (auto [k, list] : llvm::enumerate(outputs))
+      arrays.push_back(
+          {"result" + std::to_string(k), concatenateSamples(list)});
+    if (auto err = writeNpz(outputPath, arrays))
+      return fail(std::move(err));
+    return success();
   }
-  if (!comparePath.empty()) {
-    auto reference = readNpy(comparePath);
-    if (!reference)
-      return fail(reference.takeError());
-    if (outputs.empty())
-      return fail("the model has no result to compare");
-    Tensor actual = concatenateSamples(outputs[0]);
-    if (reference->shape() != actual.shape())
-      return fail(comparePath + ": shape " +
-                  shapeToString(reference->shape()) +
-                  " differs from the outputs' " +
-                  shapeToString(actual.shape()));
-    double maxDiff = 0.0;
-    for (int64_t i = 0; i < actual.size(); ++i) {
-      double diff =
-          std::fabs(actual.getAsDouble(i) - reference->getAsDouble(i));
-      if (!(diff <= maxDiff))
-        maxDiff = std::isnan(diff) ? INFINITY : diff;
-    }
-    llvm::outs() << llvm::format("max_abs_diff: %.3g\n", maxDiff);
-    if (maxDiff > tolerance) {
-      std::string message;
-      llvm::raw_string_ostream os(message);
-      os << comparePath << ": outputs differ by " << llvm::format("%g", maxDiff)
-         << " (tolerance " << llvm::format("%g", tolerance.getValue()) << ")";
-      return fail(message);
-    }
+  if (outputs.size() != 1)
+    return fail("the model has " + llvm::Twine(outputs.size()) +
+                " results; write them with -o FILE.npz");
+  if (auto err = writeNpy(outputPath, concatenateSamples(outputs[0])))
+    return fail(std::move(err));
+  return success();
+}
+
+LogicalResult
+RunCommand::compareOutputs(ArrayRef<std::vector<Tensor>> outputs) {
+  auto reference = readNpy(comparePath);
+  if (!reference)
+    return fail(reference.takeError());
+  if (outputs.empty())
+    return fail("the model has no result to compare");
+  Tensor actual = concatenateSamples(outputs[0]);
+  if (reference->shape() != actual.shape())
+    return fail(comparePath + ": shape " + shapeToString(reference->shape()) +
+                " differs from the outputs' " + shapeToString(actual.shape()));
+  double maxDiff = 0.0;
+  for (int64_t i = 0; i < actual.size(); ++i) {
+    double diff = std::fabs(actual.getAsDouble(i) - reference->getAsDouble(i));
+    if (!(diff <= maxDiff))
+      maxDiff = std::isnan(diff) ? INFINITY : diff;
   }
+  llvm::outs() << llvm::format("max_abs_diff: %.3g\n", maxDiff);
+  if (maxDiff > tolerance) {
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    os << comparePath << ": outputs differ by " << llvm::format("%g", maxDiff)
+       << " (tolerance " << llvm::format("%g", tolerance.getValue()) << ")";
+    return fail(message);
+  }
+  return success();
+}
+
+int runMain() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  ToolDiagnostics diagnostics("compress-run", context);
+  RunCommand command(diagnostics);
+
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> module =
+      diagnostics.parseModel(modelPath, sourceMgr, context);
+  if (!module)
+    return 1;
+  FailureOr<Dataset> data = command.readDataset();
+  if (failed(data))
+    return 1;
+  FailureOr<std::unique_ptr<ModelRunner>> model = command.createRunner(*module);
+  if (failed(model))
+    return 1;
+  FailureOr<int64_t> samples = command.countSamples(*data);
+  if (failed(samples))
+    return 1;
+  FailureOr<RunResults> results = command.runSamples(**model, *data, *samples);
+  if (failed(results))
+    return 1;
+
+  printSummary(*results, *samples, data->labels.has_value());
+  if (!outputPath.empty() && failed(command.writeOutputs(results->outputs)))
+    return 1;
+  if (!comparePath.empty() && failed(command.compareOutputs(results->outputs)))
+    return 1;
   return 0;
 }
 } // namespace

@@ -47,20 +47,14 @@ static Value createRow(PatternRewriter &rewriter, Location loc,
   return createRow(rewriter, loc, ArrayRef<int32_t>(value));
 }
 
-Value compress::createPackedWeightsDecoding(PatternRewriter &rewriter,
-                                            WeightsOp op) {
+/// The stored bytes of `op`, padded with zero bytes to `groups` whole
+/// groups of 8 weights, as unsigned values: one [G, 1] i32 column per byte
+/// of a group.
+static SmallVector<Value> createByteColumns(PatternRewriter &rewriter,
+                                            WeightsOp op, int64_t groups) {
   Location loc = op.getLoc();
-  RankedTensorType type = op.getType();
   int64_t bits = op.getBitsAttr().getInt();
-  bool isSigned = op.getIsSigned();
-  int64_t count = op.getNumWeights();
-  int64_t groups = (count + 7) / 8;
-  if (count == 0)
-    return tosa::ConstOp::create(
-        rewriter, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>()));
   Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-
-  // The stored bytes, then zero bytes up to whole groups of 8 weights.
   SmallVector<int8_t> bytes;
   bytes.reserve(groups * bits);
   for (const APInt &v : op.getValues().getValues<APInt>())
@@ -86,6 +80,81 @@ Value compress::createPackedWeightsDecoding(PatternRewriter &rewriter,
         rewriter, loc, columnType, unsignedBytes,
         tosa::getTosaConstShape(rewriter, loc, {0, c}),
         tosa::getTosaConstShape(rewriter, loc, {groups, 1})));
+  return columns;
+}
+
+/// Decodes the weight at bit `offsets[j]` of each [G, 8] 16-bit `word`:
+/// sign-extended for signed widths, 2 * f - 1 for signed binary.
+static Value createFieldDecoding(PatternRewriter &rewriter, Location loc,
+                                 Value word, ArrayRef<int32_t> offsets,
+                                 int64_t bits, bool isSigned) {
+  auto groupType = cast<RankedTensorType>(word.getType());
+  Value field;
+  if (isSigned && bits > 1) {
+    // Move each field's top bit to bit 31, then shift back arithmetically.
+    SmallVector<int32_t> toTop;
+    for (int32_t offset : offsets)
+      toTop.push_back(32 - offset - int32_t(bits));
+    Value top = tosa::LogicalLeftShiftOp::create(
+        rewriter, loc, groupType, word, createRow(rewriter, loc, toTop));
+    field = tosa::ArithmeticRightShiftOp::create(
+        rewriter, loc, groupType, top, createRow(rewriter, loc, 32 - bits),
+        /*round=*/false);
+  } else {
+    Value shifted = tosa::LogicalRightShiftOp::create(
+        rewriter, loc, groupType, word, createRow(rewriter, loc, offsets));
+    field = tosa::BitwiseAndOp::create(
+        rewriter, loc, groupType, shifted,
+        createRow(rewriter, loc, int32_t((1 << bits) - 1)));
+    if (isSigned) {
+      // Binary: field 0 is -1, field 1 is +1, so the weight is 2 * f - 1.
+      Value twice = tosa::LogicalLeftShiftOp::create(
+          rewriter, loc, groupType, field, createRow(rewriter, loc, 1));
+      field = tosa::SubOp::create(rewriter, loc, groupType, twice,
+                                  createRow(rewriter, loc, 1));
+    }
+  }
+  return field;
+}
+
+/// The decoded [G, 8] i32 fields as the `count` weights of `type`.
+static Value createWeightsShape(PatternRewriter &rewriter, Location loc,
+                                Value field, int64_t count,
+                                RankedTensorType type) {
+  int64_t groups = cast<RankedTensorType>(field.getType()).getDimSize(0);
+  Type i8 = rewriter.getI8Type();
+  // [G, 8] i32 -> i8 -> [G * 8] -> the first `count` -> the result shape.
+  Value weights = tosa::CastOp::create(
+      rewriter, loc, RankedTensorType::get({groups, 8}, i8), field);
+  weights = tosa::ReshapeOp::create(
+      rewriter, loc, RankedTensorType::get({groups * 8}, i8), weights,
+      tosa::getTosaConstShape(rewriter, loc, {groups * 8}));
+  if (groups * 8 != count)
+    weights = tosa::SliceOp::create(
+        rewriter, loc, RankedTensorType::get({count}, i8), weights,
+        tosa::getTosaConstShape(rewriter, loc, {0}),
+        tosa::getTosaConstShape(rewriter, loc, {count}));
+  if (type.getRank() != 1)
+    weights = tosa::ReshapeOp::create(
+        rewriter, loc, type, weights,
+        tosa::getTosaConstShape(rewriter, loc, type.getShape()));
+  return weights;
+}
+
+Value compress::createPackedWeightsDecoding(PatternRewriter &rewriter,
+                                            WeightsOp op) {
+  Location loc = op.getLoc();
+  RankedTensorType type = op.getType();
+  int64_t bits = op.getBitsAttr().getInt();
+  bool isSigned = op.getIsSigned();
+  int64_t count = op.getNumWeights();
+  int64_t groups = (count + 7) / 8;
+  if (count == 0)
+    return tosa::ConstOp::create(
+        rewriter, loc, type, DenseElementsAttr::get(type, ArrayRef<int8_t>()));
+  Type i32 = rewriter.getI32Type();
+
+  SmallVector<Value> columns = createByteColumns(rewriter, op, groups);
 
   // Position j of a group holds the field at bit `offset` of byte column
   // `first`, continued in the next column when it straddles a byte
@@ -112,51 +181,13 @@ Value compress::createPackedWeightsDecoding(PatternRewriter &rewriter,
   // Each position's 16-bit word: first byte | next byte << 8.
   Value word = concat(firstBytes);
   if (anyStraddles) {
-    Value next = tosa::LogicalLeftShiftOp::create(
-        rewriter, loc, groupType, concat(nextBytes), createRow(rewriter, loc, 8));
+    Value next = tosa::LogicalLeftShiftOp::create(rewriter, loc, groupType,
+                                                  concat(nextBytes),
+                                                  createRow(rewriter, loc, 8));
     word = tosa::BitwiseOrOp::create(rewriter, loc, groupType, word, next);
   }
 
-  Value field;
-  if (isSigned && bits > 1) {
-    // Move each field's top bit to bit 31, then shift back arithmetically.
-    SmallVector<int32_t> toTop;
-    for (int32_t offset : offsets)
-      toTop.push_back(32 - offset - int32_t(bits));
-    Value top = tosa::LogicalLeftShiftOp::create(
-        rewriter, loc, groupType, word, createRow(rewriter, loc, toTop));
-    field = tosa::ArithmeticRightShiftOp::create(
-        rewriter, loc, groupType, top, createRow(rewriter, loc, 32 - bits),
-        /*round=*/false);
-  } else {
-    Value shifted = tosa::LogicalRightShiftOp::create(
-        rewriter, loc, groupType, word, createRow(rewriter, loc, offsets));
-    field = tosa::BitwiseAndOp::create(
-        rewriter, loc, groupType, shifted,
-        createRow(rewriter, loc, int32_t((1 << bits) - 1)));
-    if (isSigned) {
-      // Binary: field 0 is -1, field 1 is +1, so the weight is 2 * f - 1.
-      Value twice = tosa::LogicalLeftShiftOp::create(
-          rewriter, loc, groupType, field, createRow(rewriter, loc, 1));
-      field = tosa::SubOp::create(rewriter, loc, groupType, twice,
-                                  createRow(rewriter, loc, 1));
-    }
-  }
-
-  // [G, 8] i32 -> i8 -> [G * 8] -> the first `count` -> the result shape.
-  Value weights = tosa::CastOp::create(
-      rewriter, loc, RankedTensorType::get({groups, 8}, i8), field);
-  weights = tosa::ReshapeOp::create(
-      rewriter, loc, RankedTensorType::get({groups * 8}, i8), weights,
-      tosa::getTosaConstShape(rewriter, loc, {groups * 8}));
-  if (groups * 8 != count)
-    weights = tosa::SliceOp::create(
-        rewriter, loc, RankedTensorType::get({count}, i8), weights,
-        tosa::getTosaConstShape(rewriter, loc, {0}),
-        tosa::getTosaConstShape(rewriter, loc, {count}));
-  if (type.getRank() != 1)
-    weights = tosa::ReshapeOp::create(
-        rewriter, loc, type, weights,
-        tosa::getTosaConstShape(rewriter, loc, type.getShape()));
-  return weights;
+  Value field =
+      createFieldDecoding(rewriter, loc, word, offsets, bits, isSigned);
+  return createWeightsShape(rewriter, loc, field, count, type);
 }

@@ -74,15 +74,7 @@ void KernelEmitter::prepareConvolution() {
   biasBuffer = constantBuffer(ArrayRef<int32_t>(correctedBias(spec)), i32);
 }
 
-void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
-                              Value ox, Value block, int64_t xb, int64_t ob,
-                              std::optional<int64_t> knownOx) {
-  int64_t cp = g.paddedChannels(), quads = cp / kGroup;
-  int64_t rows = g.haloRows(), cols = g.haloCols();
-  VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
-  VectorType quadType = VectorType::get({kGroup}, i8);
-  VectorType oneWord = VectorType::get({1}, i32);
-
+std::tuple<Value, Value, Value> KernelEmitter::tapRange(Value oy) {
   // Kernel rows in the padding add nothing (or a constant the per-row bias
   // accounts for), so only [firstTap, lastTap) is visited.
   Value firstTap = index(0), lastTap = index(g.kh * g.kw), biasRow = index(0);
@@ -100,27 +92,46 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
     if (g.inputZp != -128)
       biasRow = mul(oy, g.channelBlocks() * kLanes);
   }
+  return {firstTap, lastTap, biasRow};
+}
+
+KernelEmitter::Accumulators KernelEmitter::loadBias(Value biasRow, Value block,
+                                                    int64_t xb, int64_t ob) {
   Accumulators init;
   for (int64_t i = 0; i < xb; ++i)
     for (int64_t j = 0; j < ob; ++j)
       init.push_back(vector::LoadOp::create(
           b, acc16, biasBuffer,
           ValueRange{add(biasRow, mul(add(block, j), kLanes))}));
+  return init;
+}
+
+/// Whether pixel `x` of a tile at known column `ox` reads padding through
+/// kernel column `j`, where that contributes nothing.
+static bool readsOnlyPadding(const Geometry &g, std::optional<int64_t> ox,
+                             int64_t x, int64_t j) {
+  if (!ox || g.inputZp != -128)
+    return false;
+  int64_t column = (*ox + x) * g.sx + j * g.dx - g.padLeft;
+  return column < 0 || column >= g.w;
+}
+
+void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
+                              Value ox, Value block, int64_t xb, int64_t ob,
+                              std::optional<int64_t> knownOx) {
+  int64_t cp = g.paddedChannels(), quads = cp / kGroup;
+  int64_t rows = g.haloRows(), cols = g.haloCols();
+  VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
+  VectorType quadType = VectorType::get({kGroup}, i8);
+  VectorType oneWord = VectorType::get({1}, i32);
+
+  auto [firstTap, lastTap, biasRow] = tapRange(oy);
+  Accumulators init = loadBias(biasRow, block, xb, ob);
 
   // Start of halo row oy*sy of image n, and of the pixel columns.
   Value rowBase = mul(add(mul(n, rows), mul(oy, g.sy)), cols);
   Value colBase = mul(ox, g.sx);
   int64_t weightsPerBlock = g.kh * g.kw * cp * kLanes;
-
-  // Whether pixel `x` of a tile at known column `ox` reads padding through
-  // kernel column `j`, where that contributes nothing.
-  auto readsOnlyPadding = [&](std::optional<int64_t> ox, int64_t x,
-                              int64_t j) {
-    if (!ox || g.inputZp != -128)
-      return false;
-    int64_t column = (*ox + x) * g.sx + j * g.dx - g.padLeft;
-    return column < 0 || column >= g.w;
-  };
 
   // Kernel rows in a loop, kernel columns unrolled (no division per tap,
   // and with stride 1 neighbouring pixels' broadcasts are shared between
@@ -155,7 +166,7 @@ void KernelEmitter::buildTile(Value halo, Value output, Value n, Value oy,
       Value qOffset = mul(q, kGroup);
       SmallVector<Value> next(quadLoop.getRegionIterArgs());
       for (int64_t x = 0; x < xb; ++x) {
-        if (readsOnlyPadding(knownOx, x, j))
+        if (readsOnlyPadding(g, knownOx, x, j))
           continue;
         // Four activation bytes, broadcast to every lane.
         Value quad = vector::LoadOp::create(

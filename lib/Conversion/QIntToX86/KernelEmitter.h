@@ -103,6 +103,12 @@ private:
   /// The depthwise kernel's weights and bias, and its loops.
   void prepareDepthwise();
   void buildDepthwiseTiles(Value halo, Value output);
+  /// The kernel taps [first, last) that a tile of output row `oy` visits
+  /// (rows in the padding are skipped) and the offset of the bias row it
+  /// starts from.
+  std::tuple<Value, Value, Value> tapRange(Value oy);
+  /// The accumulators of an `xb` x `ob` tile at `block`, set to the bias.
+  Accumulators loadBias(Value biasRow, Value block, int64_t xb, int64_t ob);
   /// With `knownOx`, the tile's first column is that constant, and dot
   /// products of window columns in the padding are left out where they add
   /// zero (`zp = -128`).
