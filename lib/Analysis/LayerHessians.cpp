@@ -96,10 +96,14 @@ compress::getLayerInputGeometry(Operation *op) {
 
 namespace {
 /// Adds the lower triangle of `x x^T` (one vector per column) to the
-/// double sums at `sums`.
-void addGram(const FloatMatrix &x, double *sums) {
+/// double sums at `sums`, forming it in float in `scratch`.
+template <typename Matrix>
+void addGram(const Matrix &x, double *sums, std::vector<float> &scratch) {
   int64_t size = x.rows();
-  FloatMatrix gram = FloatMatrix::Zero(size, size);
+  if (int64_t(scratch.size()) < size * size)
+    scratch.resize(size * size);
+  Eigen::Map<FloatMatrix> gram(scratch.data(), size, size);
+  gram.setZero();
   gram.selfadjointView<Eigen::Lower>().rankUpdate(x);
   Eigen::Map<DoubleMatrix> target(sums, size, size);
   target.triangularView<Eigen::Lower>() += gram.cast<double>();
@@ -131,8 +135,11 @@ void gatherWindow(const LayerInputGeometry &g, const float *input, int64_t b,
 } // namespace
 
 void compress::accumulateLayerInput(const LayerInputGeometry &g,
-                                    const Tensor &input,
-                                    LayerHessian &hessian) {
+                                    const Tensor &input, LayerHessian &hessian,
+                                    HessianScratch *scratch) {
+  HessianScratch local;
+  if (!scratch)
+    scratch = &local;
   assert(input.dtype() == DType::F32 &&
          llvm::equal(input.shape(), g.inputShape) && "unexpected input");
   const float *data = input.f32().data();
@@ -141,26 +148,29 @@ void compress::accumulateLayerInput(const LayerInputGeometry &g,
     // Row-major [1, M, K] is column-major K x M: one K-vector per column.
     int64_t rows = g.inputShape[1];
     addGram(Eigen::Map<const FloatMatrix>(data, size, rows),
-            hessian.values.data());
+            hessian.values.data(), scratch->gram);
     hessian.count += rows;
     return;
   }
   int64_t positions = g.outputH * g.outputW;
-  FloatMatrix patches(size, positions);
+  if (int64_t(scratch->patches.size()) < size * positions)
+    scratch->patches.resize(size * positions);
+  Eigen::Map<FloatMatrix> patches(scratch->patches.data(), size, positions);
   for (int64_t b = 0, batch = g.inputShape[0]; b < batch; ++b) {
     if (g.kind == LayerKind::Conv2D) {
       for (int64_t oy = 0; oy < g.outputH; ++oy)
         for (int64_t ox = 0; ox < g.outputW; ++ox)
           gatherWindow(g, data, b, oy, ox, 0, g.inputShape[3],
                        patches.col(oy * g.outputW + ox).data());
-      addGram(patches, hessian.values.data());
+      addGram(patches, hessian.values.data(), scratch->gram);
     } else {
       for (int64_t c = 0; c < hessian.groups; ++c) {
         for (int64_t oy = 0; oy < g.outputH; ++oy)
           for (int64_t ox = 0; ox < g.outputW; ++ox)
             gatherWindow(g, data, b, oy, ox, c, 1,
                          patches.col(oy * g.outputW + ox).data());
-        addGram(patches, hessian.values.data() + c * size * size);
+        addGram(patches, hessian.values.data() + c * size * size,
+                scratch->gram);
       }
     }
     hessian.count += positions;
@@ -197,6 +207,7 @@ compress::collectLayerHessians(func::FuncOp func, const Program &program,
   if (layers.empty())
     return result;
 
+  HessianScratch scratch;
   auto observe = [&](Value value, const Tensor &tensor) {
     auto it = readers.find(value);
     if (it == readers.end())
@@ -208,7 +219,8 @@ compress::collectLayerHessians(func::FuncOp func, const Program &program,
       if (tensor.dtype() != DType::F32 ||
           !llvm::equal(tensor.shape(), geometry.inputShape))
         continue;
-      accumulateLayerInput(geometry, tensor, result.find(op)->second);
+      accumulateLayerInput(geometry, tensor, result.find(op)->second,
+                           &scratch);
     }
   };
   for (int64_t sample = 0; sample < numSamples; ++sample) {

@@ -75,10 +75,19 @@ struct LayerHessian {
   }
 };
 
+/// Working memory of accumulateLayerInput: one sample's input vectors and
+/// their Gram matrix. Passing the same scratch to every call lets a
+/// collection over many samples and layers allocate it once, at the size
+/// of the largest layer, instead of once per sample and layer.
+struct HessianScratch {
+  std::vector<float> patches, gram;
+};
+
 /// Adds the input vectors of one float32 input tensor shaped
-/// `geometry.inputShape`.
+/// `geometry.inputShape`, using `scratch` (or memory of its own).
 void accumulateLayerInput(const LayerInputGeometry &geometry,
-                          const Tensor &input, LayerHessian &hessian);
+                          const Tensor &input, LayerHessian &hessian,
+                          HessianScratch *scratch = nullptr);
 
 /// Turns the accumulated sums into 2 X X^T / N (zero if nothing was seen).
 void finishLayerHessian(LayerHessian &hessian);
