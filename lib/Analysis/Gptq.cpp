@@ -58,14 +58,18 @@ compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
   }
   h.diagonal().array() += options.damp * h.diagonal().mean();
 
-  Eigen::LLT<Matrix> factor(h);
+  // The upper Cholesky factor U of H^-1 (H^-1 = U^T U), without forming
+  // H^-1: with J the reversal permutation and J H J = L L^T, H^-1 =
+  // (J L^-T J)(J L^-1 J), and J L^-1 J is upper triangular with a positive
+  // diagonal, so it is U. One factorisation and one triangular inverse
+  // (about 2/3 d^3 multiply-adds) instead of a factorisation, an inverse
+  // and a second factorisation (about 4/3 d^3).
+  Eigen::LLT<Matrix> factor(h.reverse());
   if (factor.info() != Eigen::Success)
     return std::nullopt;
-  Matrix inverse = factor.solve(Matrix::Identity(columns, columns));
-  Eigen::LLT<Matrix> inverseFactor(inverse);
-  if (inverseFactor.info() != Eigen::Success)
-    return std::nullopt;
-  Matrix u = inverseFactor.matrixU();
+  Matrix u = Matrix::Identity(columns, columns);
+  factor.matrixL().solveInPlace(u);
+  u = u.reverse().eval();
 
   std::vector<int8_t> result(weights.size());
   int64_t blockSize = std::max<int64_t>(1, options.blockSize);
