@@ -33,25 +33,25 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace compress;
 
+llvm::cl::ValuesClass compress::loweringKernelsValues() {
+  return llvm::cl::values(clEnumValN(LoweringKernels::Tosa, "tosa",
+                                     "upstream's TOSA lowering, any CPU"),
+                          clEnumValN(LoweringKernels::X86Vnni, "x86-vnni",
+                                     "convert-qint-to-x86, needs AVX-512 "
+                                     "VNNI"));
+}
+
 std::optional<LoweringKernels>
 compress::parseLoweringKernels(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<LoweringKernels>>(name)
-      .Case("tosa", LoweringKernels::Tosa)
-      .Case("x86-vnni", LoweringKernels::X86Vnni)
-      .Default(std::nullopt);
+  return parseOptionValue<LoweringKernels>(loweringKernelsValues(), name);
 }
 
 std::optional<BufferArena> compress::parseBufferArena(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<BufferArena>>(name)
-      .Case("heap", BufferArena::Heap)
-      .Case("global", BufferArena::Global)
-      .Case("none", BufferArena::None)
-      .Default(std::nullopt);
+  return parseOptionValue<BufferArena>(bufferArenaValues(), name);
 }
 
 void compress::buildLowerToLLVMPipeline(

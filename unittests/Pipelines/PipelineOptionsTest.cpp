@@ -264,3 +264,17 @@ TEST(CompressPipelineOptions, RoundingIsDerived) {
 }
 
 } // namespace
+
+/// Flags read as strings (compress-aot's --kernels and --arena, the JIT's
+/// options) go through the same spellings as the pipeline's options.
+TEST(LowerToLLVMOptions, StringsParseByTheOptionsSpellings) {
+  EXPECT_EQ(parseLoweringKernels("tosa"), LoweringKernels::Tosa);
+  EXPECT_EQ(parseLoweringKernels("x86-vnni"), LoweringKernels::X86Vnni);
+  EXPECT_EQ(parseLoweringKernels("vnni"), std::nullopt);
+  EXPECT_EQ(parseBufferArena("heap"), BufferArena::Heap);
+  EXPECT_EQ(parseBufferArena("global"), BufferArena::Global);
+  EXPECT_EQ(parseBufferArena("none"), BufferArena::None);
+  EXPECT_EQ(parseBufferArena(""), std::nullopt);
+  EXPECT_EQ(parseOptionValue<WeightRounding>(weightRoundingValues(), "gptq"),
+            WeightRounding::Gptq);
+}

@@ -24,6 +24,9 @@ namespace compress {
 /// Kernels compress-lower-to-llvm gives qint convolutions and matmuls.
 enum class LoweringKernels { Tosa, X86Vnni };
 
+/// `tosa`, `x86-vnni` (`kernels`).
+llvm::cl::ValuesClass loweringKernelsValues();
+
 /// `tosa` or `x86-vnni`, as the `kernels` option spells them.
 std::optional<LoweringKernels> parseLoweringKernels(llvm::StringRef name);
 /// `heap`, `global` or `none`, as the `arena` option spells them.
@@ -39,12 +42,7 @@ struct LowerToLLVMPipelineOptions
   Option<LoweringKernels> kernels{
       *this, "kernels",
       llvm::cl::desc("Kernels for qint convolutions and matmuls"),
-      llvm::cl::init(LoweringKernels::Tosa),
-      llvm::cl::values(
-          clEnumValN(LoweringKernels::Tosa, "tosa",
-                     "upstream's TOSA lowering, any CPU"),
-          clEnumValN(LoweringKernels::X86Vnni, "x86-vnni",
-                     "convert-qint-to-x86, needs AVX-512 VNNI"))};
+      llvm::cl::init(LoweringKernels::Tosa), loweringKernelsValues()};
   Option<BufferArena> arena{
       *this, "arena",
       llvm::cl::desc("Where temporary buffers live (compress-plan-buffers; "

@@ -75,6 +75,27 @@ llvm::cl::ValuesClass rescaleRoundingValues();
 /// `heap`, `global`, `none` (`arena`).
 llvm::cl::ValuesClass bufferArenaValues();
 
+/// The value `values` (one of the lists above) gives the spelling `name`,
+/// for options read as strings first (a tool's flag, an embedder's
+/// setting); nothing if `values` has no such spelling.
+template <typename Enum>
+std::optional<Enum> parseOptionValue(const llvm::cl::ValuesClass &values,
+                                     llvm::StringRef name) {
+  // ValuesClass hands its literals only to an option's parser.
+  struct Literals {
+    llvm::StringRef name;
+    std::optional<Enum> found;
+    Literals &getParser() { return *this; }
+    void addLiteralOption(llvm::StringRef literal, int value,
+                          llvm::StringRef) {
+      if (literal == name)
+        found = Enum(value);
+    }
+  } literals{name, std::nullopt};
+  values.apply(literals);
+  return literals.found;
+}
+
 } // namespace compress
 
 namespace llvm::cl {
