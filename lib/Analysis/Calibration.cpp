@@ -16,6 +16,7 @@
 #include "compress/Analysis/Calibration.h"
 
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Support/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -387,8 +388,7 @@ SmallVector<Value> compress::collectCalibratedValues(func::FuncOp func) {
 llvm::Expected<llvm::MapVector<Value, CalibratedRange>>
 compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
                           int64_t numSamples, SampleSource inputsFor,
-                          const CalibrationOptions &options,
-                          std::optional<CalibrationProgress> progress) {
+                          const CalibrationOptions &options) {
   DenseMap<Value, unsigned> indexOf;
   for (auto [i, value] : llvm::enumerate(values))
     indexOf[value] = i;
@@ -398,6 +398,10 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
   auto runPass = [&](unsigned pass,
                      llvm::function_ref<void(unsigned, const Tensor &)>
                          observe) -> llvm::Error {
+    Progress progress(numPasses == 1 ? "calibrating"
+                      : pass == 0    ? "calibrating extremes"
+                                     : "calibrating histograms",
+                      numSamples);
     for (int64_t sample = 0; sample < numSamples; ++sample) {
       llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
       if (!inputs)
@@ -417,8 +421,7 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
         return llvm::createStringError(
             "sample " + llvm::Twine(sample) + ": " +
             llvm::toString(outputs.takeError()));
-      if (progress)
-        (*progress)(pass, numPasses, sample + 1, numSamples);
+      progress.update(sample + 1);
     }
     return llvm::Error::success();
   };

@@ -10,6 +10,7 @@
 #include "compress/Analysis/LayerHessians.h"
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Support/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -223,6 +224,7 @@ compress::collectLayerHessians(func::FuncOp func, const Program &program,
                            &scratch);
     }
   };
+  Progress progress("gptq hessians", numSamples);
   for (int64_t sample = 0; sample < numSamples; ++sample) {
     llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
     if (!inputs)
@@ -235,6 +237,7 @@ compress::collectLayerHessians(func::FuncOp func, const Program &program,
     if (!outputs)
       return llvm::createStringError("sample " + llvm::Twine(sample) + ": " +
                                      llvm::toString(outputs.takeError()));
+    progress.update(sample + 1);
   }
   for (auto &entry : result)
     finishLayerHessian(entry.second);

@@ -72,6 +72,16 @@ llvm::Error compress::getSignature(func::FuncOp func,
   return llvm::Error::success();
 }
 
+llvm::Expected<llvm::SmallVector<Tensor>>
+SampleSet::inputs(int64_t index, llvm::StringRef what) const {
+  llvm::Expected<Tensor> sample = sampleFor(data, index, argument, what);
+  if (!sample)
+    return sample.takeError();
+  llvm::SmallVector<Tensor> result;
+  result.push_back(std::move(*sample));
+  return result;
+}
+
 llvm::Expected<Tensor> compress::sampleFor(const Tensor &data, int64_t index,
                                            const TensorSpec &type,
                                            StringRef what) {

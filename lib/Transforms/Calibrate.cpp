@@ -18,7 +18,6 @@
 #include "compress/Analysis/Calibration.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Npy.h"
-#include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -94,8 +93,6 @@ void CalibratePass::runOnOperation() {
       loadSamples(module, func, calibration, samples);
   if (failed(sampleSet))
     return signalPassFailure();
-  const Tensor &data = sampleSet->data;
-  const TensorSpec &argType = sampleSet->argument;
   int64_t numSamples = sampleSet->count;
 
   FailureOr<Program> program = Program::compile(func);
@@ -103,30 +100,11 @@ void CalibratePass::runOnOperation() {
     return signalPassFailure();
 
   SmallVector<Value> values = collectCalibratedValues(func);
-  auto inputsFor = [&](int64_t index) -> llvm::Expected<SmallVector<Tensor>> {
-    llvm::Expected<Tensor> sample =
-        sampleFor(data, index, argType, calibration);
-    if (!sample)
-      return sample.takeError();
-    SmallVector<Tensor> inputs;
-    inputs.push_back(std::move(*sample));
-    return inputs;
+  auto inputsFor = [&](int64_t index) {
+    return sampleSet->inputs(index, calibration);
   };
-  // One task per run over the samples; each run counts from sample 1.
-  std::optional<Progress> progress;
-  auto reportProgress = [&](unsigned pass, unsigned numPasses, int64_t done,
-                            int64_t total) {
-    if (!progress || done == 1)
-      progress.emplace(numPasses == 1 ? "calibrating"
-                       : pass == 0    ? "calibrating extremes"
-                                      : "calibrating histograms",
-                       total);
-    progress->update(done);
-  };
-  auto ranges = calibrateRanges(*program, values, numSamples, inputsFor,
-                                options, CalibrationProgress(reportProgress));
-  // Ends the progress line so that diagnostics start on their own.
-  progress.reset();
+  auto ranges =
+      calibrateRanges(*program, values, numSamples, inputsFor, options);
   if (!ranges) {
     func.emitError("calibration failed: ")
         << llvm::toString(ranges.takeError());

@@ -22,7 +22,6 @@
 
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Npy.h"
-#include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
 #include "compress/Transforms/Passes.h"
 
@@ -104,23 +103,11 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     FailureOr<Program> program = Program::compile(entry);
     if (failed(program))
       return failure();
-    // Samples are requested in order, each once the ones before it are done.
-    Progress progress("gptq hessians", samples->count);
-    auto inputsFor = [&](int64_t index) -> llvm::Expected<SmallVector<Tensor>> {
-      progress.update(index);
-      llvm::Expected<Tensor> sample =
-          sampleFor(samples->data, index, samples->argument, calibration);
-      if (!sample)
-        return sample.takeError();
-      SmallVector<Tensor> inputs;
-      inputs.push_back(std::move(*sample));
-      return inputs;
+    auto inputsFor = [&](int64_t index) {
+      return samples->inputs(index, calibration);
     };
     auto collected =
         collectLayerHessians(entry, *program, samples->count, inputsFor);
-    if (collected)
-      progress.update(samples->count);
-    progress.finish();
     if (!collected)
       return entry.emitError("collecting GPTQ Hessians failed: ")
              << llvm::toString(collected.takeError());

@@ -198,10 +198,6 @@ struct CalibratedRange {
 /// weights or shapes, which quantization handles by other means.
 llvm::SmallVector<mlir::Value> collectCalibratedValues(mlir::func::FuncOp func);
 
-/// Reports progress: sample `done` of `total` in pass `pass` of `numPasses`.
-using CalibrationProgress = llvm::function_ref<void(
-    unsigned pass, unsigned numPasses, int64_t done, int64_t total)>;
-
 /// Supplies the inputs of sample `index`, one tensor per argument.
 using SampleSource =
     llvm::function_ref<llvm::Expected<llvm::SmallVector<Tensor>>(int64_t)>;
@@ -210,12 +206,14 @@ using SampleSource =
 /// samples 0 .. numSamples-1 and chooses a range for each of `values`
 /// (arguments of the function or results of its ops) with
 /// `options.method`. Fails with the first error of `inputsFor` or of the
-/// evaluator, naming the sample.
+/// evaluator, naming the sample. Reports each run over the samples as a
+/// progress task (compress/Support/Progress.h): `calibrating`, or
+/// `calibrating extremes` and then `calibrating histograms` for the methods
+/// that take two runs; a task ends before the function returns.
 llvm::Expected<llvm::MapVector<mlir::Value, CalibratedRange>>
 calibrateRanges(const Program &program, llvm::ArrayRef<mlir::Value> values,
                 int64_t numSamples, SampleSource inputsFor,
-                const CalibrationOptions &options,
-                std::optional<CalibrationProgress> progress = std::nullopt);
+                const CalibrationOptions &options);
 
 } // namespace compress
 

@@ -95,7 +95,8 @@ void finishLayerHessian(LayerHessian &hessian);
 /// Runs `program` (compiled from `func`) on samples 0 .. numSamples-1 and
 /// returns the Hessian of the float input of every layer of `func` that
 /// `getLayerInputGeometry` accepts, in op order. Fails with the first error
-/// of `inputsFor` or of the evaluator, naming the sample.
+/// of `inputsFor` or of the evaluator, naming the sample. Reports one step
+/// per sample as the progress task `gptq hessians`.
 llvm::Expected<llvm::MapVector<mlir::Operation *, LayerHessian>>
 collectLayerHessians(mlir::func::FuncOp func, const Program &program,
                      int64_t numSamples, SampleSource inputsFor);

@@ -52,6 +52,11 @@ struct SampleSet {
   llvm::SmallVector<TensorSpec> results;
   /// Samples to use: all, or the first `limit` when that is smaller.
   int64_t count = 0;
+
+  /// The evaluator's inputs for sample `index`: the argument's tensor
+  /// (sampleFor, with `what` naming the samples in errors).
+  llvm::Expected<llvm::SmallVector<Tensor>> inputs(int64_t index,
+                                                   llvm::StringRef what) const;
 };
 
 /// Loads `path` as the samples of `func`'s single argument and checks the
