@@ -13,12 +13,20 @@
 // multiplication per element, and it makes the rounding of a column that
 // receives no error bit-identical to round-to-nearest's.
 //
+// The matrices are float32, as in the reference implementation: the
+// Hessian is damped, which bounds its condition number, and the rounding
+// decisions tolerate far more than float's error. The Hessian's storage
+// becomes the factor, so a layer with d inputs needs one d x d float
+// matrix. Rows are independent given the factor; blocks of them are
+// rounded in parallel.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compress/Analysis/Gptq.h"
+#include "compress/Analysis/SymmetricMatrix.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+#include "compress/Support/Parallel.h"
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -28,79 +36,119 @@
 using namespace compress;
 using namespace compress::qint;
 
+namespace {
+using Matrix = Eigen::MatrixXf;
+using MatrixMap = Eigen::Map<Matrix>;
+
+/// Rows rounded by one task. Fixed, so that the products of the sweep do not
+/// depend on the number of threads.
+constexpr int64_t kRowsPerTask = 64;
+
+/// Turns the damped Hessian in the lower triangle of `h` into U, the upper
+/// Cholesky factor of H^-1 (H^-1 = U^T U), in place. With J the reversal
+/// permutation and J H J = L L^T, H^-1 = (J L^-T J)(J L^-1 J), and
+/// J L^-1 J is upper triangular with a positive diagonal, so it is U: one
+/// factorisation and one triangular inverse (about d^3 / 3 multiply-adds),
+/// and no second matrix. In column-major storage J A J is the reversed
+/// array, which puts L^-1's lower triangle where U's upper one belongs.
+bool invertCholeskyUpper(MatrixMap h, mlir::MLIRContext *context) {
+  int64_t n = h.rows();
+  reverseSymmetricLower(h.data(), n);
+  if (!choleskyLowerInPlace(h.data(), n, context))
+    return false;
+  invertLowerInPlace(h.data(), n, context);
+  std::reverse(h.data(), h.data() + n * n);
+  return true;
+}
+
+/// The sweep over the columns for rows [begin, begin + count). The rows'
+/// values are kept as `weights / scale - shift`, where `shift` collects the
+/// errors fed back so far, so that a column that receives none is rounded
+/// exactly as round-to-nearest rounds it.
+void roundRows(llvm::ArrayRef<float> weights, int64_t columns,
+               llvm::ArrayRef<float> scales, unsigned bits,
+               const std::vector<bool> &dead, const MatrixMap &u,
+               int64_t blockSize, int64_t begin, int64_t count,
+               std::vector<int8_t> &result) {
+  Matrix shift = Matrix::Zero(count, columns);
+  Matrix errors(count, blockSize);
+  for (int64_t first = 0; first < columns; first += blockSize) {
+    int64_t width = std::min(blockSize, columns - first);
+    for (int64_t i = 0; i < width; ++i) {
+      int64_t c = first + i;
+      double d = u(c, c);
+      for (int64_t r = 0; r < count; ++r) {
+        int64_t row = begin + r;
+        double value =
+            dead[c] ? 0.0
+                    : double(weights[row * columns + c]) /
+                              double(scales[row]) -
+                          double(shift(r, c));
+        int8_t q = roundWeight(value, bits);
+        result[row * columns + c] = q;
+        errors(r, i) = float((value - double(q)) / d);
+      }
+      int64_t rest = width - i - 1;
+      shift.middleCols(c + 1, rest).noalias() +=
+          errors.col(i) * u.block(c, c + 1, 1, rest);
+    }
+    int64_t after = columns - first - width;
+    if (after > 0)
+      shift.rightCols(after).noalias() +=
+          errors.leftCols(width) * u.block(first, first + width, width, after);
+  }
+}
+} // namespace
+
 std::optional<std::vector<int8_t>>
 compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
-                          int64_t columns, llvm::ArrayRef<float> scales,
-                          unsigned bits, llvm::ArrayRef<double> hessian,
-                          const GptqOptions &options) {
-  using Matrix = Eigen::MatrixXd;
-  using RowMajorMatrix =
-      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+                    int64_t columns, llvm::ArrayRef<float> scales,
+                    unsigned bits, llvm::MutableArrayRef<float> hessian,
+                    const GptqOptions &options, mlir::MLIRContext *context) {
   assert(int64_t(weights.size()) == rows * columns &&
          int64_t(scales.size()) == rows &&
          int64_t(hessian.size()) == columns * columns && "shape mismatch");
   if (rows == 0 || columns == 0)
     return std::vector<int8_t>(weights.size());
-
-  Matrix w(rows, columns);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < columns; ++c)
-      w(r, c) = double(weights[r * columns + c]) / double(scales[r]);
-  Matrix h = Eigen::Map<const RowMajorMatrix>(hessian.data(), columns, columns);
-  if (!h.allFinite() || !w.allFinite())
+  MatrixMap h(hessian.data(), columns, columns);
+  for (int64_t c = 0; c < columns; ++c)
+    if (!h.col(c).tail(columns - c).allFinite())
+      return std::nullopt;
+  if (!llvm::all_of(weights, [](float w) { return std::isfinite(w); }))
     return std::nullopt;
 
+  // Dead inputs (always 0) get H_ii = 1: their row and column are 0, so
+  // they stay out of every other column's update.
+  std::vector<bool> dead(columns);
+  double diagonalSum = 0.0;
   for (int64_t c = 0; c < columns; ++c) {
-    if (h(c, c) != 0.0)
-      continue;
-    h(c, c) = 1.0;
-    w.col(c).setZero();
+    if (h(c, c) == 0.0f) {
+      h(c, c) = 1.0f;
+      dead[c] = true;
+    }
+    diagonalSum += h(c, c);
   }
-  h.diagonal().array() += options.damp * h.diagonal().mean();
-
-  // The upper Cholesky factor U of H^-1 (H^-1 = U^T U), without forming
-  // H^-1: with J the reversal permutation and J H J = L L^T, H^-1 =
-  // (J L^-T J)(J L^-1 J), and J L^-1 J is upper triangular with a positive
-  // diagonal, so it is U. One factorisation and one triangular inverse
-  // (about 2/3 d^3 multiply-adds) instead of a factorisation, an inverse
-  // and a second factorisation (about 4/3 d^3).
-  Eigen::LLT<Matrix> factor(h.reverse());
-  if (factor.info() != Eigen::Success)
+  float damp = float(options.damp * diagonalSum / double(columns));
+  h.diagonal().array() += damp;
+  if (!invertCholeskyUpper(h, context))
     return std::nullopt;
-  Matrix u = Matrix::Identity(columns, columns);
-  factor.matrixL().solveInPlace(u);
-  u = u.reverse().eval();
 
   std::vector<int8_t> result(weights.size());
   int64_t blockSize = std::max<int64_t>(1, options.blockSize);
-  Matrix errors(rows, blockSize);
-  for (int64_t begin = 0; begin < columns; begin += blockSize) {
-    int64_t count = std::min(blockSize, columns - begin);
-    for (int64_t i = 0; i < count; ++i) {
-      int64_t c = begin + i;
-      double d = u(c, c);
-      for (int64_t r = 0; r < rows; ++r) {
-        int8_t q = roundWeight(w(r, c), bits);
-        result[r * columns + c] = q;
-        errors(r, i) = (w(r, c) - double(q)) / d;
-      }
-      int64_t rest = count - i - 1;
-      w.middleCols(c + 1, rest).noalias() -=
-          errors.col(i) * u.block(c, c + 1, 1, rest);
-    }
-    int64_t after = columns - begin - count;
-    if (after > 0)
-      w.rightCols(after).noalias() -=
-          errors.leftCols(count) * u.block(begin, begin + count, count, after);
-  }
+  int64_t tasks = (rows + kRowsPerTask - 1) / kRowsPerTask;
+  parallelForIndices(context, 0, tasks, [&](size_t t) {
+    int64_t begin = int64_t(t) * kRowsPerTask;
+    roundRows(weights, columns, scales, bits, dead, h, blockSize, begin,
+              std::min(kRowsPerTask, rows - begin), result);
+  });
   return result;
 }
 
 std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
     LayerKind kind, llvm::ArrayRef<float> weights,
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
-    unsigned bits, llvm::ArrayRef<double> hessians,
-    const GptqOptions &options) {
+    unsigned bits, llvm::MutableArrayRef<float> hessians,
+    const GptqOptions &options, mlir::MLIRContext *context) {
   if (shape.size() != (kind == LayerKind::Matmul ? 3u : 4u))
     return std::nullopt;
   // groups x (rows x columns); element (g, r, c) is weights[index(g, r, c)]
@@ -148,7 +196,7 @@ std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
     auto rounded =
         gptqRound(matrix, rows, columns, rowScales, bits,
                   hessians.slice(g * columns * columns, columns * columns),
-                  options);
+                  options, context);
     if (!rounded)
       return std::nullopt;
     for (int64_t r = 0; r < rows; ++r)

@@ -1,15 +1,18 @@
 //===- LayerHessians.cpp - Input second moments of weight layers ----------===//
 //
-// Each input tensor becomes a float matrix with one input vector per column
-// (im2col for convolutions), whose X X^T Eigen computes as a symmetric rank
-// update; the per-sample product is added to double sums, so the float
-// products only ever sum over one sample's vectors.
+// Input vectors (im2col patches for convolutions) are gathered into blocks
+// of a few thousand columns, and each block is added to the float Hessian
+// with one symmetric rank update (compress/Analysis/SymmetricMatrix.h).
+// Float sums suffice: GPTQ damps the Hessian by a percent of its mean
+// diagonal, orders of magnitude above their rounding error.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Analysis/LayerHessians.h"
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Analysis/SymmetricMatrix.h"
+#include "compress/Support/Parallel.h"
 #include "compress/Support/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,9 +26,6 @@
 
 using namespace mlir;
 using namespace compress;
-
-using FloatMatrix = Eigen::MatrixXf;
-using DoubleMatrix = Eigen::MatrixXd;
 
 int64_t LayerInputGeometry::vectorSize() const {
   switch (kind) {
@@ -45,7 +45,7 @@ int64_t LayerInputGeometry::groups() const {
 
 LayerHessian::LayerHessian(const LayerInputGeometry &geometry)
     : size(geometry.vectorSize()), groups(geometry.groups()),
-      values(groups * size * size, 0.0) {}
+      values(groups * size * size, 0.0f) {}
 
 std::optional<LayerInputGeometry>
 compress::getLayerInputGeometry(Operation *op) {
@@ -96,19 +96,13 @@ compress::getLayerInputGeometry(Operation *op) {
 }
 
 namespace {
-/// Adds the lower triangle of `x x^T` (one vector per column) to the
-/// double sums at `sums`, forming it in float in `scratch`.
-template <typename Matrix>
-void addGram(const Matrix &x, double *sums, std::vector<float> &scratch) {
-  int64_t size = x.rows();
-  if (int64_t(scratch.size()) < size * size)
-    scratch.resize(size * size);
-  Eigen::Map<FloatMatrix> gram(scratch.data(), size, size);
-  gram.setZero();
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(x);
-  Eigen::Map<DoubleMatrix> target(sums, size, size);
-  target.triangularView<Eigen::Lower>() += gram.cast<double>();
-}
+/// Input vectors gathered for one rank update: about 32 MiB.
+constexpr int64_t kPatchFloats = int64_t(1) << 23;
+/// Input vectors gathered by one task.
+constexpr int64_t kVectorsPerTask = 256;
+/// Samples run between two updates of the Hessians. Fixed, so that the
+/// rank updates, and their rounding, do not depend on the thread count.
+constexpr int64_t kSampleBatch = 8;
 
 /// Copies the window of output position (oy, ox) of batch `b`, channels
 /// [c0, c0 + channels), into `patch` ordered (kh, kw, c); reads outside the
@@ -133,99 +127,141 @@ void gatherWindow(const LayerInputGeometry &g, const float *input, int64_t b,
     }
   }
 }
-} // namespace
 
-void compress::accumulateLayerInput(const LayerInputGeometry &g,
-                                    const Tensor &input, LayerHessian &hessian,
-                                    HessianScratch *scratch) {
-  HessianScratch local;
-  if (!scratch)
-    scratch = &local;
-  assert(input.dtype() == DType::F32 &&
-         llvm::equal(input.shape(), g.inputShape) && "unexpected input");
-  const float *data = input.f32().data();
-  int64_t size = hessian.size;
+/// Input vectors in one input tensor: one per output position (batch
+/// included) of a convolution, one per row of a matmul.
+int64_t vectorsPerTensor(const LayerInputGeometry &g) {
+  if (g.kind == LayerKind::Matmul)
+    return g.inputShape[1];
+  return g.inputShape[0] * g.outputH * g.outputW;
+}
+
+/// Copies input vector `index` of `input` for Hessian `group` to `patch`.
+void gatherVector(const LayerInputGeometry &g, const float *input,
+                  int64_t group, int64_t index, float *patch) {
   if (g.kind == LayerKind::Matmul) {
-    // Row-major [1, M, K] is column-major K x M: one K-vector per column.
-    int64_t rows = g.inputShape[1];
-    addGram(Eigen::Map<const FloatMatrix>(data, size, rows),
-            hessian.values.data(), scratch->gram);
-    hessian.count += rows;
+    int64_t size = g.inputShape[2];
+    std::copy(input + index * size, input + (index + 1) * size, patch);
     return;
   }
-  int64_t positions = g.outputH * g.outputW;
-  if (int64_t(scratch->patches.size()) < size * positions)
-    scratch->patches.resize(size * positions);
-  Eigen::Map<FloatMatrix> patches(scratch->patches.data(), size, positions);
-  for (int64_t b = 0, batch = g.inputShape[0]; b < batch; ++b) {
-    if (g.kind == LayerKind::Conv2D) {
-      for (int64_t oy = 0; oy < g.outputH; ++oy)
-        for (int64_t ox = 0; ox < g.outputW; ++ox)
-          gatherWindow(g, data, b, oy, ox, 0, g.inputShape[3],
-                       patches.col(oy * g.outputW + ox).data());
-      addGram(patches, hessian.values.data(), scratch->gram);
-    } else {
-      for (int64_t c = 0; c < hessian.groups; ++c) {
-        for (int64_t oy = 0; oy < g.outputH; ++oy)
-          for (int64_t ox = 0; ox < g.outputW; ++ox)
-            gatherWindow(g, data, b, oy, ox, c, 1,
-                         patches.col(oy * g.outputW + ox).data());
-        addGram(patches, hessian.values.data() + c * size * size,
-                scratch->gram);
-      }
-    }
-    hessian.count += positions;
+  int64_t perImage = g.outputH * g.outputW;
+  int64_t b = index / perImage, position = index % perImage;
+  bool depthwise = g.kind == LayerKind::DepthwiseConv2D;
+  gatherWindow(g, input, b, position / g.outputW, position % g.outputW,
+               depthwise ? group : 0, depthwise ? 1 : g.inputShape[3], patch);
+}
+} // namespace
+
+void compress::accumulateLayerInputs(const LayerInputGeometry &g,
+                                     ArrayRef<const Tensor *> inputs,
+                                     LayerHessian &hessian,
+                                     HessianScratch &scratch,
+                                     MLIRContext *context) {
+  int64_t size = hessian.size;
+  int64_t perTensor = vectorsPerTensor(g);
+  int64_t total = perTensor * int64_t(inputs.size());
+  if (total == 0)
+    return;
+  for (const Tensor *input : inputs) {
+    (void)input;
+    assert(input->dtype() == DType::F32 &&
+           llvm::equal(input->shape(), g.inputShape) && "unexpected input");
   }
+  int64_t block = std::clamp<int64_t>(kPatchFloats / size, 1, total);
+  if (int64_t(scratch.patches.size()) < block * size)
+    scratch.patches.resize(block * size);
+  float *patches = scratch.patches.data();
+  for (int64_t group = 0; group < hessian.groups; ++group) {
+    float *target = hessian.group(group).data();
+    for (int64_t first = 0; first < total; first += block) {
+      int64_t count = std::min(block, total - first);
+      int64_t tasks = (count + kVectorsPerTask - 1) / kVectorsPerTask;
+      parallelForIndices(context, 0, tasks, [&](size_t task) {
+        int64_t begin = int64_t(task) * kVectorsPerTask;
+        int64_t end = std::min(count, begin + kVectorsPerTask);
+        for (int64_t j = begin; j < end; ++j) {
+          int64_t vector = first + j;
+          gatherVector(g, inputs[vector / perTensor]->f32().data(), group,
+                       vector % perTensor, patches + j * size);
+        }
+      });
+      addGramLower(patches, size, count, target, context);
+    }
+  }
+  hessian.count += total;
 }
 
 void compress::finishLayerHessian(LayerHessian &hessian) {
+  float factor = hessian.count ? float(2.0 / double(hessian.count)) : 0.0f;
   int64_t size = hessian.size;
-  double factor = hessian.count ? 2.0 / double(hessian.count) : 0.0;
   for (int64_t g = 0; g < hessian.groups; ++g) {
-    Eigen::Map<DoubleMatrix> h(hessian.values.data() + g * size * size, size,
-                               size);
+    Eigen::Map<Eigen::MatrixXf> h(hessian.group(g).data(), size, size);
     h.triangularView<Eigen::Lower>() *= factor;
-    DoubleMatrix full = h.selfadjointView<Eigen::Lower>();
-    h = full;
   }
 }
 
-llvm::Expected<llvm::MapVector<Operation *, LayerHessian>>
-compress::collectLayerHessians(func::FuncOp func, const Program &program,
-                               int64_t numSamples, SampleSource inputsFor) {
-  llvm::MapVector<Operation *, LayerHessian> result;
-  SmallVector<std::pair<Operation *, LayerInputGeometry>> layers;
-  // Layers by the value they read: several may share one input.
-  DenseMap<Value, SmallVector<unsigned, 1>> readers;
+llvm::Expected<LayerHessians>
+LayerHessians::collect(func::FuncOp func, const Program &program,
+                       int64_t numSamples, SampleSource inputsFor,
+                       MLIRContext *context) {
+  LayerHessians result;
+  result.context = context;
   func.walk([&](Operation *op) {
     std::optional<LayerInputGeometry> geometry = getLayerInputGeometry(op);
     if (!geometry)
       return;
-    readers[op->getOperand(0)].push_back(layers.size());
-    layers.push_back({op, *geometry});
-    result.insert({op, LayerHessian(*geometry)});
+    Entry entry;
+    entry.geometry = *geometry;
+    // Whichever is smaller: the inputs of every sample, or the Hessians.
+    int64_t size = geometry->vectorSize();
+    entry.keepsInputs = numSamples * numElements(geometry->inputShape) <=
+                        geometry->groups() * size * size;
+    if (entry.keepsInputs)
+      entry.inputs.resize(numSamples);
+    else
+      entry.hessian.emplace(*geometry);
+    result.order.push_back(op);
+    result.entries.try_emplace(op, std::move(entry));
   });
-  if (layers.empty())
-    return result;
+  if (llvm::Error error =
+          result.run(func, program, numSamples, inputsFor))
+    return std::move(error);
+  return std::move(result);
+}
 
-  HessianScratch scratch;
-  auto observe = [&](Value value, const Tensor &tensor) {
-    auto it = readers.find(value);
-    if (it == readers.end())
-      return;
-    for (unsigned i : it->second) {
-      auto &[op, geometry] = layers[i];
-      // The evaluator produces every f32 value as f32 of its static type;
-      // anything else is not this layer's input.
-      if (tensor.dtype() != DType::F32 ||
-          !llvm::equal(tensor.shape(), geometry.inputShape))
-        continue;
-      accumulateLayerInput(geometry, tensor, result.find(op)->second,
-                           &scratch);
-    }
-  };
-  Progress progress("gptq hessians", numSamples);
-  for (int64_t sample = 0; sample < numSamples; ++sample) {
+llvm::Error LayerHessians::run(func::FuncOp func, const Program &program,
+                               int64_t numSamples, SampleSource inputsFor) {
+  if (order.empty())
+    return llvm::Error::success();
+  // Layers by the value they read: several may share one input.
+  DenseMap<Value, SmallVector<Entry *, 1>> readers;
+  for (Operation *op : order)
+    readers[op->getOperand(0)].push_back(&entries.find(op)->second);
+  // The inputs of the current batch of samples of the layers that keep
+  // Hessians: [layer][sample in batch].
+  DenseMap<Entry *, std::vector<Tensor>> batchInputs;
+  for (auto &[op, entry] : entries)
+    if (!entry.keepsInputs)
+      batchInputs[&entry].resize(kSampleBatch);
+
+  auto runSample = [&](int64_t sample) -> llvm::Error {
+    int64_t slot = sample % kSampleBatch;
+    auto observe = [&](Value value, const Tensor &tensor) {
+      auto it = readers.find(value);
+      if (it == readers.end())
+        return;
+      for (Entry *entry : it->second) {
+        // The evaluator produces every f32 value as f32 of its static
+        // type; anything else is not this layer's input.
+        if (tensor.dtype() != DType::F32 ||
+            !llvm::equal(tensor.shape(), entry->geometry.inputShape))
+          continue;
+        if (entry->keepsInputs)
+          entry->inputs[sample] = tensor;
+        else
+          batchInputs.find(entry)->second[slot] = tensor;
+      }
+    };
     llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
     if (!inputs)
       return inputs.takeError();
@@ -237,9 +273,55 @@ compress::collectLayerHessians(func::FuncOp func, const Program &program,
     if (!outputs)
       return llvm::createStringError("sample " + llvm::Twine(sample) + ": " +
                                      llvm::toString(outputs.takeError()));
-    progress.update(sample + 1);
+    return llvm::Error::success();
+  };
+
+  HessianScratch scratch;
+  Progress progress("gptq hessians", numSamples);
+  for (int64_t first = 0; first < numSamples; first += kSampleBatch) {
+    int64_t count = std::min(kSampleBatch, numSamples - first);
+    std::vector<std::string> failures(count);
+    parallelForIndices(context, 0, count, [&](size_t i) {
+      if (llvm::Error error = runSample(first + int64_t(i)))
+        failures[i] = llvm::toString(std::move(error));
+    });
+    for (const std::string &failure : failures)
+      if (!failure.empty())
+        return llvm::createStringError(failure);
+    for (auto &[entry, tensors] : batchInputs) {
+      SmallVector<const Tensor *> seen;
+      for (int64_t i = 0; i < count; ++i)
+        if (!tensors[i].shape().empty())
+          seen.push_back(&tensors[i]);
+      accumulateLayerInputs(entry->geometry, seen, *entry->hessian, scratch,
+                            context);
+      for (Tensor &tensor : tensors)
+        tensor = Tensor();
+    }
+    progress.update(first + count);
   }
-  for (auto &entry : result)
-    finishLayerHessian(entry.second);
-  return result;
+  for (auto &[op, entry] : entries)
+    if (entry.hessian)
+      finishLayerHessian(*entry.hessian);
+  return llvm::Error::success();
+}
+
+std::optional<LayerHessian> LayerHessians::take(Operation *layer) {
+  auto it = entries.find(layer);
+  if (it == entries.end())
+    return std::nullopt;
+  Entry entry = std::move(it->second);
+  entries.erase(it);
+  if (!entry.keepsInputs)
+    return std::move(entry.hessian);
+  LayerHessian hessian(entry.geometry);
+  SmallVector<const Tensor *> seen;
+  for (const Tensor &tensor : entry.inputs)
+    if (!tensor.shape().empty())
+      seen.push_back(&tensor);
+  HessianScratch scratch;
+  accumulateLayerInputs(entry.geometry, seen, hessian, scratch, context);
+  entry.inputs.clear();
+  finishLayerHessian(hessian);
+  return hessian;
 }

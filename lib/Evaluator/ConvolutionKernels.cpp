@@ -23,16 +23,12 @@ struct PackedWeightsCache : KernelCache {
 
 /// The packed form of operand `index`, cached when the operand is constant.
 template <typename Build>
-PackedWeightsCache &packedWeights(KernelContext &ctx, unsigned index,
-                                  PackedWeightsCache &scratch, Build build) {
-  if (ctx.cache && ctx.constantOperands[index]) {
-    if (!*ctx.cache) {
-      auto entry = std::make_unique<PackedWeightsCache>();
-      build(*entry);
-      *ctx.cache = std::move(entry);
-    }
-    return static_cast<PackedWeightsCache &>(**ctx.cache);
-  }
+const PackedWeightsCache &packedWeights(KernelContext &ctx, unsigned index,
+                                        PackedWeightsCache &scratch,
+                                        Build build) {
+  if (ctx.constantOperands[index])
+    if (auto *cached = ctx.cached<PackedWeightsCache>(build))
+      return *cached;
   build(scratch);
   return scratch;
 }

@@ -155,7 +155,8 @@ struct Step {
   SmallVector<bool, 4> constantOperands;
   /// Slots whose last use is this step.
   SmallVector<unsigned, 4> releases;
-  mutable std::unique_ptr<KernelCache> cache;
+  std::unique_ptr<KernelCacheSlot> cache =
+      std::make_unique<KernelCacheSlot>();
 };
 } // namespace
 
@@ -316,7 +317,7 @@ llvm::Error ProgramImpl::execute(ArrayRef<Tensor> inputs,
     results.clear();
     results.resize(step.results.size());
     KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
-                      &step.cache};
+                      step.cache.get()};
     if (failed(step.kernel(ctx)))
       return llvm::createStringError("evaluation failed at '%s'",
                                      step.op->getName()

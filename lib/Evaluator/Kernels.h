@@ -19,12 +19,21 @@
 
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 
 namespace compress::detail {
 
 /// State a kernel may keep for one op across runs.
 struct KernelCache {
   virtual ~KernelCache();
+};
+
+/// Where a program keeps the cache of one op. Runs of one program may
+/// overlap in several threads: the cache is built once, by whichever comes
+/// first, and only read afterwards.
+struct KernelCacheSlot {
+  std::once_flag built;
+  std::unique_ptr<KernelCache> value;
 };
 
 struct KernelContext {
@@ -35,11 +44,24 @@ struct KernelContext {
   /// between runs, so derived data may be cached).
   llvm::ArrayRef<bool> constantOperands;
   /// Cache slot of this op; null when caching is not possible.
-  std::unique_ptr<KernelCache> *cache;
+  KernelCacheSlot *cache;
 
   /// Emits an error at the op and returns failure.
   mlir::LogicalResult fail(const llvm::Twine &message) const;
   const Tensor &operand(unsigned i) const { return *operands[i]; }
+  /// The op's cache, a `T` filled by `build(T &)` on first use; null when
+  /// the op has no cache slot.
+  template <typename T, typename Build>
+  const T *cached(Build &&build) const {
+    if (!cache)
+      return nullptr;
+    std::call_once(cache->built, [&] {
+      auto entry = std::make_unique<T>();
+      build(*entry);
+      cache->value = std::move(entry);
+    });
+    return static_cast<const T *>(cache->value.get());
+  }
   /// Allocates result `i` with the dtype and static shape of its type.
   mlir::LogicalResult allocResult(unsigned i);
 };

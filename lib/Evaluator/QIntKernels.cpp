@@ -35,17 +35,16 @@ LogicalResult conv2dKernel(KernelContext &ctx) {
   Tensor &out = ctx.results[0];
   ConvShape s = makeConvShape(in, out, {w.dim(1), w.dim(2)}, op.getPad(),
                               op.getStride(), op.getDilation());
+  auto build = [&](IntWeightsCache &c) {
+    c.weightsKO = transposeIntWeights(w, 0);
+  };
   IntWeightsCache scratch;
-  IntWeightsCache *weights = &scratch;
-  if (ctx.cache && ctx.constantOperands[1]) {
-    if (!*ctx.cache) {
-      auto entry = std::make_unique<IntWeightsCache>();
-      entry->weightsKO = transposeIntWeights(w, 0);
-      *ctx.cache = std::move(entry);
-    }
-    weights = static_cast<IntWeightsCache *>(ctx.cache->get());
-  } else {
-    scratch.weightsKO = transposeIntWeights(w, 0);
+  const IntWeightsCache *weights = nullptr;
+  if (ctx.constantOperands[1])
+    weights = ctx.cached<IntWeightsCache>(build);
+  if (!weights) {
+    build(scratch);
+    weights = &scratch;
   }
   convInt(s, in.ints().data(), op.getInputZpAttr().getInt(),
           weights->weightsKO, biasPointer(ctx, op.getBias()),

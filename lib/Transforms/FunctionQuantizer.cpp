@@ -216,20 +216,17 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
       quantizeWeights(weights, type.getShape(), axis, bits, options.clip);
   LayerConstants result;
   result.rounding = "nearest";
-  if (hessians) {
-    auto it = hessians->find(layer);
-    if (it != hessians->end()) {
-      if (auto values = gptqRoundLayer(*getLayerKind(layer), weights,
-                                       type.getShape(),
-                                       qw.scales, bits, it->second.values,
-                                       options.gptqOptions)) {
-        qw.values = std::move(*values);
-        result.rounding = "gptq";
-      } else
-        layer->emitWarning("GPTQ failed: the damped Hessian of the layer's "
-                           "inputs is not positive definite; weights "
-                           "rounded to nearest");
-    }
+  if (std::optional<LayerHessian> hessian =
+          hessians ? hessians->take(layer) : std::nullopt) {
+    if (auto values = gptqRoundLayer(
+            *getLayerKind(layer), weights, type.getShape(), qw.scales, bits,
+            hessian->values, options.gptqOptions, builder.getContext())) {
+      qw.values = std::move(*values);
+      result.rounding = "gptq";
+    } else
+      layer->emitWarning("GPTQ failed: the damped Hessian of the layer's "
+                         "inputs is not positive definite; weights "
+                         "rounded to nearest");
   }
   SmallVector<int32_t> biasValues;
   for (int64_t c = 0; c < channels; ++c) {

@@ -57,17 +57,15 @@ struct Options {
   GptqOptions gptqOptions;
 };
 
-/// GPTQ's input Hessian of each weight layer, by op.
-using LayerHessians = llvm::MapVector<Operation *, LayerHessian>;
-
 class FunctionQuantizer {
 public:
   /// `floatCopyOps`, if given, maps each op of `func` to its twin in a float
   /// copy of the function, where layer names are recorded too. Layers with
-  /// an entry in `hessians` are rounded with GPTQ.
+  /// an entry in `hessians` are rounded with GPTQ; each layer's Hessian is
+  /// taken from it (and freed) when the layer is rounded.
   FunctionQuantizer(func::FuncOp func, const Options &options,
                     const DenseMap<Operation *, Operation *> *floatCopyOps,
-                    const LayerHessians *hessians)
+                    LayerHessians *hessians)
       : func(func), builder(func.getContext()), options(options),
         floatCopyOps(floatCopyOps), hessians(hessians),
         compression(func.getContext()->getLoadedDialect<CompressionDialect>()) {
@@ -155,7 +153,7 @@ private:
   OpBuilder builder;
   Options options;
   const DenseMap<Operation *, Operation *> *floatCopyOps;
-  const LayerHessians *hessians;
+  LayerHessians *hessians;
   /// The `compress` attributes the rewrite reads (plans) and writes (layer
   /// names); the pass loads the dialect.
   CompressionDialect *compression;

@@ -106,8 +106,8 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     auto inputsFor = [&](int64_t index) {
       return samples->inputs(index, calibration);
     };
-    auto collected =
-        collectLayerHessians(entry, *program, samples->count, inputsFor);
+    auto collected = LayerHessians::collect(entry, *program, samples->count,
+                                            inputsFor, &getContext());
     if (!collected)
       return entry.emitError("collecting GPTQ Hessians failed: ")
              << llvm::toString(collected.takeError());

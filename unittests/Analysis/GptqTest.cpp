@@ -9,6 +9,8 @@
 #include "compress/Analysis/Gptq.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 
+#include "mlir/IR/MLIRContext.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -52,17 +54,18 @@ std::vector<double> correlatedInputs(int64_t columns, int64_t count,
   return x;
 }
 
-/// 2 X X^T / N, row-major.
-std::vector<double> hessianOf(const std::vector<double> &x, int64_t columns) {
+/// 2 X X^T / N (symmetric, so either order).
+std::vector<float> hessianOf(const std::vector<double> &x, int64_t columns) {
   int64_t count = x.size() / columns;
   std::vector<double> h(columns * columns, 0.0);
   for (int64_t i = 0; i < count; ++i)
     for (int64_t a = 0; a < columns; ++a)
       for (int64_t b = 0; b < columns; ++b)
         h[a * columns + b] += x[i * columns + a] * x[i * columns + b];
-  for (double &v : h)
-    v *= 2.0 / double(count);
-  return h;
+  std::vector<float> result;
+  for (double v : h)
+    result.push_back(float(v * 2.0 / double(count)));
+  return result;
 }
 
 /// sum over inputs and rows of ((w - s * q) . x)^2.
@@ -82,11 +85,20 @@ double outputError(const std::vector<float> &w, const std::vector<int8_t> &q,
   return error;
 }
 
-std::vector<double> identity(int64_t n) {
-  std::vector<double> h(n * n, 0.0);
+std::vector<float> identity(int64_t n) {
+  std::vector<float> h(n * n, 0.0f);
   for (int64_t i = 0; i < n; ++i)
-    h[i * n + i] = 1.0;
+    h[i * n + i] = 1.0f;
   return h;
+}
+
+/// gptqRound on a copy of `h`, which it overwrites.
+std::optional<std::vector<int8_t>>
+roundWith(llvm::ArrayRef<float> w, int64_t rows, int64_t columns,
+          llvm::ArrayRef<float> scales, unsigned bits, std::vector<float> h,
+          const GptqOptions &options = {},
+          mlir::MLIRContext *context = nullptr) {
+  return gptqRound(w, rows, columns, scales, bits, h, options, context);
 }
 
 } // namespace
@@ -104,7 +116,7 @@ TEST(GptqTest, IdentityHessianIsRoundToNearest) {
       for (int64_t blockSize : {128, 7}) {
         GptqOptions options;
         options.blockSize = blockSize;
-        auto q = gptqRound(w, rows, columns, nearest.scales, bits,
+        auto q = roundWith(w, rows, columns, nearest.scales, bits,
                            identity(columns), options);
         ASSERT_TRUE(q.has_value());
         EXPECT_EQ(*q, nearest.values)
@@ -122,11 +134,11 @@ TEST(GptqTest, BeatsRoundToNearestOnCorrelatedInputs) {
     std::mt19937_64 rng(seed);
     std::vector<float> w = randomWeights(rows, columns, rng);
     std::vector<double> x = correlatedInputs(columns, count, rng);
-    std::vector<double> h = hessianOf(x, columns);
+    std::vector<float> h = hessianOf(x, columns);
     for (unsigned bits : {2, 3, 4}) {
       QuantizedWeights nearest =
           quantizeWeights(w, {rows, columns}, 0, bits, WeightClip::Max);
-      auto q = gptqRound(w, rows, columns, nearest.scales, bits, h);
+      auto q = roundWith(w, rows, columns, nearest.scales, bits, h);
       ASSERT_TRUE(q.has_value());
       double gptqError = outputError(w, *q, nearest.scales, x, columns);
       double nearestError =
@@ -145,16 +157,16 @@ TEST(GptqTest, BlockSizeDoesNotChangeTheResult) {
   std::mt19937_64 rng(5);
   std::vector<float> w = randomWeights(rows, columns, rng);
   std::vector<double> x = correlatedInputs(columns, count, rng);
-  std::vector<double> h = hessianOf(x, columns);
+  std::vector<float> h = hessianOf(x, columns);
   QuantizedWeights nearest =
       quantizeWeights(w, {rows, columns}, 0, 4, WeightClip::Max);
   GptqOptions one, some, all;
   one.blockSize = 1;
   some.blockSize = 16;
   all.blockSize = columns;
-  auto a = gptqRound(w, rows, columns, nearest.scales, 4, h, one);
-  auto b = gptqRound(w, rows, columns, nearest.scales, 4, h, some);
-  auto c = gptqRound(w, rows, columns, nearest.scales, 4, h, all);
+  auto a = roundWith(w, rows, columns, nearest.scales, 4, h, one);
+  auto b = roundWith(w, rows, columns, nearest.scales, 4, h, some);
+  auto c = roundWith(w, rows, columns, nearest.scales, 4, h, all);
   ASSERT_TRUE(a && b && c);
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(*a, *c);
@@ -171,11 +183,11 @@ TEST(GptqTest, DeadColumns) {
     x[i * columns + 3] = 0.0;
     x[i * columns + 17] = 0.0;
   }
-  std::vector<double> h = hessianOf(x, columns);
-  ASSERT_EQ(h[3 * columns + 3], 0.0);
+  std::vector<float> h = hessianOf(x, columns);
+  ASSERT_EQ(h[3 * columns + 3], 0.0f);
   QuantizedWeights nearest =
       quantizeWeights(w, {rows, columns}, 0, 3, WeightClip::Max);
-  auto q = gptqRound(w, rows, columns, nearest.scales, 3, h);
+  auto q = roundWith(w, rows, columns, nearest.scales, 3, h);
   ASSERT_TRUE(q.has_value());
   for (int64_t r = 0; r < rows; ++r) {
     EXPECT_EQ((*q)[r * columns + 3], 0);
@@ -185,11 +197,31 @@ TEST(GptqTest, DeadColumns) {
             outputError(w, nearest.values, nearest.scales, x, columns));
 }
 
+/// Only the lower triangle of the (column-major) Hessian is read, and
+/// threads change nothing.
+TEST(GptqTest, ReadsTheLowerTriangleOnly) {
+  const int64_t rows = 70, columns = 150, count = 400;
+  std::mt19937_64 rng(8);
+  std::vector<float> w = randomWeights(rows, columns, rng);
+  std::vector<float> h = hessianOf(correlatedInputs(columns, count, rng),
+                                   columns);
+  QuantizedWeights nearest =
+      quantizeWeights(w, {rows, columns}, 0, 3, WeightClip::Max);
+  auto full = roundWith(w, rows, columns, nearest.scales, 3, h);
+  for (int64_t j = 0; j < columns; ++j)
+    for (int64_t i = 0; i < j; ++i)
+      h[j * columns + i] = NAN;
+  mlir::MLIRContext context;
+  auto lower = roundWith(w, rows, columns, nearest.scales, 3, h, {}, &context);
+  ASSERT_TRUE(full && lower);
+  EXPECT_EQ(*full, *lower);
+}
+
 /// A Hessian with NaNs (inputs that overflowed) is refused, not rounded.
 TEST(GptqTest, NonFiniteHessianFails) {
   std::vector<float> w = {1.0f, 2.0f};
-  std::vector<double> h = {1.0, NAN, NAN, 1.0};
-  EXPECT_FALSE(gptqRound(w, 1, 2, {0.5f}, 4, h).has_value());
+  std::vector<float> h = {1.0f, NAN, NAN, 1.0f};
+  EXPECT_FALSE(roundWith(w, 1, 2, {0.5f}, 4, h).has_value());
 }
 
 /// Whole weight tensors: with identity Hessians every layout gives
@@ -212,9 +244,9 @@ TEST(GptqTest, LayerLayoutsRoundTrip) {
     std::vector<float> w = randomWeights(1, size, rng);
     QuantizedWeights nearest = quantizeWeights(w, c.shape, c.axis, 3,
                                                WeightClip::Max);
-    std::vector<double> hessians;
+    std::vector<float> hessians;
     for (int64_t g = 0; g < c.groups; ++g) {
-      std::vector<double> h = identity(c.columns);
+      std::vector<float> h = identity(c.columns);
       hessians.insert(hessians.end(), h.begin(), h.end());
     }
     auto q = gptqRoundLayer(c.kind, w, c.shape, nearest.scales, 3,
@@ -232,25 +264,26 @@ TEST(GptqTest, DepthwiseUsesTheHessianOfItsChannel) {
   std::vector<float> w = randomWeights(1, kh * kw * channels * multiplier, rng);
   QuantizedWeights nearest = quantizeWeights(
       w, {kh, kw, channels, multiplier}, 2, 2, WeightClip::Max);
-  std::vector<double> hessians;
+  std::vector<float> hessians;
   for (int64_t c = 0; c < channels; ++c) {
-    std::vector<double> h = hessianOf(correlatedInputs(columns, 50, rng),
+    std::vector<float> h = hessianOf(correlatedInputs(columns, 50, rng),
                                       columns);
     hessians.insert(hessians.end(), h.begin(), h.end());
   }
+  std::vector<float> overwritten = hessians;
   auto q = gptqRoundLayer(LayerKind::DepthwiseConv2D, w,
                           {kh, kw, channels, multiplier}, nearest.scales, 2,
-                          hessians);
+                          overwritten);
   ASSERT_TRUE(q.has_value());
   for (int64_t c = 0; c < channels; ++c) {
     std::vector<float> matrix, scales(multiplier, nearest.scales[c]);
     for (int64_t m = 0; m < multiplier; ++m)
       for (int64_t k = 0; k < columns; ++k)
         matrix.push_back(w[(k * channels + c) * multiplier + m]);
-    auto expected = gptqRound(
+    auto expected = roundWith(
         matrix, multiplier, columns, scales, 2,
-        llvm::ArrayRef(hessians).slice(c * columns * columns,
-                                       columns * columns));
+        llvm::ArrayRef(hessians).slice(c * columns * columns, columns * columns)
+            .vec());
     ASSERT_TRUE(expected.has_value());
     for (int64_t m = 0; m < multiplier; ++m)
       for (int64_t k = 0; k < columns; ++k)

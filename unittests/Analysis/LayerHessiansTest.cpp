@@ -54,6 +54,17 @@ LayerInputGeometry convGeometry(LayerKind kind,
   return g;
 }
 
+/// Element (a, b) of Hessian `group`: only the lower triangle is kept.
+float element(LayerHessian &h, int64_t group, int64_t a, int64_t b) {
+  return h.group(group)[std::min(a, b) * h.size + std::max(a, b)];
+}
+
+void accumulate(const LayerInputGeometry &g,
+                llvm::ArrayRef<const Tensor *> inputs, LayerHessian &h) {
+  HessianScratch scratch;
+  accumulateLayerInputs(g, inputs, h, scratch);
+}
+
 } // namespace
 
 /// conv2d weights are [O, KH, KW, C]: weight index (kh * KW + kw) * C + c.
@@ -63,7 +74,7 @@ TEST(LayerHessiansTest, Conv2DMatchesWeightLayout) {
       convGeometry(LayerKind::Conv2D, x.shape());
   LayerHessian h(g);
   ASSERT_EQ(h.size, 3 * 2 * 3);
-  accumulateLayerInput(g, x, h);
+  accumulate(g, {&x}, h);
   finishLayerHessian(h);
   EXPECT_EQ(h.count, 2 * g.outputH * g.outputW);
 
@@ -82,7 +93,7 @@ TEST(LayerHessiansTest, Conv2DMatchesWeightLayout) {
         for (int64_t oy = 0; oy < g.outputH; ++oy)
           for (int64_t ox = 0; ox < g.outputW; ++ox)
             sum += double(output(a, n, oy, ox)) * output(b, n, oy, ox);
-      EXPECT_NEAR(h.group(0)[a * h.size + b], 2.0 * sum / double(h.count),
+      EXPECT_NEAR(element(h, 0, a, b), 2.0 * sum / double(h.count),
                   1e-5)
           << a << ", " << b;
     }
@@ -97,7 +108,7 @@ TEST(LayerHessiansTest, DepthwiseHasOneHessianPerChannel) {
   LayerHessian h(g);
   ASSERT_EQ(h.size, 6);
   ASSERT_EQ(h.groups, 4);
-  accumulateLayerInput(g, x, h);
+  accumulate(g, {&x}, h);
   finishLayerHessian(h);
   for (int64_t c = 0; c < 4; ++c)
     for (int64_t a = 0; a < h.size; ++a)
@@ -111,7 +122,7 @@ TEST(LayerHessiansTest, DepthwiseHasOneHessianPerChannel) {
         for (int64_t oy = 0; oy < g.outputH; ++oy)
           for (int64_t ox = 0; ox < g.outputW; ++ox)
             sum += double(output(a, oy, ox)) * output(b, oy, ox);
-        EXPECT_NEAR(h.group(c)[a * h.size + b], 2.0 * sum / double(h.count),
+        EXPECT_NEAR(element(h, c, a, b), 2.0 * sum / double(h.count),
                     1e-5)
             << c << ": " << a << ", " << b;
       }
@@ -125,8 +136,7 @@ TEST(LayerHessiansTest, MatmulRowsAreInputVectors) {
   g.inputShape = Shape({1, 3, 4});
   Tensor x1 = randomInput({1, 3, 4}, 3), x2 = randomInput({1, 3, 4}, 4);
   LayerHessian h(g);
-  accumulateLayerInput(g, x1, h);
-  accumulateLayerInput(g, x2, h);
+  accumulate(g, {&x1, &x2}, h);
   finishLayerHessian(h);
   EXPECT_EQ(h.count, 6);
   for (int64_t a = 0; a < 4; ++a)
@@ -135,6 +145,6 @@ TEST(LayerHessiansTest, MatmulRowsAreInputVectors) {
       for (const Tensor *x : {&x1, &x2})
         for (int64_t m = 0; m < 3; ++m)
           sum += double(x->f32()[m * 4 + a]) * x->f32()[m * 4 + b];
-      EXPECT_NEAR(h.group(0)[a * 4 + b], 2.0 * sum / 6.0, 1e-6);
+      EXPECT_NEAR(element(h, 0, a, b), 2.0 * sum / 6.0, 1e-6);
     }
 }

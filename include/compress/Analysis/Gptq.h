@@ -19,6 +19,10 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -35,28 +39,35 @@ struct GptqOptions {
 
 /// Rounds a layer's weights with GPTQ. `weights` is row-major, one row per
 /// output (channel) and one column per input to that output, in the order
-/// of an im2col patch; `scales` has one scale per row; `hessian` is the
+/// of an im2col patch; `scales` has one scale per row; `hessian` holds the
 /// `columns x columns` matrix `2 X X^T / N` of the N input vectors X seen
-/// by the layer (row-major). Returns the integer values (row-major, like
-/// `weights`), or nothing if the damped Hessian is not positive definite.
+/// by the layer in its lower triangle (column-major; the upper triangle is
+/// not read), and is overwritten. Returns the integer values (row-major,
+/// like `weights`), or nothing if the damped Hessian is not positive
+/// definite or anything is not finite. Work runs on `context`'s thread
+/// pool when given, with the same result for any number of threads.
 ///
 /// Columns whose Hessian diagonal is 0 (inputs that were always 0) are
 /// rounded to 0: nothing they do is observable.
 std::optional<std::vector<int8_t>>
 gptqRound(llvm::ArrayRef<float> weights, int64_t rows, int64_t columns,
           llvm::ArrayRef<float> scales, unsigned bits,
-          llvm::ArrayRef<double> hessian, const GptqOptions &options = {});
+          llvm::MutableArrayRef<float> hessian,
+          const GptqOptions &options = {},
+          mlir::MLIRContext *context = nullptr);
 
 /// GPTQ on a whole weight tensor of `shape` laid out for `kind`, with one scale per
 /// output channel (per O, C or N, as `quantizeWeights` chose them) and the
 /// layer's Hessians one after another (one per C for depthwise). Returns
 /// the integers in the layout of `weights`, or nothing if the Hessians do
-/// not fit the shape or one is not positive definite after damping.
+/// not fit the shape or one is not positive definite after damping. The
+/// Hessians are overwritten, as by `gptqRound`.
 std::optional<std::vector<int8_t>>
 gptqRoundLayer(LayerKind kind, llvm::ArrayRef<float> weights,
                llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
-               unsigned bits, llvm::ArrayRef<double> hessians,
-               const GptqOptions &options = {});
+               unsigned bits, llvm::MutableArrayRef<float> hessians,
+               const GptqOptions &options = {},
+               mlir::MLIRContext *context = nullptr);
 
 } // namespace compress
 

@@ -24,7 +24,8 @@
 #include "compress/Support/Tensor.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include <vector>
 
 namespace mlir {
+class MLIRContext;
 class Operation;
 } // namespace mlir
 
@@ -59,47 +61,86 @@ struct LayerInputGeometry {
 /// whose weights are [1, K, N], with static shapes; nothing otherwise.
 std::optional<LayerInputGeometry> getLayerInputGeometry(mlir::Operation *op);
 
-/// `groups` symmetric `size x size` matrices, row-major one after another.
-/// While accumulating they hold the lower triangle of sum x x^T; after
-/// `finishLayerHessian`, 2 X X^T / N in full.
+/// `groups` symmetric `size x size` float matrices, column-major, one after
+/// another, of which only the lower triangles are kept. While accumulating
+/// they hold sum x x^T; after `finishLayerHessian`, 2 X X^T / N.
 struct LayerHessian {
   int64_t size = 0;
   int64_t groups = 1;
   /// Input vectors seen per group.
   int64_t count = 0;
-  std::vector<double> values;
+  std::vector<float> values;
 
   explicit LayerHessian(const LayerInputGeometry &geometry);
-  llvm::ArrayRef<double> group(int64_t g) const {
-    return llvm::ArrayRef(values).slice(g * size * size, size * size);
+  llvm::MutableArrayRef<float> group(int64_t g) {
+    return llvm::MutableArrayRef(values).slice(g * size * size, size * size);
   }
 };
 
-/// Working memory of accumulateLayerInput: one sample's input vectors and
-/// their Gram matrix. Passing the same scratch to every call lets a
-/// collection over many samples and layers allocate it once, at the size
-/// of the largest layer, instead of once per sample and layer.
+/// Working memory of accumulateLayerInputs: a bounded block of input
+/// vectors. Passing the same scratch to every call lets a collection over
+/// many samples and layers allocate it once.
 struct HessianScratch {
-  std::vector<float> patches, gram;
+  std::vector<float> patches;
 };
 
-/// Adds the input vectors of one float32 input tensor shaped
-/// `geometry.inputShape`, using `scratch` (or memory of its own).
-void accumulateLayerInput(const LayerInputGeometry &geometry,
-                          const Tensor &input, LayerHessian &hessian,
-                          HessianScratch *scratch = nullptr);
+/// Adds the input vectors of float32 input tensors shaped
+/// `geometry.inputShape`, gathering them (in parallel on `context`'s thread
+/// pool when given) into blocks of at most about 32 MiB of `scratch` that
+/// are added with one symmetric rank update each. The result does not
+/// depend on the number of threads.
+void accumulateLayerInputs(const LayerInputGeometry &geometry,
+                           llvm::ArrayRef<const Tensor *> inputs,
+                           LayerHessian &hessian, HessianScratch &scratch,
+                           mlir::MLIRContext *context = nullptr);
 
 /// Turns the accumulated sums into 2 X X^T / N (zero if nothing was seen).
 void finishLayerHessian(LayerHessian &hessian);
 
-/// Runs `program` (compiled from `func`) on samples 0 .. numSamples-1 and
-/// returns the Hessian of the float input of every layer of `func` that
-/// `getLayerInputGeometry` accepts, in op order. Fails with the first error
-/// of `inputsFor` or of the evaluator, naming the sample. Reports one step
-/// per sample as the progress task `gptq hessians`.
-llvm::Expected<llvm::MapVector<mlir::Operation *, LayerHessian>>
-collectLayerHessians(mlir::func::FuncOp func, const Program &program,
-                     int64_t numSamples, SampleSource inputsFor);
+/// The Hessians of the float inputs of every layer of a function that
+/// `getLayerInputGeometry` accepts, over a set of samples.
+///
+/// Memory is what bounds GPTQ on wide models: a layer with d inputs has a
+/// d x d Hessian per group, which for the late layers of a wide network is
+/// far more than the layer's inputs on all samples. Each layer therefore
+/// keeps whichever is smaller while the samples run: its Hessian, updated
+/// after every few samples, or its inputs, from which `take` computes the
+/// Hessian when the layer is rounded. Taking a layer frees what it held, so
+/// at most one Hessian computed from kept inputs is alive at a time.
+class LayerHessians {
+public:
+  /// Runs `program` (compiled from `func`) on samples 0 .. numSamples-1,
+  /// several at a time on `context`'s thread pool when given. Fails with
+  /// the first error of `inputsFor` or of the evaluator, naming the sample.
+  /// Reports one step per sample as the progress task `gptq hessians`. The
+  /// Hessians do not depend on the number of threads.
+  static llvm::Expected<LayerHessians>
+  collect(mlir::func::FuncOp func, const Program &program,
+          int64_t numSamples, SampleSource inputsFor,
+          mlir::MLIRContext *context = nullptr);
+
+  /// The finished Hessian of `layer`'s input, or nothing if `layer` is not
+  /// one of the function's layers or was taken before.
+  std::optional<LayerHessian> take(mlir::Operation *layer);
+
+  /// Layers in op order.
+  llvm::ArrayRef<mlir::Operation *> layers() const { return order; }
+
+private:
+  struct Entry {
+    LayerInputGeometry geometry;
+    /// Kept instead of the Hessian: one tensor per sample.
+    bool keepsInputs = false;
+    std::vector<Tensor> inputs;
+    std::optional<LayerHessian> hessian;
+  };
+  llvm::SmallVector<mlir::Operation *> order;
+  llvm::DenseMap<mlir::Operation *, Entry> entries;
+  mlir::MLIRContext *context = nullptr;
+
+  llvm::Error run(mlir::func::FuncOp func, const Program &program,
+                  int64_t numSamples, SampleSource inputsFor);
+};
 
 } // namespace compress
 
