@@ -16,6 +16,7 @@
 #include "compress/Analysis/Calibration.h"
 
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Support/Parallel.h"
 #include "compress/Support/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -388,13 +389,19 @@ SmallVector<Value> compress::collectCalibratedValues(func::FuncOp func) {
 llvm::Expected<llvm::MapVector<Value, CalibratedRange>>
 compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
                           int64_t numSamples, SampleSource inputsFor,
-                          const CalibrationOptions &options) {
+                          const CalibrationOptions &options,
+                          MLIRContext *context) {
   DenseMap<Value, unsigned> indexOf;
   for (auto [i, value] : llvm::enumerate(values))
     indexOf[value] = i;
   unsigned numPasses = options.method == RangeMethod::MinMax ? 1 : 2;
 
-  // One run over all samples; `observe(i, tensor)` sees value `i`.
+  // One run over all samples; `observe(i, tensor)` sees value `i`. The
+  // samples of a batch run in parallel and keep what they saw; the values
+  // are then updated in parallel, each with its tensors in sample order.
+  int64_t batch = context && context->isMultithreadingEnabled()
+                      ? std::max<int64_t>(1, context->getNumThreads())
+                      : 1;
   auto runPass = [&](unsigned pass,
                      llvm::function_ref<void(unsigned, const Tensor &)>
                          observe) -> llvm::Error {
@@ -402,26 +409,43 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
                       : pass == 0    ? "calibrating extremes"
                                      : "calibrating histograms",
                       numSamples);
-    for (int64_t sample = 0; sample < numSamples; ++sample) {
-      llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
-      if (!inputs)
-        return inputs.takeError();
-      // The evaluator reports op results only; arguments are its inputs.
-      for (auto [i, value] : llvm::enumerate(values))
-        if (auto arg = dyn_cast<BlockArgument>(value))
-          if (arg.getArgNumber() < inputs->size())
-            observe(i, (*inputs)[arg.getArgNumber()]);
-      auto observer = [&](Value value, const Tensor &tensor) {
-        auto it = indexOf.find(value);
-        if (it != indexOf.end())
-          observe(it->second, tensor);
-      };
-      auto outputs = program.run(*inputs, ValueObserver(observer));
-      if (!outputs)
-        return llvm::createStringError(
-            "sample " + llvm::Twine(sample) + ": " +
-            llvm::toString(outputs.takeError()));
-      progress.update(sample + 1);
+    for (int64_t first = 0; first < numSamples; first += batch) {
+      int64_t count = std::min(batch, numSamples - first);
+      // seen[i][v]: value v in sample first + i, if it was produced.
+      std::vector<std::vector<std::optional<Tensor>>> seen(
+          count, std::vector<std::optional<Tensor>>(values.size()));
+      std::vector<std::string> failures(count);
+      parallelForIndices(context, 0, count, [&](size_t i) {
+        int64_t sample = first + int64_t(i);
+        llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
+        if (!inputs) {
+          failures[i] = llvm::toString(inputs.takeError());
+          return;
+        }
+        // The evaluator reports op results only; arguments are its inputs.
+        for (auto [v, value] : llvm::enumerate(values))
+          if (auto arg = dyn_cast<BlockArgument>(value))
+            if (arg.getArgNumber() < inputs->size())
+              seen[i][v] = (*inputs)[arg.getArgNumber()];
+        auto observer = [&](Value value, const Tensor &tensor) {
+          auto it = indexOf.find(value);
+          if (it != indexOf.end())
+            seen[i][it->second] = tensor;
+        };
+        auto outputs = program.run(*inputs, ValueObserver(observer));
+        if (!outputs)
+          failures[i] = "sample " + std::to_string(sample) + ": " +
+                        llvm::toString(outputs.takeError());
+      });
+      for (const std::string &failure : failures)
+        if (!failure.empty())
+          return llvm::createStringError(failure);
+      parallelForIndices(context, 0, values.size(), [&](size_t v) {
+        for (int64_t i = 0; i < count; ++i)
+          if (seen[i][v])
+            observe(v, *seen[i][v]);
+      });
+      progress.update(first + count);
     }
     return llvm::Error::success();
   };

@@ -16,6 +16,7 @@
 #include "compress/Analysis/Sensitivity.h"
 
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Support/Parallel.h"
 #include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
 
@@ -154,14 +155,15 @@ static int64_t drawLabel(ArrayRef<double> probs, int64_t seed, int64_t index) {
   return last;
 }
 
-/// Adds to `sums` the squared norms of the gradients of `log p_y` with
-/// respect to each layer's weights and input, for one sample `input` and
-/// a label `y` drawn from the model.
-static llvm::Error addFisherSample(const Program &program,
-                                   ArrayRef<WeightLayer> layers,
-                                   ArrayRef<Value> wrt, Tensor input,
-                                   int64_t seed, int64_t index,
-                                   MutableArrayRef<LayerTraces> sums) {
+/// Samples run at a time on the context's thread pool.
+static constexpr int64_t kSampleBatch = 8;
+
+/// The squared norms of the gradients of `log p_y` with respect to each
+/// layer's weights and input, for one sample `input` and a label `y` drawn
+/// from the model.
+static llvm::Expected<SmallVector<LayerTraces>>
+fisherSample(const Program &program, ArrayRef<WeightLayer> layers,
+             ArrayRef<Value> wrt, Tensor input, int64_t seed, int64_t index) {
   SmallVector<Tensor> inputs;
   inputs.push_back(std::move(input));
 
@@ -181,20 +183,22 @@ static llvm::Error addFisherSample(const Program &program,
   for (auto [k, p] : llvm::enumerate(*probs))
     outputSeed.f32()[k] =
         static_cast<float>((static_cast<int64_t>(k) == label ? 1.0 : 0.0) - p);
-  llvm::Expected<Gradients> grads =
-      program.runBackward(inputs, outputSeed, wrt);
-  if (!grads)
-    return grads.takeError();
-  auto squaredNorm = [&](Value value) {
-    const Tensor &grad = grads->values.find(value)->second;
-    return dot(grad.f32(), grad.f32());
+  // Only the norms are needed: each gradient is reduced as soon as it is
+  // complete rather than all being kept (they are as large as the model).
+  DenseMap<Value, double> squaredNorms;
+  auto observe = [&](Value value, const Tensor &grad) {
+    squaredNorms[value] = dot(grad.f32(), grad.f32());
   };
-  for (auto [layer, sum] : llvm::zip(layers, sums)) {
-    sum.weights += squaredNorm(layer.weights);
+  if (llvm::Error error = program.runBackward(inputs, outputSeed, wrt,
+                                              ValueObserver(observe)))
+    return std::move(error);
+  SmallVector<LayerTraces> result(layers.size());
+  for (auto [layer, traces] : llvm::zip(layers, result)) {
+    traces.weights = squaredNorms.lookup(layer.weights);
     if (layer.input)
-      sum.activations += squaredNorm(layer.input);
+      traces.activations = squaredNorms.lookup(layer.input);
   }
-  return llvm::Error::success();
+  return result;
 }
 
 FailureOr<SensitivityEstimate>
@@ -217,21 +221,40 @@ compress::computeFisherTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
       wrt.insert(layer.input);
   }
 
+  // Samples run a batch at a time on the context's threads; their norms
+  // are summed in sample order, so the sums do not depend on the threads.
   int64_t numSamples = samples.count;
   Progress progress("sensitivity", numSamples);
   SmallVector<LayerTraces> sums(layers.size());
-  for (int64_t index = 0; index < numSamples; ++index) {
-    llvm::Expected<Tensor> sample =
-        sampleFor(samples.data, index, samples.argument, samplesName);
-    if (!sample)
-      return failSample(func, progress, index,
-                        llvm::toString(sample.takeError()));
-    if (llvm::Error error =
-            addFisherSample(*program, layers, wrt.getArrayRef(),
-                            std::move(*sample), options.seed, index, sums))
-      return failSample(func, progress, index,
-                        llvm::toString(std::move(error)));
-    progress.advance();
+  MLIRContext *context = func.getContext();
+  for (int64_t first = 0; first < numSamples; first += kSampleBatch) {
+    int64_t count = std::min(kSampleBatch, numSamples - first);
+    std::vector<SmallVector<LayerTraces>> norms(count);
+    std::vector<std::string> failures(count);
+    parallelForIndices(context, 0, count, [&](size_t i) {
+      int64_t index = first + int64_t(i);
+      llvm::Expected<Tensor> sample =
+          sampleFor(samples.data, index, samples.argument, samplesName);
+      llvm::Expected<SmallVector<LayerTraces>> traces =
+          sample ? fisherSample(*program, layers, wrt.getArrayRef(),
+                                std::move(*sample), options.seed, index)
+                 : sample.takeError();
+      if (traces)
+        norms[i] = std::move(*traces);
+      else
+        failures[i] = llvm::toString(traces.takeError());
+    });
+    for (int64_t i = 0; i < count; ++i) {
+      if (!failures[i].empty()) {
+        progress.update(first + i);
+        return failSample(func, progress, first + i, failures[i]);
+      }
+      for (auto [sum, traces] : llvm::zip(sums, norms[i])) {
+        sum.weights += traces.weights;
+        sum.activations += traces.activations;
+      }
+    }
+    progress.update(first + count);
   }
   progress.finish();
 

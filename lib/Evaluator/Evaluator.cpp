@@ -465,18 +465,16 @@ static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
   return llvm::Error::success();
 }
 
-llvm::Expected<Gradients>
-Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
-                     ArrayRef<Value> wrt,
-                     SmallVectorImpl<Tensor> *outputs) const {
-  const ProgramImpl &p = *impl;
-  std::vector<Tensor> values;
-  std::vector<const Tensor *> ptrs;
-  if (llvm::Error error = p.execute(inputs, values, ptrs, std::nullopt,
-                                    /*keepAll=*/true))
-    return std::move(error);
+/// Reverse mode over an executed program. Each `wrt` gradient goes to
+/// `observer`, as soon as no step is left to add to it, and is freed, when
+/// an observer is given; otherwise all of them are kept for `result`.
+static llvm::Error
+backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
+              ArrayRef<Value> wrt, std::vector<Tensor> &values,
+              ArrayRef<const Tensor *> ptrs,
+              std::optional<ValueObserver> observer, Gradients &result) {
   if (llvm::Error error = checkOutputSeeds(p, ptrs, outputSeeds))
-    return std::move(error);
+    return error;
   std::vector<char> active(p.numSlots, false);
   llvm::Expected<SmallVector<unsigned>> activeWrt =
       markActiveSlots(p, values, ptrs, wrt, active);
@@ -492,44 +490,101 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
   llvm::DenseSet<unsigned> keepGrad(wrtSlots.begin(), wrtSlots.end());
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
     keepGrad.insert(i);
+  // With an observer, a `wrt` gradient is complete once the first step
+  // (in program order) that reads it has run backward.
+  DenseMap<unsigned, unsigned> firstReader;
+  if (observer)
+    for (auto [index, step] : llvm::enumerate(p.steps))
+      for (unsigned slot : step.operands)
+        firstReader.try_emplace(slot, index);
+  auto gradientOf = [&](unsigned slot) {
+    return hasGrad[slot] ? grads[slot] : Tensor(DType::F32, ptrs[slot]->shape());
+  };
+  llvm::DenseSet<unsigned> observed;
+  auto observe = [&](unsigned slot) {
+    if (!observed.insert(slot).second)
+      return;
+    (*observer)(p.slotValues[slot], gradientOf(slot));
+    // A constant's gradient goes now; a step's result's once the step has
+    // passed it on.
+    if (p.constants.count(slot))
+      grads[slot] = Tensor();
+    else if (slot >= p.argTypes.size())
+      keepGrad.erase(slot);
+  };
 
   const BackwardTable &table = backwardKernels();
-  for (const Step &step : llvm::reverse(p.steps)) {
+  for (auto [index, step] : llvm::enumerate(llvm::reverse(p.steps))) {
+    unsigned stepIndex = p.steps.size() - 1 - index;
     bool anyGrad = llvm::any_of(step.results,
                                 [&](unsigned s) { return hasGrad[s]; });
-    if (!anyGrad ||
-        llvm::none_of(step.operands, [&](unsigned s) { return active[s]; }))
-      continue;
-    StringRef name = step.op->getName().getStringRef();
-    auto it = table.find(name);
-    if (it == table.end())
-      return llvm::createStringError("reverse mode does not support '%s'",
-                                     name.str().c_str());
-    if (llvm::Error error = backpropagateStep(step, it->second, values, ptrs,
-                                              active, grads, hasGrad))
-      return std::move(error);
-    for (unsigned slot : step.results)
-      if (!keepGrad.count(slot))
-        grads[slot] = Tensor();
+    if (anyGrad &&
+        llvm::any_of(step.operands, [&](unsigned s) { return active[s]; })) {
+      StringRef name = step.op->getName().getStringRef();
+      auto it = table.find(name);
+      if (it == table.end())
+        return llvm::createStringError("reverse mode does not support '%s'",
+                                       name.str().c_str());
+      if (llvm::Error error = backpropagateStep(step, it->second, values, ptrs,
+                                                active, grads, hasGrad))
+        return error;
+      for (unsigned slot : step.results)
+        if (!keepGrad.count(slot))
+          grads[slot] = Tensor();
+    }
+    if (observer)
+      for (unsigned slot : step.operands)
+        if (keepGrad.count(slot) && slot >= p.argTypes.size() &&
+            llvm::is_contained(wrtSlots, slot) &&
+            firstReader.lookup(slot) == stepIndex)
+          observe(slot);
   }
 
-  auto gradientOf = [&](unsigned slot) {
-    return hasGrad[slot] ? std::move(grads[slot])
-                         : Tensor(DType::F32, ptrs[slot]->shape());
-  };
-  Gradients result;
-  // Copies first: a `wrt` value may also be an input.
-  for (unsigned slot : wrtSlots)
-    result.values[p.slotValues[slot]] =
-        hasGrad[slot] ? grads[slot] : Tensor(DType::F32, ptrs[slot]->shape());
+  // Slots no step reads (or arguments, complete only now).
+  for (unsigned slot : wrtSlots) {
+    if (observer)
+      observe(slot);
+    else
+      result.values[p.slotValues[slot]] = gradientOf(slot);
+  }
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
     result.inputs.push_back(active[i] ? gradientOf(i) : Tensor());
+  return llvm::Error::success();
+}
+
+llvm::Expected<Gradients>
+Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
+                     ArrayRef<Value> wrt,
+                     SmallVectorImpl<Tensor> *outputs) const {
+  std::vector<Tensor> values;
+  std::vector<const Tensor *> ptrs;
+  if (llvm::Error error = impl->execute(inputs, values, ptrs, std::nullopt,
+                                        /*keepAll=*/true))
+    return std::move(error);
+  Gradients result;
+  if (llvm::Error error = backpropagate(*impl, outputSeeds, wrt, values, ptrs,
+                                        std::nullopt, result))
+    return std::move(error);
   if (outputs) {
     outputs->clear();
-    for (unsigned slot : p.outputs)
+    for (unsigned slot : impl->outputs)
       outputs->push_back(*ptrs[slot]);
   }
   return result;
+}
+
+llvm::Error Program::runBackward(ArrayRef<Tensor> inputs,
+                                 ArrayRef<Tensor> outputSeeds,
+                                 ArrayRef<Value> wrt,
+                                 ValueObserver gradientObserver) const {
+  std::vector<Tensor> values;
+  std::vector<const Tensor *> ptrs;
+  if (llvm::Error error = impl->execute(inputs, values, ptrs, std::nullopt,
+                                        /*keepAll=*/true))
+    return error;
+  Gradients unused;
+  return backpropagate(*impl, outputSeeds, wrt, values, ptrs,
+                       gradientObserver, unused);
 }
 
 FailureOr<SmallVector<Tensor>> compress::evaluateOp(Operation *op,

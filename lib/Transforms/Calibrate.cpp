@@ -104,7 +104,8 @@ void CalibratePass::runOnOperation() {
     return sampleSet->inputs(index, calibration);
   };
   auto ranges =
-      calibrateRanges(*program, values, numSamples, inputsFor, options);
+      calibrateRanges(*program, values, numSamples, inputsFor, options,
+                      &getContext());
   if (!ranges) {
     func.emitError("calibration failed: ")
         << llvm::toString(ranges.takeError());

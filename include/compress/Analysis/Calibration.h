@@ -209,11 +209,15 @@ using SampleSource =
 /// evaluator, naming the sample. Reports each run over the samples as a
 /// progress task (compress/Support/Progress.h): `calibrating`, or
 /// `calibrating extremes` and then `calibrating histograms` for the methods
-/// that take two runs; a task ends before the function returns.
+/// that take two runs; a task ends before the function returns. With a
+/// `context`, as many samples run at once as its thread pool has threads,
+/// and the values' statistics are then updated in parallel, each in sample
+/// order: the ranges are the same for any number of threads.
 llvm::Expected<llvm::MapVector<mlir::Value, CalibratedRange>>
 calibrateRanges(const Program &program, llvm::ArrayRef<mlir::Value> values,
                 int64_t numSamples, SampleSource inputsFor,
-                const CalibrationOptions &options);
+                const CalibrationOptions &options,
+                mlir::MLIRContext *context = nullptr);
 
 } // namespace compress
 

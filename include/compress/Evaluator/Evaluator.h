@@ -86,6 +86,16 @@ public:
               llvm::ArrayRef<mlir::Value> wrt = {},
               llvm::SmallVectorImpl<Tensor> *outputs = nullptr) const;
 
+  /// `runBackward` for callers that reduce each gradient on its own (to a
+  /// norm, say): the gradient of each `wrt` value goes to
+  /// `gradientObserver` as soon as it is complete and is freed afterwards,
+  /// so at most one such gradient is held at a time besides those still
+  /// being summed. Values are observed once each, in no specified order.
+  llvm::Error runBackward(llvm::ArrayRef<Tensor> inputs,
+                          llvm::ArrayRef<Tensor> outputSeeds,
+                          llvm::ArrayRef<mlir::Value> wrt,
+                          ValueObserver gradientObserver) const;
+
 private:
   explicit Program(std::unique_ptr<ProgramImpl> impl);
   std::unique_ptr<ProgramImpl> impl;
