@@ -110,6 +110,7 @@ compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
          int64_t(hessian.size()) == columns * columns && "shape mismatch");
   if (rows == 0 || columns == 0)
     return std::vector<int8_t>(weights.size());
+  useSerialBlas();
   MatrixMap h(hessian.data(), columns, columns);
   for (int64_t c = 0; c < columns; ++c)
     if (!h.col(c).tail(columns - c).allFinite())

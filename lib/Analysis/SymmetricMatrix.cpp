@@ -14,6 +14,9 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <mutex>
+
+#include <cblas.h>
 
 using namespace compress;
 
@@ -53,8 +56,14 @@ void updateGramLower(ConstMatrixMap x, MatrixMap gram, float sign,
 }
 } // namespace
 
+void compress::useSerialBlas() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
 void compress::addGramLower(const float *x, int64_t n, int64_t k, float *gram,
                             mlir::MLIRContext *context) {
+  useSerialBlas();
   if (n == 0 || k == 0)
     return;
   updateGramLower(ConstMatrixMap(x, n, k, Eigen::OuterStride<>(n)),
@@ -64,6 +73,7 @@ void compress::addGramLower(const float *x, int64_t n, int64_t k, float *gram,
 
 bool compress::choleskyLowerInPlace(float *data, int64_t n,
                                     mlir::MLIRContext *context) {
+  useSerialBlas();
   MatrixMap a(data, n, n, Eigen::OuterStride<>(n));
   for (int64_t k = 0; k < n; k += kBlock) {
     int64_t width = std::min(kBlock, n - k);
@@ -109,6 +119,7 @@ void compress::reverseSymmetricLower(float *data, int64_t n) {
 
 void compress::invertLowerInPlace(float *data, int64_t n,
                                   mlir::MLIRContext *context) {
+  useSerialBlas();
   MatrixMap a(data, n, n, Eigen::OuterStride<>(n));
   // From the last diagonal block to the first: with L22^-1 already in
   // place, L21 becomes -L22^-1 L21 L11^-1, then L11 becomes L11^-1.

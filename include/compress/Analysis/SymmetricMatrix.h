@@ -26,6 +26,12 @@ class MLIRContext;
 
 namespace compress {
 
+/// Makes the BLAS that Eigen's products call (OpenBLAS) run each call on
+/// the calling thread: parallel work is split here, in blocks that do not
+/// depend on the thread count, rather than inside the BLAS. Called by every
+/// function below and by GPTQ; idempotent.
+void useSerialBlas();
+
 /// Adds the lower triangle of `x x^T` to `gram` (n x n, leading dimension
 /// n), where `x` is n x k with leading dimension n: one vector per column.
 void addGramLower(const float *x, int64_t n, int64_t k, float *gram,
