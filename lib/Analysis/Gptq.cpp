@@ -25,6 +25,7 @@
 #include "compress/Analysis/Gptq.h"
 #include "compress/Analysis/SymmetricMatrix.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+#include "compress/Support/Blas.h"
 #include "compress/Support/Parallel.h"
 
 #include <Eigen/Core>

@@ -8,15 +8,13 @@
 
 #include "compress/Analysis/SymmetricMatrix.h"
 
+#include "compress/Support/Blas.h"
 #include "compress/Support/Parallel.h"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 #include <algorithm>
-#include <mutex>
-
-#include <cblas.h>
 
 using namespace compress;
 
@@ -55,11 +53,6 @@ void updateGramLower(ConstMatrixMap x, MatrixMap gram, float sign,
   });
 }
 } // namespace
-
-void compress::useSerialBlas() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
-}
 
 void compress::addGramLower(const float *x, int64_t n, int64_t k, float *gram,
                             mlir::MLIRContext *context) {

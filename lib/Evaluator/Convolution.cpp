@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Convolution.h"
+#include "compress/Support/Blas.h"
 #include "compress/Support/FixedPoint.h"
 
 #include <algorithm>
@@ -43,16 +44,22 @@ ConvShape compress::detail::makeConvShape(const Tensor &input,
   return s;
 }
 
-PackedPanels compress::detail::packConvWeights(const Tensor &weights) {
-  int64_t o = weights.dim(0);
-  int64_t k = weights.size() / o;
-  const float *w = weights.f32().data();
-  return packPanels(k, o, [&](int64_t kk, int64_t oc) { return w[oc * k + kk]; });
-}
-
 namespace {
-/// Output pixels per im2col block: a multiple of the GEMM's 6 rows.
+/// Output pixels per im2col block of the integer convolution.
 constexpr int64_t kBlockPixels = 96;
+/// Floats per im2col block of the float convolution: about 4 MiB, so that
+/// the BLAS gets whole images of all but the largest layers at once.
+constexpr int64_t kBlockFloats = int64_t(1) << 20;
+
+/// Sets every row of the m x n matrix `c` to `bias` (zeros when null).
+void fillRows(float *c, int64_t m, int64_t n, const float *bias) {
+  for (int64_t i = 0; i < m; ++i) {
+    if (bias)
+      std::copy_n(bias, n, c + i * n);
+    else
+      std::fill_n(c + i * n, n, 0.0f);
+  }
+}
 
 /// Fills rows [p0, p0+rows) of the im2col matrix of image `n`, with `fill`
 /// at padded positions and `transform` applied to each input element.
@@ -82,24 +89,30 @@ void im2col(const ConvShape &s, const In *input, int64_t n, int64_t p0,
 } // namespace
 
 void compress::detail::convFloat(const ConvShape &s, const float *input,
-                                 const PackedPanels &weights,
-                                 const float *bias, float *output) {
+                                 const float *weights, const float *bias,
+                                 float *output) {
   const int64_t k = s.reduction(), pixels = s.oh * s.ow;
   bool pointwise = s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 &&
                    s.padTop == 0 && s.padLeft == 0 && s.oh == s.ih &&
                    s.ow == s.iw;
+  // Output rows are im2col rows times the OHWI weights, [o x k], transposed.
   if (pointwise) {
-    gemmFloat(s.n * pixels, input, k, weights, bias, output, s.o);
+    fillRows(output, s.n * pixels, s.o, bias);
+    gemmFloat(false, true, s.n * pixels, s.o, k, input, k, weights, k, 1.0f,
+              output, s.o);
     return;
   }
-  std::vector<float> a(kBlockPixels * k);
+  int64_t blockPixels = std::clamp<int64_t>(kBlockFloats / k, 1, pixels);
+  std::vector<float> a(blockPixels * k);
   for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t p0 = 0; p0 < pixels; p0 += kBlockPixels) {
-      int64_t rows = std::min(kBlockPixels, pixels - p0);
+    for (int64_t p0 = 0; p0 < pixels; p0 += blockPixels) {
+      int64_t rows = std::min(blockPixels, pixels - p0);
       im2col(s, input, n, p0, rows, a.data(), 0.0f,
              [](float v) { return v; });
-      gemmFloat(rows, a.data(), k, weights, bias,
-                output + (n * pixels + p0) * s.o, s.o);
+      float *out = output + (n * pixels + p0) * s.o;
+      fillRows(out, rows, s.o, bias);
+      gemmFloat(false, true, rows, s.o, k, a.data(), k, weights, k, 1.0f, out,
+                s.o);
     }
 }
 
@@ -177,9 +190,8 @@ void compress::detail::matmulFloat(int64_t batch, int64_t m, int64_t k,
                                    float *output) {
   for (int64_t b = 0; b < batch; ++b) {
     const float *r = rhs + (rhsBatch == 1 ? 0 : b) * k * n;
-    PackedPanels packed =
-        packPanels(k, n, [&](int64_t kk, int64_t j) { return r[kk * n + j]; });
-    gemmFloat(m, lhs + b * m * k, k, packed, nullptr, output + b * m * n, n);
+    gemmFloat(false, false, m, n, k, lhs + b * m * k, k, r, n, 0.0f,
+              output + b * m * n, n);
   }
 }
 

@@ -72,11 +72,10 @@ template <typename Visit> void forEachWindow(const ConvShape &s, Visit visit) {
   forEachWindow(s, [](int64_t) {}, visit, [](int64_t, int64_t, int64_t) {});
 }
 
-/// Packs OHWI float weights as a [kh*kw*c x o] GEMM operand.
-PackedPanels packConvWeights(const Tensor &weights);
-
-void convFloat(const ConvShape &s, const float *input,
-               const PackedPanels &weights, const float *bias, float *output);
+/// Float convolution with OHWI `weights` and a bias of `o` entries (or
+/// none when null).
+void convFloat(const ConvShape &s, const float *input, const float *weights,
+               const float *bias, float *output);
 
 /// Integer convolution: `weightsKO` is [kh*kw*c x o] with the weight zero
 /// point already subtracted; input values have `inputZp` subtracted and

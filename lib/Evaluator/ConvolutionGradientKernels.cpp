@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Convolution.h"
+#include "compress/Support/Blas.h"
 #include "compress/Support/FixedPoint.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -62,17 +63,16 @@ LogicalResult conv2dBackward(KernelContext &ctx,
   const int64_t k = s.reduction(), pixels = s.oh * s.ow;
   Tensor dIn(DType::F32, in.shape()), dW(DType::F32, w.shape()),
       dB(DType::F32, bias.shape());
-  // OHWI weights are W as [o x k], row-major: the B operand of dA = dY * W.
+  // OHWI weights are W as [o x k], row-major.
   const float *wp = w.f32().data();
-  PackedPanels weightsOK =
-      packPanels(s.o, k, [&](int64_t oc, int64_t kk) { return wp[oc * k + kk]; });
-  std::vector<float> cols(pixels * k), dyT(s.o * pixels), dWPart(s.o * k);
+  std::vector<float> cols(pixels * k);
   const float *x = in.f32().data();
   float *dx = dIn.f32().data(), *dw = dW.f32().data();
   for (int64_t n = 0; n < s.n; ++n) {
     const float *g = dy.f32().data() + n * pixels * s.o;
     // Input gradient: dA = dY * W, then col2im.
-    gemmFloat(pixels, g, s.o, weightsOK, nullptr, cols.data(), k);
+    gemmFloat(false, false, pixels, k, s.o, g, s.o, wp, k, 0.0f, cols.data(),
+              k);
     forEachIm2col(s, n, [&](int64_t row, int64_t col, int64_t i) {
       const float *src = cols.data() + row * k + col;
       for (int64_t c = 0; c < s.c; ++c)
@@ -83,14 +83,8 @@ LogicalResult conv2dBackward(KernelContext &ctx,
     forEachIm2col(s, n, [&](int64_t row, int64_t col, int64_t i) {
       std::copy_n(x + i, s.c, cols.data() + row * k + col);
     });
-    for (int64_t p = 0; p < pixels; ++p)
-      for (int64_t oc = 0; oc < s.o; ++oc)
-        dyT[oc * pixels + p] = g[p * s.o + oc];
-    PackedPanels colsPK = packPanels(
-        pixels, k, [&](int64_t p, int64_t kk) { return cols[p * k + kk]; });
-    gemmFloat(s.o, dyT.data(), pixels, colsPK, nullptr, dWPart.data(), k);
-    for (int64_t i = 0, e = s.o * k; i < e; ++i)
-      dw[i] += dWPart[i];
+    gemmFloat(true, false, s.o, k, pixels, g, s.o, cols.data(), k, 1.0f, dw,
+              k);
     accumulateBias(g, pixels, s.o, dB);
   }
   operandGrads[0] = std::move(dIn);
@@ -144,24 +138,16 @@ LogicalResult matmulBackward(KernelContext &ctx,
     return failure();
   int64_t batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(2);
   Tensor da(DType::F32, a.shape()), db(DType::F32, b.shape());
-  std::vector<float> aT(k * m), part(k * n);
   for (int64_t i = 0; i < batch; ++i) {
     int64_t rhs = b.dim(0) == 1 ? 0 : i;
     const float *ab = a.f32().data() + i * m * k;
     const float *bb = b.f32().data() + rhs * k * n;
     const float *g = dc.f32().data() + i * m * n;
-    PackedPanels bT =
-        packPanels(n, k, [&](int64_t j, int64_t kk) { return bb[kk * n + j]; });
-    gemmFloat(m, g, n, bT, nullptr, da.f32().data() + i * m * k, k);
-    for (int64_t r = 0; r < m; ++r)
-      for (int64_t kk = 0; kk < k; ++kk)
-        aT[kk * m + r] = ab[r * k + kk];
-    PackedPanels gPacked =
-        packPanels(m, n, [&](int64_t r, int64_t j) { return g[r * n + j]; });
-    gemmFloat(k, aT.data(), m, gPacked, nullptr, part.data(), n);
-    float *dbb = db.f32().data() + rhs * k * n;
-    for (int64_t e = 0; e < k * n; ++e)
-      dbb[e] += part[e];
+    // dA = dC * B^T; dB += A^T * dC.
+    gemmFloat(false, true, m, k, n, g, n, bb, n, 0.0f,
+              da.f32().data() + i * m * k, k);
+    gemmFloat(true, false, k, n, m, ab, k, g, n, 1.0f,
+              db.f32().data() + rhs * k * n, n);
   }
   operandGrads[0] = std::move(da);
   operandGrads[1] = std::move(db);

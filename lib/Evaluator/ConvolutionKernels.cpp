@@ -17,7 +17,6 @@ using namespace compress::detail;
 namespace {
 
 struct PackedWeightsCache : KernelCache {
-  PackedPanels floats;
   std::vector<int32_t> ints;
 };
 
@@ -60,15 +59,13 @@ LogicalResult conv2dKernel(KernelContext &ctx) {
     return ctx.fail("conv2d operand shapes do not match");
   ConvShape s = makeConvShape(in, out, {w.dim(1), w.dim(2)}, op.getPad(),
                               op.getStride(), op.getDilation());
-  PackedWeightsCache scratch;
   if (in.dtype() == DType::F32) {
-    auto &packed = packedWeights(ctx, 1, scratch, [&](PackedWeightsCache &c) {
-      c.floats = packConvWeights(w);
-    });
     std::vector<float> b = expandBias(bias.f32(), s.o);
-    convFloat(s, in.f32().data(), packed.floats, b.data(), out.f32().data());
+    convFloat(s, in.f32().data(), w.f32().data(), b.data(),
+              out.f32().data());
     return success();
   }
+  PackedWeightsCache scratch;
   if (isFloat(in.dtype()))
     return ctx.fail("unsupported float element type");
   int64_t inZp = scalarInt(ctx.operand(3)), wZp = scalarInt(ctx.operand(4));

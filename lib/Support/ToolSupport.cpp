@@ -10,6 +10,10 @@
 
 #include <algorithm>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace mlir;
 using namespace compress;
 
@@ -89,4 +93,11 @@ bool compress::parseToolOptions(int argc, char **argv, StringRef tool,
     llvm::errs() << tool << ": error: " << line << "\n";
   }
   return false;
+}
+
+void compress::tuneAllocatorForTool() {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 }

@@ -9,6 +9,7 @@
 
 #include "compress/InitAll.h"
 #include "compress/Support/Progress.h"
+#include "compress/Support/ToolSupport.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -23,6 +24,7 @@ static llvm::cl::opt<bool>
                llvm::cl::desc("Never draw the progress of long passes"));
 
 int main(int argc, char **argv) {
+  compress::tuneAllocatorForTool();
   mlir::DialectRegistry registry;
   compress::registerAllDialects(registry);
   compress::registerAllPasses();

@@ -7,7 +7,8 @@
 // all in place, so that a layer with d inputs needs one d x d matrix and
 // nothing of that size besides.
 //
-// The work is split into blocks of fixed size that run on the MLIR
+// Eigen's products here call OpenBLAS (compress/Support/Blas.h). The work
+// is split into blocks of fixed size that run on the MLIR
 // context's thread pool (serially when `context` is null or has threading
 // disabled). How a matrix is split depends only on its size, never on the
 // number of threads, and every block is computed by exactly one task, so
@@ -25,12 +26,6 @@ class MLIRContext;
 } // namespace mlir
 
 namespace compress {
-
-/// Makes the BLAS that Eigen's products call (OpenBLAS) run each call on
-/// the calling thread: parallel work is split here, in blocks that do not
-/// depend on the thread count, rather than inside the BLAS. Called by every
-/// function below and by GPTQ; idempotent.
-void useSerialBlas();
 
 /// Adds the lower triangle of `x x^T` to `gram` (n x n, leading dimension
 /// n), where `x` is n x k with leading dimension n: one vector per column.

@@ -1,0 +1,32 @@
+//===- Blas.h - The BLAS behind float matrix products ------------*- C++ -*-===//
+//
+// Float matrix products (the evaluator's convolutions and matmuls, GPTQ's
+// factorisations through Eigen) run on OpenBLAS, which chooses kernels for
+// the CPU at run time. Parallel work is split by compress itself, in blocks
+// that do not depend on the number of threads, so every BLAS call runs on
+// its caller's thread.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_SUPPORT_BLAS_H
+#define COMPRESS_SUPPORT_BLAS_H
+
+#include <cstdint>
+
+namespace compress {
+
+/// Makes every OpenBLAS call run on the calling thread. Idempotent; called
+/// by the functions here and by every other user of the BLAS before its
+/// first call.
+void useSerialBlas();
+
+/// C = A * B + beta * C for row-major float matrices: C is m x n (row
+/// stride ldc), A is m x k (k x m when `transA`, row stride lda) and B is
+/// k x n (n x k when `transB`, row stride ldb).
+void gemmFloat(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+               const float *a, int64_t lda, const float *b, int64_t ldb,
+               float beta, float *c, int64_t ldc);
+
+} // namespace compress
+
+#endif // COMPRESS_SUPPORT_BLAS_H
