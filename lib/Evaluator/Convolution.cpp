@@ -126,12 +126,57 @@ std::vector<int32_t> compress::detail::transposeIntWeights(const Tensor &weights
   return result;
 }
 
+/// The integer convolution's sums (before wrapping) computed with the
+/// BLAS in double, when the operands are small enough that double is exact
+/// (they are for 8- and 16-bit quantized layers): every product and partial
+/// sum is then an integer below 2^53, whatever order the BLAS adds them in.
+/// Returns false, computing nothing, otherwise.
+static bool convIntInDouble(const ConvShape &s, const int64_t *input,
+                            int64_t inputZp,
+                            const std::vector<int32_t> &weightsKO,
+                            const int64_t *bias, int64_t *output) {
+  const int64_t k = s.reduction(), pixels = s.oh * s.ow;
+  int64_t maxW = 0, maxX = std::abs(inputZp); // padding reads 0 - inputZp
+  for (int32_t w : weightsKO)
+    maxW = std::max<int64_t>(maxW, std::abs(int64_t(w)));
+  for (int64_t i = 0, e = s.n * s.ih * s.iw * s.c; i < e; ++i) {
+    int64_t v = input[i];
+    if (v < -(int64_t(1) << 40) || v > (int64_t(1) << 40))
+      return false;
+    maxX = std::max(maxX, std::abs(v - inputZp));
+  }
+  if (!isExactInDouble(maxX, maxW, k))
+    return false;
+  std::vector<double> w(weightsKO.begin(), weightsKO.end());
+  int64_t blockPixels = std::clamp<int64_t>(kBlockFloats / k, 1, pixels);
+  std::vector<double> a(blockPixels * k), c(blockPixels * s.o);
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t p0 = 0; p0 < pixels; p0 += blockPixels) {
+      int64_t rows = std::min(blockPixels, pixels - p0);
+      im2col(s, input, n, p0, rows, a.data(), 0.0,
+             [&](int64_t v) { return double(v - inputZp); });
+      gemmDouble(false, false, rows, s.o, k, a.data(), k, w.data(), s.o, 0.0,
+                 c.data(), s.o);
+      int64_t *out = output + (n * pixels + p0) * s.o;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t o = 0; o < s.o; ++o)
+          out[r * s.o + o] = int64_t(uint64_t(int64_t(c[r * s.o + o])) +
+                                     uint64_t(bias ? bias[o] : 0));
+    }
+  return true;
+}
+
 void compress::detail::convInt(const ConvShape &s, const int64_t *input,
                                int64_t inputZp,
                                const std::vector<int32_t> &weightsKO,
                                const int64_t *bias, int64_t *output,
                                DType accType) {
   const int64_t k = s.reduction(), pixels = s.oh * s.ow;
+  if (convIntInDouble(s, input, inputZp, weightsKO, bias, output)) {
+    for (int64_t i = 0, e = s.n * pixels * s.o; i < e; ++i)
+      output[i] = wrapInt(output[i], accType);
+    return;
+  }
   std::vector<int32_t> a(kBlockPixels * k);
   for (int64_t n = 0; n < s.n; ++n)
     for (int64_t p0 = 0; p0 < pixels; p0 += kBlockPixels) {

@@ -117,14 +117,24 @@ LogicalResult sliceKernel(KernelContext &ctx) {
   for (int64_t d = 0; d < in.rank(); ++d)
     if (start[d] < 0 || start[d] + out.dim(d) > in.dim(d))
       return ctx.fail("slice is out of bounds");
-  Shape inStrides = rowMajorStrides(in.shape());
-  withStorage(out, in, [&](auto &dst, const auto &src) {
-    forEachIndex(out.shape(), [&](int64_t flat, ArrayRef<int64_t> index) {
-      int64_t i = 0;
-      for (int64_t d = 0; d < in.rank(); ++d)
-        i += (index[d] + start[d]) * inStrides[d];
-      dst[flat] = src[i];
+  if (in.rank() == 0 || out.size() == 0) {
+    withStorage(out, in, [&](auto &dst, const auto &src) {
+      std::copy(src.begin(), src.begin() + out.size(), dst.begin());
     });
+    return success();
+  }
+  // One contiguous run of the innermost dimension per outer index.
+  Shape inStrides = rowMajorStrides(in.shape());
+  int64_t inner = out.shape().back();
+  withStorage(out, in, [&](auto &dst, const auto &src) {
+    forEachIndex(out.shape().drop_back(),
+                 [&](int64_t flat, ArrayRef<int64_t> index) {
+                   int64_t i = start.back();
+                   for (int64_t d = 0; d + 1 < in.rank(); ++d)
+                     i += (index[d] + start[d]) * inStrides[d];
+                   std::copy_n(src.begin() + i, inner,
+                               dst.begin() + flat * inner);
+                 });
   });
   return success();
 }

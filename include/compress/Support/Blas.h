@@ -27,6 +27,17 @@ void gemmFloat(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
                const float *a, int64_t lda, const float *b, int64_t ldb,
                float beta, float *c, int64_t ldc);
 
+/// `gemmFloat` in double precision.
+void gemmDouble(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
+                const double *a, int64_t lda, const double *b, int64_t ldb,
+                double beta, double *c, int64_t ldc);
+
+/// Whether double arithmetic computes every sum of up to `k` products of
+/// integers of magnitude at most `maxA` and `maxB` exactly, in any order:
+/// true when k * maxA * maxB < 2^53, so that every partial sum is an
+/// integer double represents.
+bool isExactInDouble(int64_t maxA, int64_t maxB, int64_t k);
+
 } // namespace compress
 
 #endif // COMPRESS_SUPPORT_BLAS_H
