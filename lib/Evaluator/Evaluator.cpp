@@ -172,7 +172,8 @@ struct compress::ProgramImpl {
 
   /// Checks `inputs` and runs every step, leaving each slot's tensor in
   /// `ptrs` (inputs and constants are not copied). Slots are released after
-  /// their last use unless an observer is given or `keepAll` is set.
+  /// their last use unless `keepAll` is set; an observer sees each value
+  /// when it is produced.
   llvm::Error execute(ArrayRef<Tensor> inputs, std::vector<Tensor> &values,
                       std::vector<const Tensor *> &ptrs,
                       std::optional<ValueObserver> observer,
@@ -330,7 +331,7 @@ llvm::Error ProgramImpl::execute(ArrayRef<Tensor> inputs,
       if (observer)
         (*observer)(slotValues[slot], values[slot]);
     }
-    if (!observer && !keepAll)
+    if (!keepAll)
       for (unsigned slot : step.releases)
         values[slot] = Tensor();
   }

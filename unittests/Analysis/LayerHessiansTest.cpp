@@ -9,11 +9,19 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Analysis/LayerHessians.h"
+#include "compress/Evaluator/Evaluator.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
+using namespace mlir;
 using namespace compress;
 
 namespace {
@@ -147,4 +155,72 @@ TEST(LayerHessiansTest, MatmulRowsAreInputVectors) {
           sum += double(x->f32()[m * 4 + a]) * x->f32()[m * 4 + b];
       EXPECT_NEAR(element(h, 0, a, b), 2.0 * sum / 6.0, 1e-6);
     }
+}
+
+/// A 3x3 convolution (36 inputs per vector) reading the function's input
+/// and a matmul reading the convolution's result.
+constexpr const char *kTwoLayers = R"mlir(
+func.func @main(%x: tensor<1x6x6x4xf32>) -> tensor<1x36x2xf32> {
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %w = "tosa.const"() <{values = dense<0.25> : tensor<3x3x3x4xf32>}> : () -> tensor<3x3x3x4xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<3xf32>}> : () -> tensor<3xf32>
+  %c = tosa.conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<3x3x3x4xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x3xf32>
+  %s = tosa.const_shape {values = dense<[1, 36, 3]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %h = tosa.reshape %c, %s : (tensor<1x6x6x3xf32>, !tosa.shape<3>) -> tensor<1x36x3xf32>
+  %m = "tosa.const"() <{values = dense<1.0> : tensor<1x3x2xf32>}> : () -> tensor<1x3x2xf32>
+  %y = tosa.matmul %h, %m, %z, %z : (tensor<1x36x3xf32>, tensor<1x3x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x36x2xf32>
+  return %y : tensor<1x36x2xf32>
+}
+)mlir";
+
+/// Collecting over samples gives each layer the Hessian of its inputs on
+/// all of them, whether the layer kept its inputs (8 samples: 8 * 144
+/// input values against a 36 x 36 Hessian) or the Hessian itself (16
+/// samples), and the same bits with and without a thread pool.
+TEST(LayerHessiansTest, CollectKeepsInputsOrHessians) {
+  MLIRContext context;
+  context.loadDialect<func::FuncDialect, tosa::TosaDialect>();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(kTwoLayers, &context);
+  ASSERT_TRUE(module);
+  auto func = *module->getOps<func::FuncOp>().begin();
+  FailureOr<Program> program = Program::compile(func);
+  ASSERT_TRUE(succeeded(program));
+  auto inputsFor = [](int64_t sample) -> llvm::Expected<SmallVector<Tensor>> {
+    return SmallVector<Tensor>{randomInput({1, 6, 6, 4}, 100 + sample)};
+  };
+  Operation *conv = (*func.getOps<tosa::Conv2DOp>().begin()).getOperation();
+  Operation *matmul =
+      (*func.getOps<tosa::MatMulOp>().begin()).getOperation();
+  std::optional<LayerInputGeometry> g = getLayerInputGeometry(conv);
+  ASSERT_TRUE(g);
+
+  for (int64_t samples : {8, 16}) {
+    auto serial = LayerHessians::collect(func, *program, samples, inputsFor);
+    auto parallel =
+        LayerHessians::collect(func, *program, samples, inputsFor, &context);
+    ASSERT_TRUE(serial && parallel);
+    EXPECT_EQ(serial->layers(), (llvm::ArrayRef<Operation *>{conv, matmul}));
+    std::optional<LayerHessian> a = serial->take(conv);
+    std::optional<LayerHessian> b = parallel->take(conv);
+    ASSERT_TRUE(a && b);
+    EXPECT_FALSE(serial->take(conv)) << "taken twice";
+    EXPECT_TRUE(serial->take(matmul));
+    EXPECT_EQ(a->values, b->values) << samples;
+
+    std::vector<Tensor> inputs;
+    std::vector<const Tensor *> pointers;
+    for (int64_t i = 0; i < samples; ++i)
+      inputs.push_back(std::move((*inputsFor(i))[0]));
+    for (const Tensor &input : inputs)
+      pointers.push_back(&input);
+    LayerHessian expected(*g);
+    accumulate(*g, pointers, expected);
+    finishLayerHessian(expected);
+    EXPECT_EQ(a->count, samples * 36);
+    for (int64_t i = 0; i < a->size; ++i)
+      for (int64_t j = 0; j <= i; ++j)
+        EXPECT_NEAR(element(*a, 0, i, j), element(expected, 0, i, j), 1e-5)
+            << samples << ": " << i << ", " << j;
+  }
 }

@@ -66,7 +66,10 @@ public:
 
   /// Runs the function. Inputs must match `argumentTypes()`; a mismatch or
   /// a failing kernel returns an error (kernels also emit a diagnostic at
-  /// their op's location).
+  /// their op's location). `observer` sees every constant and op result
+  /// when it is produced; the tensor may be freed after the call returns,
+  /// so an observer copies what it keeps. Several runs of one program may
+  /// overlap on different threads.
   llvm::Expected<llvm::SmallVector<Tensor>>
   run(llvm::ArrayRef<Tensor> inputs,
       std::optional<ValueObserver> observer = std::nullopt) const;
