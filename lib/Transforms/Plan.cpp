@@ -17,6 +17,7 @@
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
+#include "compress/Support/Parallel.h"
 #include "compress/Support/Samples.h"
 
 #include "mlir/IR/Matchers.h"
@@ -351,11 +352,22 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
   problem.sizeBudget = sizeBudget;
   if (bopsBudget > 0)
     problem.bopsBudget = bopsBudget;
+  auto isPinned = [&](size_t index) {
+    return keepFirstLast8Bit && (index == 0 || index + 1 == facts.size());
+  };
+  // Quantizing every layer at every candidate width is most of the plan's
+  // work; the layers are independent, so they run in parallel.
+  parallelForIndices(&getContext(), 0, facts.size(), [&](size_t index) {
+    LayerFacts &f = facts[index];
+    SmallVector<int64_t> bits =
+        isPinned(index) ? SmallVector<int64_t>{8} : SmallVector<int64_t>(wBits);
+    for (int64_t wb : bits)
+      f.weightOmega.try_emplace(wb, f.trace * weightNoise(f, wb, clip));
+  });
   for (auto [index, f] : llvm::enumerate(facts)) {
     PlanLayer planLayer;
     planLayer.name = f.layer.name;
-    bool pinned = keepFirstLast8Bit &&
-                  (index == 0 || index + 1 == facts.size());
+    bool pinned = isPinned(index);
     SmallVector<int64_t> layerWBits(wBits), layerABits(aBits);
     if (pinned) {
       layerWBits = {8};
