@@ -117,9 +117,21 @@ static std::mt19937_64 seededEngine(ArrayRef<int64_t> keys) {
 
 /// `sum(a * b)` over float32 tensors of one size, in double.
 static double dot(ArrayRef<float> a, ArrayRef<float> b) {
+  // Eight independent partial sums: the compiler may not reorder one
+  // double sum, and gradients as large as the model's weights are reduced
+  // for every sample.
+  assert(a.size() == b.size() && "dot of different lengths");
+  constexpr size_t lanes = 8;
+  double partial[lanes] = {};
+  size_t i = 0;
+  for (; i + lanes <= a.size(); i += lanes)
+    for (size_t lane = 0; lane < lanes; ++lane)
+      partial[lane] += double(a[i + lane]) * b[i + lane];
   double sum = 0;
-  for (auto [x, y] : llvm::zip_equal(a, b))
-    sum += double(x) * y;
+  for (; i < a.size(); ++i)
+    sum += double(a[i]) * b[i];
+  for (double p : partial)
+    sum += p;
   return sum;
 }
 
