@@ -23,34 +23,35 @@ void scale(int64_t m, int64_t n, T beta, T *c, int64_t ldc) {
     for (int64_t j = 0; j < n; ++j)
       c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
 }
+
+/// C = A * B + beta * C through `blasGemm` (cblas_sgemm or cblas_dgemm).
+template <typename T, typename BlasGemm>
+void gemm(BlasGemm blasGemm, bool transA, bool transB, int64_t m, int64_t n,
+          int64_t k, const T *a, int64_t lda, const T *b, int64_t ldb, T beta,
+          T *c, int64_t ldc) {
+  if (m == 0 || n == 0)
+    return;
+  if (k == 0)
+    return scale(m, n, beta, c, ldc);
+  compress::useSerialBlas();
+  blasGemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+           transB ? CblasTrans : CblasNoTrans, m, n, k, T(1), a, ld(lda), b,
+           ld(ldb), beta, c, ld(ldc));
+}
 } // namespace
 
 void compress::gemmFloat(bool transA, bool transB, int64_t m, int64_t n,
                          int64_t k, const float *a, int64_t lda,
                          const float *b, int64_t ldb, float beta, float *c,
                          int64_t ldc) {
-  if (m == 0 || n == 0)
-    return;
-  if (k == 0)
-    return scale(m, n, beta, c, ldc);
-  useSerialBlas();
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-              transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, ld(lda), b,
-              ld(ldb), beta, c, ld(ldc));
+  gemm(cblas_sgemm, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
 void compress::gemmDouble(bool transA, bool transB, int64_t m, int64_t n,
                           int64_t k, const double *a, int64_t lda,
                           const double *b, int64_t ldb, double beta, double *c,
                           int64_t ldc) {
-  if (m == 0 || n == 0)
-    return;
-  if (k == 0)
-    return scale(m, n, beta, c, ldc);
-  useSerialBlas();
-  cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-              transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, a, ld(lda), b,
-              ld(ldb), beta, c, ld(ldc));
+  gemm(cblas_dgemm, transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
 bool compress::isExactInDouble(int64_t maxA, int64_t maxB, int64_t k) {
