@@ -148,6 +148,67 @@ Histogram::Histogram(FloatRange range, int64_t targetBins)
   bins.assign(numBinsOnGrid, Bin());
 }
 
+Histogram Histogram::growing(int64_t maxBins) {
+  assert(maxBins >= 2 && "a growing histogram needs room for two bins");
+  Histogram histogram;
+  histogram.maxBins = maxBins;
+  return histogram;
+}
+
+/// floor(a / 2) for any sign.
+static int64_t floorHalf(int64_t a) { return a >= 0 ? a / 2 : -((1 - a) / 2); }
+
+void Histogram::mergePairs() {
+  int64_t first = floorHalf(firstEdge);
+  int64_t end = floorHalf(firstEdge + numBins() - 1) + 1;
+  std::vector<Bin> merged(end - first);
+  for (int64_t i = 0, e = numBins(); i < e; ++i) {
+    Bin &into = merged[floorHalf(firstEdge + i) - first];
+    into.count += bins[i].count;
+    into.sum += bins[i].sum;
+    into.square += bins[i].square;
+  }
+  bins = std::move(merged);
+  firstEdge = first;
+  width *= 2.0;
+  inverseWidth *= 0.5;
+}
+
+void Histogram::cover(double valuesLo, double valuesHi) {
+  lo = std::min(lo, valuesLo);
+  hi = std::max(hi, valuesHi);
+  bounds = widenToZero({lo, hi});
+  double span = bounds.max - bounds.min;
+  if (!(span > 0))
+    return;
+  // Grid indices of the first edge and one past the last bin: the bin
+  // holding the maximum is always there, so nothing needs clamping.
+  auto low = [&] { return int64_t(std::floor(bounds.min * inverseWidth)); };
+  auto high = [&] {
+    return int64_t(std::floor(bounds.max * inverseWidth)) + 1;
+  };
+  if (bins.empty()) {
+    // The narrowest power-of-two width that fits, kept normal so that its
+    // inverse is finite; the values seen so far were all zeros.
+    int exponent = std::max(
+        int(std::ceil(std::log2(span / double(maxBins)))),
+        std::numeric_limits<double>::min_exponent - 1);
+    width = std::ldexp(1.0, exponent);
+    inverseWidth = std::ldexp(1.0, -exponent);
+    firstEdge = low();
+    bins.assign(high() - firstEdge, Bin());
+    bins[-firstEdge].count = total;
+  }
+  while (high() - low() > maxBins)
+    mergePairs();
+  if (int64_t before = firstEdge - low(); before > 0) {
+    bins.insert(bins.begin(), before, Bin());
+    firstEdge -= before;
+  }
+  if (int64_t after = high() - (firstEdge + numBins()); after > 0)
+    bins.resize(bins.size() + after);
+}
+
 /// The bin of finite `value` among `last + 1` bins whose lower edge is grid
 /// index `firstEdge`. Truncation is floor here: the grid position is
 /// non-negative for every value inside the range, and those outside clamp
@@ -164,6 +225,8 @@ static int64_t binOf(double value, double inverseWidth, double firstEdge,
 void Histogram::add(double value) {
   if (!std::isfinite(value))
     return;
+  if (maxBins)
+    cover(value, value);
   ++total;
   zeros += value == 0.0;
   if (bins.empty())
@@ -179,6 +242,13 @@ void Histogram::add(const Tensor &tensor) {
   if (tensor.dtype() != DType::F32)
     return forEachFloat(tensor, [&](double value) { add(value); });
   ArrayRef<float> data = tensor.f32();
+  if (maxBins) {
+    ObservedRange seen;
+    seen.add(tensor);
+    if (seen.empty())
+      return;
+    cover(seen.extremes().min, seen.extremes().max);
+  }
   uint64_t finite = 0, zerosSeen = 0;
   if (bins.empty()) {
     for (float v : data) {
@@ -394,7 +464,6 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
   DenseMap<Value, unsigned> indexOf;
   for (auto [i, value] : llvm::enumerate(values))
     indexOf[value] = i;
-  unsigned numPasses = options.method == RangeMethod::MinMax ? 1 : 2;
 
   // One run over all samples; `observe(i, tensor)` sees value `i`. The
   // samples of a batch run in parallel and keep what they saw; the values
@@ -402,13 +471,9 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
   int64_t batch = context && context->isMultithreadingEnabled()
                       ? std::max<int64_t>(1, context->getNumThreads())
                       : 1;
-  auto runPass = [&](unsigned pass,
-                     llvm::function_ref<void(unsigned, const Tensor &)>
+  auto runPass = [&](llvm::function_ref<void(unsigned, const Tensor &)>
                          observe) -> llvm::Error {
-    Progress progress(numPasses == 1 ? "calibrating"
-                      : pass == 0    ? "calibrating extremes"
-                                     : "calibrating histograms",
-                      numSamples);
+    Progress progress("calibrating", numSamples);
     for (int64_t first = 0; first < numSamples; first += batch) {
       int64_t count = std::min(batch, numSamples - first);
       // seen[i][v]: value v in sample first + i, if it was produced.
@@ -450,9 +515,17 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
     return llvm::Error::success();
   };
 
+  // The histograms find their range as they fill, so one run over the
+  // samples serves every method.
   std::vector<ObservedRange> observed(values.size());
-  if (auto err = runPass(0, [&](unsigned i, const Tensor &tensor) {
+  std::vector<Histogram> histograms;
+  if (options.method != RangeMethod::MinMax)
+    histograms.assign(values.size(),
+                      Histogram::growing(2 * options.histogramBins));
+  if (auto err = runPass([&](unsigned i, const Tensor &tensor) {
         observed[i].add(tensor);
+        if (!histograms.empty())
+          histograms[i].add(tensor);
       }))
     return std::move(err);
 
@@ -465,15 +538,6 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
   }
   if (options.method == RangeMethod::MinMax)
     return result;
-
-  std::vector<Histogram> histograms;
-  histograms.reserve(values.size());
-  for (const ObservedRange &range : observed)
-    histograms.emplace_back(range.withZero(), options.histogramBins);
-  if (auto err = runPass(1, [&](unsigned i, const Tensor &tensor) {
-        histograms[i].add(tensor);
-      }))
-    return std::move(err);
 
   for (auto [i, value] : llvm::enumerate(values)) {
     CalibratedRange &entry = result[value];

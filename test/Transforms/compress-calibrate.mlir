@@ -75,7 +75,8 @@ func.func @constants(%x: tensor<1x4xf32>) -> tensor<2x2xf32> {
 }
 
 //===----------------------------------------------------------------------===//
-// percentile: quantiles (100 - p)% and p% of a 2048-bin histogram.
+// percentile: quantiles (100 - p)% and p% of a histogram of 2048 to 4096
+// bins of a power-of-two width, filled in the same run that finds the range.
 //===----------------------------------------------------------------------===//
 
 /// minmax (and percentile=100) keeps the outlier at 2047.
@@ -83,16 +84,17 @@ func.func @constants(%x: tensor<1x4xf32>) -> tensor<2x2xf32> {
 // OUTLIER-MINMAX-SAME:    {compress.range = #compress.range<min = -1.000000e+00, max = 2.047000e+03
 // OUTLIER-MINMAX:         tosa.clamp {{.*}}compress.range = #compress.range<min = 0.000000e+00, max = 6.000000e+00
 
-/// The histogram of x has unit bins over [-1, 2047]: 25 values in [-1, 0),
-/// 25 in [0, 1), 49 in [1, 2) and the outlier in the last bin. The 1st
-/// percentile is 1 value into the 25 of the first bin, -1 + 1/25 = -0.96;
-/// the 99th is the 99th value, the top of [1, 2). After the clamp the
-/// bins are 6/2048 wide: the 25 zeros, 25 x 0.5 and 49 x 1.5 fill the bin
-/// [1.5, 1.5 + 6/2048), whose top is the 99th percentile; the 1st is inside
-/// the bin of the zeros and the range widens to 0.
+/// The histogram of x has unit bins over [-1, 2047] (half-unit bins would
+/// take 4097): 25 values in [-1, 0), 25 in [0, 1), 49 in [1, 2) and the
+/// outlier in the last bin. The 1st percentile is 1 value into the 25 of
+/// the first bin, -1 + 1/25 = -0.96; the 99th is the 99th value, the top of
+/// [1, 2). After the clamp the bins are 1/512 wide (3073 over [0, 6]): the
+/// 25 zeros, 25 x 0.5 and 49 x 1.5 fill the bin [1.5, 1.5 + 1/512), whose
+/// top is the 99th percentile; the 1st is inside the bin of the zeros and
+/// the range widens to 0.
 // PERCENTILE-LABEL: func.func @outlier
 // PERCENTILE-SAME:    {compress.range = #compress.range<min = -0.95999999999999996, max = 2.000000e+00, method = "percentile", samples = 1>}
-// PERCENTILE:         tosa.clamp {{.*}}compress.range = #compress.range<min = 0.000000e+00, max = 1.5029296875, method = "percentile", samples = 1>
+// PERCENTILE:         tosa.clamp {{.*}}compress.range = #compress.range<min = 0.000000e+00, max = 1.501953125, method = "percentile", samples = 1>
 func.func @outlier(%x: tensor<1x100xf32>) -> tensor<1x100xf32> {
   %0 = tosa.clamp %x {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x100xf32>) -> tensor<1x100xf32>
   return %0 : tensor<1x100xf32>
@@ -110,17 +112,17 @@ func.func @outlier(%x: tensor<1x100xf32>) -> tensor<1x100xf32> {
 /// With the 108 ones inside and the outlier M clipped to hi, the error is
 /// (M - hi)^2 + 108 (hi / L)^2 / 12 with L = 2^bits - 1 steps, least at
 /// hi = M / (1 + 9 / L^2). For 2 bits that is M / 2: 1024 for the argument
-/// (M = 2048, unit bins) and 750 after the clamp (M = 1500, bins of
-/// 1500/2048, 750 is edge 1024).
+/// (M = 2048, unit bins: half-unit ones would take 4097) and 750 after the
+/// clamp (M = 1500, bins of 1/2).
 // MSE2-LABEL: func.func @tail
 // MSE2-SAME:    {compress.range = #compress.range<min = 0.000000e+00, max = 1.024000e+03, method = "mse", samples = 1>}
 // MSE2:         tosa.clamp {{.*}}compress.range = #compress.range<min = 0.000000e+00, max = 7.500000e+02, method = "mse", samples = 1>
 
 /// For 3 bits, M / (1 + 9/49): 1730.17 for the argument, whose nearest edge
-/// is 1730, and 1267.24 after the clamp, nearest edge 1730 * 1500/2048.
+/// is 1730, and 1267.24 after the clamp, whose nearest edge is 1267.
 // MSE3-LABEL: func.func @tail
 // MSE3-SAME:    {compress.range = #compress.range<min = 0.000000e+00, max = 1.730000e+03, method = "mse", samples = 1>}
-// MSE3:         tosa.clamp {{.*}}compress.range = #compress.range<min = 0.000000e+00, max = 1267.08984375, method = "mse", samples = 1>
+// MSE3:         tosa.clamp {{.*}}compress.range = #compress.range<min = 0.000000e+00, max = 1.267000e+03, method = "mse", samples = 1>
 func.func @tail(%x: tensor<1x109xf32>) -> tensor<1x109xf32> {
   %0 = tosa.clamp %x {min_val = 0.0 : f32, max_val = 1500.0 : f32} : (tensor<1x109xf32>) -> tensor<1x109xf32>
   return %0 : tensor<1x109xf32>

@@ -153,6 +153,60 @@ TEST(HistogramTest, EmptyRangeHasNoBins) {
   EXPECT_EQ(selectMseRange(histogram, 8).max, 0.0);
 }
 
+/// A growing histogram ends on the narrowest power-of-two grid that holds
+/// its extremes in at most `maxBins` bins, whatever the order and grouping
+/// in which the values came; merging bins is exact for the counts.
+TEST(HistogramTest, GrowingEndsOnTheSameGridInAnyOrder) {
+  std::vector<float> values = gaussian(5000, 3);
+  values.push_back(40.0f);
+  values.push_back(0.0f);
+  std::vector<float> small(values.begin(), values.begin() + 100);
+  std::vector<float> rest(values.begin() + 100, values.end());
+
+  Histogram whole = Histogram::growing(64);
+  whole.add(vectorOf(values));
+  Histogram pieces = Histogram::growing(64);
+  pieces.add(vectorOf({0.0f, 0.0f})); // zeros before there are bins
+  pieces.add(vectorOf(small));
+  for (float v : rest)
+    pieces.add(double(v));
+  Histogram reversed = Histogram::growing(64);
+  reversed.add(vectorOf(std::vector<float>(values.rbegin(), values.rend())));
+
+  ObservedRange observed;
+  observed.add(vectorOf(values));
+  for (const Histogram *h : {&whole, &pieces, &reversed}) {
+    EXPECT_EQ(h->range().min, observed.withZero().min);
+    EXPECT_EQ(h->range().max, 40.0);
+    // [min, 40] (min about -4) fits in 64 unit bins, not in 64 of 1/2.
+    EXPECT_EQ(h->binWidth(), 1.0);
+    EXPECT_GE(h->numBins(), 32);
+    EXPECT_LE(h->numBins(), 64);
+    EXPECT_EQ(h->binLower(h->zeroEdge()), 0.0);
+  }
+  ASSERT_EQ(whole.numBins(), reversed.numBins());
+  ASSERT_EQ(whole.numBins(), pieces.numBins());
+  uint64_t counted = 0;
+  for (int64_t i = 0; i < whole.numBins(); ++i) {
+    EXPECT_EQ(whole.count(i), reversed.count(i)) << i;
+    EXPECT_EQ(whole.count(i) + (i == whole.zeroBin() ? 2 : 0),
+              pieces.count(i))
+        << i;
+    EXPECT_NEAR(whole.sum(i), reversed.sum(i), 1e-9 * (1 + whole.count(i)));
+    counted += whole.count(i);
+  }
+  EXPECT_EQ(counted, values.size());
+  EXPECT_EQ(pieces.totalCount(), values.size() + 2);
+}
+
+TEST(HistogramTest, GrowingWithOnlyZerosHasNoBins) {
+  Histogram histogram = Histogram::growing(2048);
+  histogram.add(vectorOf({0.0f, 0.0f, 0.0f}));
+  EXPECT_EQ(histogram.numBins(), 0);
+  EXPECT_EQ(histogram.totalCount(), 3u);
+  EXPECT_EQ(selectMseRange(histogram, 8).max, 0.0);
+}
+
 TEST(HistogramTest, QuantileInterpolatesInsideABin) {
   // 25 values in [-1, 0), 25 in [0, 1), 49 in [1, 2) and an outlier at 7
   // that makes the bins one wide.

@@ -93,13 +93,24 @@ public:
   /// bins; the selectors then return it whole.
   Histogram(FloatRange range, int64_t targetBins);
 
+  /// A histogram for values whose range is not known in advance, so that
+  /// one pass over the data both finds the range and fills the bins. Its
+  /// bins have a power-of-two width on the same grid anchored at 0, which
+  /// doubles, merging pairs of bins exactly, whenever the values seen would
+  /// need more than `maxBins` bins; it ends with `maxBins / 2` to `maxBins`
+  /// bins over the values' extremes widened to 0, which `range()` returns.
+  /// Only zeros so far: no bins yet (they are counted, and placed in the
+  /// zero bin once there are bins).
+  static Histogram growing(int64_t maxBins);
+
   /// Adds the finite elements of a float tensor; values outside the range
-  /// go into the outermost bins.
+  /// go into the outermost bins (a growing histogram grows to hold them).
   void add(const Tensor &tensor);
   /// Adds one value (ignored unless finite).
   void add(double value);
 
-  /// The range given at construction, widened to contain 0.
+  /// The range given at construction (or, growing, the extremes seen),
+  /// widened to contain 0.
   FloatRange range() const { return bounds; }
   int64_t numBins() const { return bins.size(); }
   double binWidth() const { return width; }
@@ -135,6 +146,13 @@ private:
     double square = 0.0;
   };
 
+  Histogram() = default;
+  /// Growing histograms: makes the grid cover [lo, hi] (and the extremes
+  /// seen so far), widening the bins as needed.
+  void cover(double lo, double hi);
+  /// Doubles the bin width, merging each pair of bins.
+  void mergePairs();
+
   FloatRange bounds;
   double width = 0.0;
   double inverseWidth = 0.0;
@@ -143,6 +161,11 @@ private:
   uint64_t total = 0;
   uint64_t zeros = 0;
   std::vector<Bin> bins;
+  /// Nonzero for a growing histogram: the most bins it keeps.
+  int64_t maxBins = 0;
+  /// A growing histogram's extremes (empty while lo > hi).
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
 };
 
 /// The `percentile` method: `[Q((100 - p) / 100), Q(p / 100)]` with `Q`
@@ -180,7 +203,9 @@ struct CalibrationOptions {
   double percentile = 99.99;
   /// Bit width the mse method optimises for, in [2, 16].
   unsigned bits = 8;
-  /// Histogram resolution of the percentile and mse methods.
+  /// Histogram resolution of the percentile and mse methods: their
+  /// histograms end with `histogramBins` to `2 * histogramBins` bins over
+  /// the range (see `Histogram::growing`).
   int64_t histogramBins = 2048;
 };
 
@@ -206,10 +231,10 @@ using SampleSource =
 /// samples 0 .. numSamples-1 and chooses a range for each of `values`
 /// (arguments of the function or results of its ops) with
 /// `options.method`. Fails with the first error of `inputsFor` or of the
-/// evaluator, naming the sample. Reports each run over the samples as a
-/// progress task (compress/Support/Progress.h): `calibrating`, or
-/// `calibrating extremes` and then `calibrating histograms` for the methods
-/// that take two runs; a task ends before the function returns. With a
+/// evaluator, naming the sample. Every method takes one run over the
+/// samples (the histograms of `percentile` and `mse` grow to the range they
+/// see, `Histogram::growing`), reported as the progress task `calibrating`
+/// (compress/Support/Progress.h), which ends before the function returns. With a
 /// `context`, as many samples run at once as its thread pool has threads,
 /// and the values' statistics are then updated in parallel, each in sample
 /// order: the ranges are the same for any number of threads.

@@ -79,16 +79,19 @@ def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
 
     * `minmax`: the observed extremes.
     * `percentile` (p in (50, 100]): `[Q(1 - p/100), Q(p/100)]`, where `Q`
-      inverts the distribution of a 2048-bin histogram over the observed
-      range, interpolating linearly inside a bin; p = 100 is `minmax`.
+      inverts the distribution of a histogram over the observed range,
+      interpolating linearly inside a bin; p = 100 is `minmax`.
     * `mse` (the default): the `[lo, hi]` over histogram bin edges that
       minimises
       `sum_{x<lo} (lo-x)^2 + sum_{x>hi} (x-hi)^2 + n * delta^2 / 12`, with
       `delta = (hi - lo) / (2^bits - 1)` and `n` the values inside that are
       not exactly 0: exact clipping error plus uniform rounding error.
 
-    `percentile` and `mse` run the samples twice: once for the extremes,
-    once to fill histograms over them.
+    Every method runs the samples once. The histograms of `percentile` and
+    `mse` find the range as they fill: their bins have a power-of-two
+    width on a grid through 0, doubled (merging pairs of bins exactly)
+    whenever the values seen would need more than 4096 of them, so they
+    end with 2048 to 4096 bins over the observed range.
 
     Before:
     ```mlir
