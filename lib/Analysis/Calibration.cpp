@@ -466,52 +466,53 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
     indexOf[value] = i;
 
   // One run over all samples; `observe(i, tensor)` sees value `i`. The
-  // samples of a batch run in parallel and keep what they saw; the values
-  // are then updated in parallel, each with its tensors in sample order.
+  // samples of a batch run in parallel and keep what they saw, so a batch
+  // holds that many samples' values: as many as there are threads, up to
+  // 8. The values are then updated in parallel, each with its tensors in
+  // sample order, so the batch size changes nothing in the results.
   int64_t batch = context && context->isMultithreadingEnabled()
-                      ? std::max<int64_t>(1, context->getNumThreads())
+                      ? std::clamp<int64_t>(context->getNumThreads(), 1, 8)
                       : 1;
   auto runPass = [&](llvm::function_ref<void(unsigned, const Tensor &)>
                          observe) -> llvm::Error {
     Progress progress("calibrating", numSamples);
-    for (int64_t first = 0; first < numSamples; first += batch) {
-      int64_t count = std::min(batch, numSamples - first);
-      // seen[i][v]: value v in sample first + i, if it was produced.
-      std::vector<std::vector<std::optional<Tensor>>> seen(
-          count, std::vector<std::optional<Tensor>>(values.size()));
-      std::vector<std::string> failures(count);
-      parallelForIndices(context, 0, count, [&](size_t i) {
-        int64_t sample = first + int64_t(i);
-        llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
-        if (!inputs) {
-          failures[i] = llvm::toString(inputs.takeError());
-          return;
-        }
-        // The evaluator reports op results only; arguments are its inputs.
-        for (auto [v, value] : llvm::enumerate(values))
-          if (auto arg = dyn_cast<BlockArgument>(value))
-            if (arg.getArgNumber() < inputs->size())
-              seen[i][v] = (*inputs)[arg.getArgNumber()];
-        auto observer = [&](Value value, const Tensor &tensor) {
-          auto it = indexOf.find(value);
-          if (it != indexOf.end())
-            seen[i][it->second] = tensor;
-        };
-        auto outputs = program.run(*inputs, ValueObserver(observer));
-        if (!outputs)
-          failures[i] = "sample " + std::to_string(sample) + ": " +
-                        llvm::toString(outputs.takeError());
-      });
-      for (const std::string &failure : failures)
-        if (!failure.empty())
-          return llvm::createStringError(failure);
+    // seen[i][v]: value v in the batch's sample i, if it was produced.
+    std::vector<std::vector<std::optional<Tensor>>> seen(
+        batch, std::vector<std::optional<Tensor>>(values.size()));
+    auto runSample = [&](int64_t sample) -> llvm::Error {
+      std::vector<std::optional<Tensor>> &mine = seen[sample % batch];
+      llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
+      if (!inputs)
+        return inputs.takeError();
+      // The evaluator reports op results only; arguments are its inputs.
+      for (auto [v, value] : llvm::enumerate(values))
+        if (auto arg = dyn_cast<BlockArgument>(value))
+          if (arg.getArgNumber() < inputs->size())
+            mine[v] = (*inputs)[arg.getArgNumber()];
+      auto observer = [&](Value value, const Tensor &tensor) {
+        auto it = indexOf.find(value);
+        if (it != indexOf.end())
+          mine[it->second] = tensor;
+      };
+      auto outputs = program.run(*inputs, ValueObserver(observer));
+      if (!outputs)
+        return llvm::createStringError("sample " + llvm::Twine(sample) + ": " +
+                                       llvm::toString(outputs.takeError()));
+      return llvm::Error::success();
+    };
+    auto observeBatch = [&](int64_t first, int64_t count) {
       parallelForIndices(context, 0, values.size(), [&](size_t v) {
         for (int64_t i = 0; i < count; ++i)
-          if (seen[i][v])
+          if (seen[i][v]) {
             observe(v, *seen[i][v]);
+            seen[i][v].reset();
+          }
       });
       progress.update(first + count);
-    }
+    };
+    if (std::optional<SampleFailure> failure = runSampleBatches(
+            context, numSamples, batch, runSample, observeBatch))
+      return llvm::createStringError(failure->message);
     return llvm::Error::success();
   };
 

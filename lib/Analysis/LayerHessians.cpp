@@ -1,7 +1,7 @@
 //===- LayerHessians.cpp - Input second moments of weight layers ----------===//
 //
 // Input vectors (im2col patches for convolutions) are gathered into blocks
-// of a few thousand columns, and each block is added to the float Hessian
+// of up to 32 MiB, and each block is added to the float Hessian
 // with one symmetric rank update (compress/Analysis/SymmetricMatrix.h).
 // Float sums suffice: GPTQ damps the Hessian by a percent of its mean
 // diagonal, orders of magnitude above their rounding error.
@@ -9,9 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Analysis/LayerHessians.h"
+#include "compress/Analysis/SymmetricMatrix.h"
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Evaluator/Evaluator.h"
-#include "compress/Analysis/SymmetricMatrix.h"
 #include "compress/Support/Parallel.h"
 #include "compress/Support/Progress.h"
 
@@ -278,16 +278,7 @@ llvm::Error LayerHessians::run(func::FuncOp func, const Program &program,
 
   HessianScratch scratch;
   Progress progress("gptq hessians", numSamples);
-  for (int64_t first = 0; first < numSamples; first += kSampleBatch) {
-    int64_t count = std::min(kSampleBatch, numSamples - first);
-    std::vector<std::string> failures(count);
-    parallelForIndices(context, 0, count, [&](size_t i) {
-      if (llvm::Error error = runSample(first + int64_t(i)))
-        failures[i] = llvm::toString(std::move(error));
-    });
-    for (const std::string &failure : failures)
-      if (!failure.empty())
-        return llvm::createStringError(failure);
+  auto accumulateBatch = [&](int64_t first, int64_t count) {
     for (auto &[entry, tensors] : batchInputs) {
       SmallVector<const Tensor *> seen;
       for (int64_t i = 0; i < count; ++i)
@@ -299,7 +290,10 @@ llvm::Error LayerHessians::run(func::FuncOp func, const Program &program,
         tensor = Tensor();
     }
     progress.update(first + count);
-  }
+  };
+  if (std::optional<SampleFailure> failure = runSampleBatches(
+          context, numSamples, kSampleBatch, runSample, accumulateBatch))
+    return llvm::createStringError(failure->message);
   for (auto &[op, entry] : entries)
     if (entry.hessian)
       finishLayerHessian(*entry.hessian);

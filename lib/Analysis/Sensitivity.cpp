@@ -238,35 +238,32 @@ compress::computeFisherTraces(func::FuncOp func, ArrayRef<WeightLayer> layers,
   int64_t numSamples = samples.count;
   Progress progress("sensitivity", numSamples);
   SmallVector<LayerTraces> sums(layers.size());
-  MLIRContext *context = func.getContext();
-  for (int64_t first = 0; first < numSamples; first += kSampleBatch) {
-    int64_t count = std::min(kSampleBatch, numSamples - first);
-    std::vector<SmallVector<LayerTraces>> norms(count);
-    std::vector<std::string> failures(count);
-    parallelForIndices(context, 0, count, [&](size_t i) {
-      int64_t index = first + int64_t(i);
-      llvm::Expected<Tensor> sample =
-          sampleFor(samples.data, index, samples.argument, samplesName);
-      llvm::Expected<SmallVector<LayerTraces>> traces =
-          sample ? fisherSample(*program, layers, wrt.getArrayRef(),
-                                std::move(*sample), options.seed, index)
-                 : sample.takeError();
-      if (traces)
-        norms[i] = std::move(*traces);
-      else
-        failures[i] = llvm::toString(traces.takeError());
-    });
-    for (int64_t i = 0; i < count; ++i) {
-      if (!failures[i].empty()) {
-        progress.update(first + i);
-        return failSample(func, progress, first + i, failures[i]);
-      }
+  std::vector<SmallVector<LayerTraces>> norms(kSampleBatch);
+  auto runSample = [&](int64_t index) -> llvm::Error {
+    llvm::Expected<Tensor> sample =
+        sampleFor(samples.data, index, samples.argument, samplesName);
+    if (!sample)
+      return sample.takeError();
+    llvm::Expected<SmallVector<LayerTraces>> traces =
+        fisherSample(*program, layers, wrt.getArrayRef(), std::move(*sample),
+                     options.seed, index);
+    if (!traces)
+      return traces.takeError();
+    norms[index % kSampleBatch] = std::move(*traces);
+    return llvm::Error::success();
+  };
+  auto sumBatch = [&](int64_t first, int64_t count) {
+    for (int64_t i = 0; i < count; ++i)
       for (auto [sum, traces] : llvm::zip(sums, norms[i])) {
         sum.weights += traces.weights;
         sum.activations += traces.activations;
       }
-    }
     progress.update(first + count);
+  };
+  if (std::optional<SampleFailure> failure = runSampleBatches(
+          func.getContext(), numSamples, kSampleBatch, runSample, sumBatch)) {
+    progress.update(failure->sample);
+    return failSample(func, progress, failure->sample, failure->message);
   }
   progress.finish();
 

@@ -136,12 +136,14 @@ static bool convIntInDouble(const ConvShape &s, const int64_t *input,
                             const std::vector<int32_t> &weightsKO,
                             const int64_t *bias, int64_t *output) {
   const int64_t k = s.reduction(), pixels = s.oh * s.ow;
-  int64_t maxW = 0, maxX = std::abs(inputZp); // padding reads 0 - inputZp
+  // The int64 path takes inputs minus the zero point as int32; beyond that
+  // it is not the same computation, so it keeps such inputs.
+  int64_t maxW = 0, maxX = 0;
   for (int32_t w : weightsKO)
     maxW = std::max<int64_t>(maxW, std::abs(int64_t(w)));
   for (int64_t i = 0, e = s.n * s.ih * s.iw * s.c; i < e; ++i) {
     int64_t v = input[i];
-    if (v < -(int64_t(1) << 40) || v > (int64_t(1) << 40))
+    if (v < INT32_MIN + inputZp || v > INT32_MAX + inputZp)
       return false;
     maxX = std::max(maxX, std::abs(v - inputZp));
   }

@@ -16,17 +16,18 @@ using namespace compress::detail;
 
 namespace {
 
-struct PackedWeightsCache : KernelCache {
+struct TransposedWeightsCache : KernelCache {
   std::vector<int32_t> ints;
 };
 
-/// The packed form of operand `index`, cached when the operand is constant.
+/// Integer weights (operand `index`) transposed for the GEMM, cached when
+/// the operand is constant.
 template <typename Build>
-const PackedWeightsCache &packedWeights(KernelContext &ctx, unsigned index,
-                                        PackedWeightsCache &scratch,
-                                        Build build) {
+const TransposedWeightsCache &
+transposedWeights(KernelContext &ctx, unsigned index,
+                  TransposedWeightsCache &scratch, Build build) {
   if (ctx.constantOperands[index])
-    if (auto *cached = ctx.cached<PackedWeightsCache>(build))
+    if (auto *cached = ctx.cached<TransposedWeightsCache>(build))
       return *cached;
   build(scratch);
   return scratch;
@@ -65,16 +66,16 @@ LogicalResult conv2dKernel(KernelContext &ctx) {
               out.f32().data());
     return success();
   }
-  PackedWeightsCache scratch;
   if (isFloat(in.dtype()))
     return ctx.fail("unsupported float element type");
   int64_t inZp = scalarInt(ctx.operand(3)), wZp = scalarInt(ctx.operand(4));
-  auto &packed = packedWeights(ctx, 1, scratch, [&](PackedWeightsCache &c) {
-    c.ints = transposeIntWeights(w, wZp);
-  });
+  TransposedWeightsCache scratch;
+  auto &transposed = transposedWeights(
+      ctx, 1, scratch,
+      [&](TransposedWeightsCache &c) { c.ints = transposeIntWeights(w, wZp); });
   std::vector<int64_t> b = expandBias(bias.ints(), s.o);
-  convInt(s, in.ints().data(), inZp, packed.ints, b.data(), out.ints().data(),
-          out.dtype());
+  convInt(s, in.ints().data(), inZp, transposed.ints, b.data(),
+          out.ints().data(), out.dtype());
   return success();
 }
 

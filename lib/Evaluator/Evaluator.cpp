@@ -505,7 +505,10 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
   auto observe = [&](unsigned slot) {
     if (!observed.insert(slot).second)
       return;
-    (*observer)(p.slotValues[slot], gradientOf(slot));
+    if (hasGrad[slot])
+      (*observer)(p.slotValues[slot], grads[slot]);
+    else
+      (*observer)(p.slotValues[slot], Tensor(DType::F32, ptrs[slot]->shape()));
     // A constant's gradient goes now; a step's result's once the step has
     // passed it on.
     if (p.constants.count(slot))
@@ -536,20 +539,23 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
     if (observer)
       for (unsigned slot : step.operands)
         if (keepGrad.count(slot) && slot >= p.argTypes.size() &&
-            llvm::is_contained(wrtSlots, slot) &&
             firstReader.lookup(slot) == stepIndex)
           observe(slot);
   }
 
-  // Slots no step reads (or arguments, complete only now).
-  for (unsigned slot : wrtSlots) {
-    if (observer)
+  // Slots no step reads, and arguments, are complete only now.
+  if (observer) {
+    for (unsigned slot : wrtSlots)
       observe(slot);
-    else
-      result.values[p.slotValues[slot]] = gradientOf(slot);
+    return llvm::Error::success();
   }
+  // Copies first: a `wrt` value may also be an input.
+  for (unsigned slot : wrtSlots)
+    result.values[p.slotValues[slot]] = gradientOf(slot);
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
-    result.inputs.push_back(active[i] ? gradientOf(i) : Tensor());
+    result.inputs.push_back(!active[i]     ? Tensor()
+                            : hasGrad[i] ? std::move(grads[i])
+                                         : Tensor(DType::F32, ptrs[i]->shape()));
   return llvm::Error::success();
 }
 

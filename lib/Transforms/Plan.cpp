@@ -362,7 +362,8 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
     SmallVector<int64_t> bits =
         isPinned(index) ? SmallVector<int64_t>{8} : SmallVector<int64_t>(wBits);
     for (int64_t wb : bits)
-      f.weightOmega.try_emplace(wb, f.trace * weightNoise(f, wb, clip));
+      if (!f.weightOmega.count(wb))
+        f.weightOmega[wb] = f.trace * weightNoise(f, wb, clip);
   });
   for (auto [index, f] : llvm::enumerate(facts)) {
     PlanLayer planLayer;

@@ -395,6 +395,49 @@ TEST_F(GradientTest, GradientWithRespectToAnIntermediateValue) {
   EXPECT_EQ(outputs[0].f32(), (std::vector<float>{2.25f, 1.0f, 16.0f}));
 }
 
+/// The observer form hands over each `wrt` gradient exactly once, equal to
+/// what the returning form gives: for an op result (still needed by the op
+/// that produced it when it is complete) and for a constant.
+TEST_F(GradientTest, GradientObserverSeesEachValueOnce) {
+  func::FuncOp func = parse(R"(
+    func.func @f(%x: tensor<3xf32>) -> tensor<3xf32> {
+      %c = "tosa.const"() <{values = dense<1.0> : tensor<3xf32>}> : () -> tensor<3xf32>
+      %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+      %a = tosa.add %x, %c : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+      %y = tosa.mul %a, %a, %shift : (tensor<3xf32>, tensor<3xf32>, tensor<1xi8>) -> tensor<3xf32>
+      %z = tosa.mul %y, %c, %shift : (tensor<3xf32>, tensor<3xf32>, tensor<1xi8>) -> tensor<3xf32>
+      return %z : tensor<3xf32>
+    })");
+  ASSERT_TRUE(func);
+  Value a, c;
+  func.walk([&](Operation *op) {
+    if (isa<tosa::AddOp>(op))
+      a = op->getResult(0);
+    if (auto constant = dyn_cast<tosa::ConstOp>(op);
+        constant && cast<ShapedType>(constant.getType()).getRank() == 1 &&
+        cast<ShapedType>(constant.getType()).getElementType().isF32())
+      c = constant.getResult();
+  });
+  FailureOr<Program> program = Program::compile(func);
+  ASSERT_TRUE(succeeded(program));
+  Tensor x(DType::F32, {3}), seed(DType::F32, {3});
+  x.f32() = {0.5f, -2.0f, 3.0f};
+  seed.f32() = {1.0f, 2.0f, -1.0f};
+  auto expected = program->runBackward({x}, {seed}, {a, c});
+  ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
+  llvm::DenseMap<Value, std::vector<float>> seen;
+  int calls = 0;
+  llvm::Error error = program->runBackward(
+      {x}, {seed}, {a, c}, ValueObserver([&](Value v, const Tensor &grad) {
+        ++calls;
+        seen[v] = grad.f32();
+      }));
+  ASSERT_FALSE(bool(error)) << llvm::toString(std::move(error));
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(seen.lookup(a), expected->values.lookup(a).f32());
+  EXPECT_EQ(seen.lookup(c), expected->values.lookup(c).f32());
+}
+
 /// conv -> batch norm (sub, mul, add with constants) -> ReLU -> max pool ->
 /// reshape -> matmul, differentiated with respect to the input and to every
 /// weight constant. Constants are perturbed by rewriting their attribute

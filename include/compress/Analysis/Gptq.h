@@ -19,13 +19,13 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
-namespace mlir {
-class MLIRContext;
-} // namespace mlir
-
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
 
 namespace compress {
 

@@ -112,7 +112,8 @@ public:
   /// Runs `program` (compiled from `func`) on samples 0 .. numSamples-1,
   /// several at a time on `context`'s thread pool when given. Fails with
   /// the first error of `inputsFor` or of the evaluator, naming the sample.
-  /// Reports one step per sample as the progress task `gptq hessians`. The
+  /// Reports its progress as the task `gptq hessians`, one step per
+  /// sample, updated after each batch of samples. The
   /// Hessians do not depend on the number of threads.
   static llvm::Expected<LayerHessians>
   collect(mlir::func::FuncOp func, const Program &program,

@@ -35,7 +35,9 @@ class FuncOp;
 
 namespace compress {
 
-/// Called for every op result as soon as it has been computed.
+/// Called for every constant and op result as soon as it has been computed
+/// (or, in reverse mode, for every gradient asked for once it is
+/// complete); the tensor may be freed after the call.
 using ValueObserver =
     llvm::function_ref<void(mlir::Value value, const Tensor &tensor)>;
 
@@ -91,9 +93,11 @@ public:
 
   /// `runBackward` for callers that reduce each gradient on its own (to a
   /// norm, say): the gradient of each `wrt` value goes to
-  /// `gradientObserver` as soon as it is complete and is freed afterwards,
-  /// so at most one such gradient is held at a time besides those still
-  /// being summed. Values are observed once each, in no specified order.
+  /// `gradientObserver` as soon as no step is left to add to it. A
+  /// constant's gradient is freed right after; an op result's once its op
+  /// has passed it on. The gradients of all weights, as large as the model,
+  /// are never held at once. Values are observed once each, in no
+  /// specified order.
   llvm::Error runBackward(llvm::ArrayRef<Tensor> inputs,
                           llvm::ArrayRef<Tensor> outputSeeds,
                           llvm::ArrayRef<mlir::Value> wrt,

@@ -4,7 +4,9 @@
 // factorisations through Eigen) run on OpenBLAS, which chooses kernels for
 // the CPU at run time. Parallel work is split by compress itself, in blocks
 // that do not depend on the number of threads, so every BLAS call runs on
-// its caller's thread.
+// its caller's thread. The build links OpenBLAS's pthreads variant (what
+// pkg-config's `openblas` names on Debian), where
+// openblas_set_num_threads(1) holds for calls from any thread.
 //
 //===----------------------------------------------------------------------===//
 

@@ -11,8 +11,13 @@
 #define COMPRESS_SUPPORT_PARALLEL_H
 
 #include "mlir/IR/Threading.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace compress {
 
@@ -28,6 +33,27 @@ void parallelForIndices(mlir::MLIRContext *context, size_t begin, size_t end,
   for (size_t i = begin; i < end; ++i)
     fn(i);
 }
+
+/// The first sample, in sample order, whose run failed, and why.
+struct SampleFailure {
+  int64_t sample;
+  std::string message;
+};
+
+/// Runs `runSample(i)` for the samples i in [0, count), `batchSize` of them
+/// at a time in parallel on `context`'s thread pool, and calls
+/// `afterBatch(first, size)` on the calling thread after each batch has
+/// run. Stops at the first batch with a failure and returns the failure of
+/// its lowest-numbered failing sample; samples after a failed one that
+/// have not started are skipped, so that an error every sample hits is
+/// diagnosed a few times at most rather than once per sample. A fixed
+/// `batchSize` keeps the order of whatever `afterBatch` accumulates
+/// independent of the number of threads.
+std::optional<SampleFailure>
+runSampleBatches(mlir::MLIRContext *context, int64_t count, int64_t batchSize,
+                 llvm::function_ref<llvm::Error(int64_t sample)> runSample,
+                 llvm::function_ref<void(int64_t first, int64_t size)>
+                     afterBatch);
 
 } // namespace compress
 
