@@ -540,14 +540,18 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
   if (options.method == RangeMethod::MinMax)
     return result;
 
-  for (auto [i, value] : llvm::enumerate(values)) {
-    CalibratedRange &entry = result[value];
-    if (!entry.range)
-      continue;
-    entry.range = options.method == RangeMethod::Percentile
-                      ? selectPercentileRange(histograms[i],
-                                              options.percentile)
-                      : selectMseRange(histograms[i], options.bits);
-  }
+  // The mse search is quadratic in the bins of a signed value: the values
+  // are independent, so they are searched in parallel.
+  std::vector<CalibratedRange *> entries;
+  for (Value value : values)
+    entries.push_back(&result.find(value)->second);
+  parallelForIndices(context, 0, values.size(), [&](size_t i) {
+    if (!entries[i]->range)
+      return;
+    entries[i]->range =
+        options.method == RangeMethod::Percentile
+            ? selectPercentileRange(histograms[i], options.percentile)
+            : selectMseRange(histograms[i], options.bits);
+  });
   return result;
 }

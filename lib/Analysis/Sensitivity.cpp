@@ -115,26 +115,6 @@ static std::mt19937_64 seededEngine(ArrayRef<int64_t> keys) {
   return std::mt19937_64(seq);
 }
 
-/// `sum(a * b)` over float32 tensors of one size, in double.
-static double dot(ArrayRef<float> a, ArrayRef<float> b) {
-  // Eight independent partial sums: the compiler may not reorder one
-  // double sum, and gradients as large as the model's weights are reduced
-  // for every sample.
-  assert(a.size() == b.size() && "dot of different lengths");
-  constexpr size_t lanes = 8;
-  double partial[lanes] = {};
-  size_t i = 0;
-  for (; i + lanes <= a.size(); i += lanes)
-    for (size_t lane = 0; lane < lanes; ++lane)
-      partial[lane] += double(a[i + lane]) * b[i + lane];
-  double sum = 0;
-  for (; i < a.size(); ++i)
-    sum += double(a[i]) * b[i];
-  for (double p : partial)
-    sum += p;
-  return sum;
-}
-
 /// Root mean square of a float32 tensor's elements.
 static double rootMeanSquare(const Tensor &tensor) {
   double sum = 0;
@@ -195,20 +175,17 @@ fisherSample(const Program &program, ArrayRef<WeightLayer> layers,
   for (auto [k, p] : llvm::enumerate(*probs))
     outputSeed.f32()[k] =
         static_cast<float>((static_cast<int64_t>(k) == label ? 1.0 : 0.0) - p);
-  // Only the norms are needed: each gradient is reduced as soon as it is
-  // complete rather than all being kept (they are as large as the model).
-  DenseMap<Value, double> squaredNorms;
-  auto observe = [&](Value value, const Tensor &grad) {
-    squaredNorms[value] = dot(grad.f32(), grad.f32());
-  };
-  if (llvm::Error error = program.runBackward(inputs, outputSeed, wrt,
-                                              ValueObserver(observe)))
-    return std::move(error);
+  // Only the norms are needed, never the gradients of all weights at once
+  // (they are as large as the model).
+  llvm::Expected<DenseMap<Value, double>> squaredNorms =
+      program.gradientSquaredNorms(inputs, outputSeed, wrt);
+  if (!squaredNorms)
+    return squaredNorms.takeError();
   SmallVector<LayerTraces> result(layers.size());
   for (auto [layer, traces] : llvm::zip(layers, result)) {
-    traces.weights = squaredNorms.lookup(layer.weights);
+    traces.weights = squaredNorms->lookup(layer.weights);
     if (layer.input)
-      traces.activations = squaredNorms.lookup(layer.input);
+      traces.activations = squaredNorms->lookup(layer.input);
   }
   return result;
 }

@@ -50,6 +50,19 @@ void accumulateBias(const float *g, int64_t rows, int64_t channels,
       out[broadcast ? 0 : c] += g[r * channels + c];
 }
 
+/// ||dY^T A||_F^2 for dY [p x o] and A [p x k], row-major, from the p x p
+/// products dY dY^T and A A^T.
+double weightGradientSquaredNorm(const float *dy, const float *a,
+                                 int64_t p, int64_t o, int64_t k) {
+  std::vector<float> gy(p * p), ga(p * p);
+  gemmFloat(false, true, p, p, o, dy, o, dy, o, 0.0f, gy.data(), p);
+  gemmFloat(false, true, p, p, k, a, k, a, k, 0.0f, ga.data(), p);
+  double sum = 0.0;
+  for (int64_t i = 0; i < p * p; ++i)
+    sum += double(gy[i]) * ga[i];
+  return std::max(sum, 0.0);
+}
+
 LogicalResult conv2dBackward(KernelContext &ctx,
                              ArrayRef<const Tensor *> resultGrads,
                              MutableArrayRef<Tensor> operandGrads) {
@@ -61,13 +74,19 @@ LogicalResult conv2dBackward(KernelContext &ctx,
   ConvShape s = makeConvShape(in, dy, {w.dim(1), w.dim(2)}, op.getPad(),
                               op.getStride(), op.getDilation());
   const int64_t k = s.reduction(), pixels = s.oh * s.ow;
-  Tensor dIn(DType::F32, in.shape()), dW(DType::F32, w.shape()),
-      dB(DType::F32, bias.shape());
+  Tensor dIn(DType::F32, in.shape()), dB(DType::F32, bias.shape());
+  // Only the norm of dW = dY^T A is wanted and the output has few
+  // positions: ||dY^T A||^2 = sum((dY dY^T) .* (A A^T)) costs pixels^2 (o+k)
+  // instead of pixels o k and never forms the o x k gradient. One image
+  // only: with several, dW sums over them.
+  bool normOnly = ctx.normOnly.size() > 1 && ctx.normOnly[1] && s.n == 1 &&
+                  pixels * (s.o + k) < s.o * k / 2;
+  Tensor dW = normOnly ? Tensor() : Tensor(DType::F32, w.shape());
   // OHWI weights are W as [o x k], row-major.
   const float *wp = w.f32().data();
   std::vector<float> cols(pixels * k);
   const float *x = in.f32().data();
-  float *dx = dIn.f32().data(), *dw = dW.f32().data();
+  float *dx = dIn.f32().data(), *dw = normOnly ? nullptr : dW.f32().data();
   for (int64_t n = 0; n < s.n; ++n) {
     const float *g = dy.f32().data() + n * pixels * s.o;
     // Input gradient: dA = dY * W, then col2im.
@@ -83,12 +102,17 @@ LogicalResult conv2dBackward(KernelContext &ctx,
     forEachIm2col(s, n, [&](int64_t row, int64_t col, int64_t i) {
       std::copy_n(x + i, s.c, cols.data() + row * k + col);
     });
-    gemmFloat(true, false, s.o, k, pixels, g, s.o, cols.data(), k, 1.0f, dw,
-              k);
+    if (normOnly)
+      ctx.operandGradNorms[1] = weightGradientSquaredNorm(
+          g, cols.data(), pixels, s.o, k);
+    else
+      gemmFloat(true, false, s.o, k, pixels, g, s.o, cols.data(), k, 1.0f,
+                dw, k);
     accumulateBias(g, pixels, s.o, dB);
   }
   operandGrads[0] = std::move(dIn);
-  operandGrads[1] = std::move(dW);
+  if (!normOnly)
+    operandGrads[1] = std::move(dW);
   operandGrads[2] = std::move(dB);
   return success();
 }

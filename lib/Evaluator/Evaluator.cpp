@@ -435,7 +435,9 @@ static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
                                      ArrayRef<const Tensor *> ptrs,
                                      ArrayRef<char> active,
                                      std::vector<Tensor> &grads,
-                                     SmallVectorImpl<bool> &hasGrad) {
+                                     SmallVectorImpl<bool> &hasGrad,
+                                     ArrayRef<bool> normOnly,
+                                     DenseMap<unsigned, double> &norms) {
   StringRef name = step.op->getName().getStringRef();
   SmallVector<const Tensor *, 8> operandPtrs;
   for (unsigned slot : step.operands)
@@ -446,12 +448,16 @@ static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
   // Result slots are numbered consecutively when the program is compiled.
   MutableArrayRef<Tensor> results(&values[step.results.front()],
                                   step.results.size());
+  SmallVector<double, 4> operandNorms(step.operands.size(), -1.0);
   KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
-                    /*cache=*/nullptr};
+                    /*cache=*/nullptr, normOnly, operandNorms.data()};
   SmallVector<Tensor, 4> operandGrads(step.operands.size());
   if (failed(kernel(ctx, resultGrads, operandGrads)))
     return llvm::createStringError("reverse mode failed at '%s'",
                                    name.str().c_str());
+  for (auto [slot, norm] : llvm::zip(step.operands, operandNorms))
+    if (norm >= 0.0)
+      norms[slot] = norm;
   for (auto [slot, grad] : llvm::zip(step.operands, operandGrads)) {
     // A default-constructed tensor means the operand has no gradient.
     if (!active[slot] || (grad.rank() == 0 && grad.size() == 0))
@@ -466,14 +472,34 @@ static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
   return llvm::Error::success();
 }
 
-/// Reverse mode over an executed program. Each `wrt` gradient goes to
-/// `observer`, as soon as no step is left to add to it, and is freed, when
-/// an observer is given; otherwise all of them are kept for `result`.
+/// Sum of squares of a float32 tensor, in eight partial sums: gradients as
+/// large as a model's weights are reduced for every sample.
+static double squaredNorm(const Tensor &tensor) {
+  ArrayRef<float> data = tensor.f32();
+  constexpr size_t lanes = 8;
+  double partial[lanes] = {};
+  size_t i = 0;
+  for (; i + lanes <= data.size(); i += lanes)
+    for (size_t lane = 0; lane < lanes; ++lane)
+      partial[lane] += double(data[i + lane]) * data[i + lane];
+  double sum = 0;
+  for (; i < data.size(); ++i)
+    sum += double(data[i]) * data[i];
+  for (double p : partial)
+    sum += p;
+  return sum;
+}
+
+/// Reverse mode over an executed program. Without `squaredNorms`, the
+/// gradients of the `wrt` values and the inputs go to `result`. With it,
+/// each `wrt` gradient is reduced to its squared norm as soon as no step
+/// is left to add to it, and freed; a constant read by a single operand may
+/// get its norm from the kernel, without the gradient ever being formed.
 static llvm::Error
 backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
               ArrayRef<Value> wrt, std::vector<Tensor> &values,
               ArrayRef<const Tensor *> ptrs,
-              std::optional<ValueObserver> observer, Gradients &result) {
+              DenseMap<Value, double> *squaredNorms, Gradients &result) {
   if (llvm::Error error = checkOutputSeeds(p, ptrs, outputSeeds))
     return error;
   std::vector<char> active(p.numSlots, false);
@@ -491,24 +517,31 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
   llvm::DenseSet<unsigned> keepGrad(wrtSlots.begin(), wrtSlots.end());
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
     keepGrad.insert(i);
-  // With an observer, a `wrt` gradient is complete once the first step
-  // (in program order) that reads it has run backward.
-  DenseMap<unsigned, unsigned> firstReader;
-  if (observer)
+  // For norms, a `wrt` gradient is complete once the first step (in
+  // program order) that reads it has run backward. A constant read once
+  // has its whole gradient from that one operand, so its kernel may give
+  // the norm instead.
+  DenseMap<unsigned, unsigned> firstReader, reads;
+  if (squaredNorms)
     for (auto [index, step] : llvm::enumerate(p.steps))
-      for (unsigned slot : step.operands)
+      for (unsigned slot : step.operands) {
         firstReader.try_emplace(slot, index);
-  auto gradientOf = [&](unsigned slot) {
-    return hasGrad[slot] ? grads[slot] : Tensor(DType::F32, ptrs[slot]->shape());
-  };
-  llvm::DenseSet<unsigned> observed;
-  auto observe = [&](unsigned slot) {
-    if (!observed.insert(slot).second)
+        ++reads[slot];
+      }
+  llvm::DenseSet<unsigned> normOnlySlots;
+  if (squaredNorms)
+    for (unsigned slot : wrtSlots)
+      if (p.constants.count(slot) && reads.lookup(slot) == 1)
+        normOnlySlots.insert(slot);
+  DenseMap<unsigned, double> kernelNorms;
+  auto reduce = [&](unsigned slot) {
+    if (squaredNorms->count(p.slotValues[slot]))
       return;
-    if (hasGrad[slot])
-      (*observer)(p.slotValues[slot], grads[slot]);
-    else
-      (*observer)(p.slotValues[slot], Tensor(DType::F32, ptrs[slot]->shape()));
+    auto fromKernel = kernelNorms.find(slot);
+    (*squaredNorms)[p.slotValues[slot]] =
+        fromKernel != kernelNorms.end() ? fromKernel->second
+        : hasGrad[slot]                 ? squaredNorm(grads[slot])
+                                        : 0.0;
     // A constant's gradient goes now; a step's result's once the step has
     // passed it on.
     if (p.constants.count(slot))
@@ -518,6 +551,7 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
   };
 
   const BackwardTable &table = backwardKernels();
+  SmallVector<bool, 4> normOnly;
   for (auto [index, step] : llvm::enumerate(llvm::reverse(p.steps))) {
     unsigned stepIndex = p.steps.size() - 1 - index;
     bool anyGrad = llvm::any_of(step.results,
@@ -529,29 +563,34 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
       if (it == table.end())
         return llvm::createStringError("reverse mode does not support '%s'",
                                        name.str().c_str());
-      if (llvm::Error error = backpropagateStep(step, it->second, values, ptrs,
-                                                active, grads, hasGrad))
+      normOnly.clear();
+      for (unsigned slot : step.operands)
+        normOnly.push_back(normOnlySlots.contains(slot));
+      if (llvm::Error error =
+              backpropagateStep(step, it->second, values, ptrs, active, grads,
+                                hasGrad, normOnly, kernelNorms))
         return error;
       for (unsigned slot : step.results)
         if (!keepGrad.count(slot))
           grads[slot] = Tensor();
     }
-    if (observer)
+    if (squaredNorms)
       for (unsigned slot : step.operands)
         if (keepGrad.count(slot) && slot >= p.argTypes.size() &&
             firstReader.lookup(slot) == stepIndex)
-          observe(slot);
+          reduce(slot);
   }
 
   // Slots no step reads, and arguments, are complete only now.
-  if (observer) {
+  if (squaredNorms) {
     for (unsigned slot : wrtSlots)
-      observe(slot);
+      reduce(slot);
     return llvm::Error::success();
   }
   // Copies first: a `wrt` value may also be an input.
   for (unsigned slot : wrtSlots)
-    result.values[p.slotValues[slot]] = gradientOf(slot);
+    result.values[p.slotValues[slot]] =
+        hasGrad[slot] ? grads[slot] : Tensor(DType::F32, ptrs[slot]->shape());
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
     result.inputs.push_back(!active[i]     ? Tensor()
                             : hasGrad[i] ? std::move(grads[i])
@@ -570,7 +609,7 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
     return std::move(error);
   Gradients result;
   if (llvm::Error error = backpropagate(*impl, outputSeeds, wrt, values, ptrs,
-                                        std::nullopt, result))
+                                        /*squaredNorms=*/nullptr, result))
     return std::move(error);
   if (outputs) {
     outputs->clear();
@@ -580,18 +619,21 @@ Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
   return result;
 }
 
-llvm::Error Program::runBackward(ArrayRef<Tensor> inputs,
-                                 ArrayRef<Tensor> outputSeeds,
-                                 ArrayRef<Value> wrt,
-                                 ValueObserver gradientObserver) const {
+llvm::Expected<DenseMap<Value, double>>
+Program::gradientSquaredNorms(ArrayRef<Tensor> inputs,
+                              ArrayRef<Tensor> outputSeeds,
+                              ArrayRef<Value> wrt) const {
   std::vector<Tensor> values;
   std::vector<const Tensor *> ptrs;
   if (llvm::Error error = impl->execute(inputs, values, ptrs, std::nullopt,
                                         /*keepAll=*/true))
-    return error;
+    return std::move(error);
+  DenseMap<Value, double> norms;
   Gradients unused;
-  return backpropagate(*impl, outputSeeds, wrt, values, ptrs,
-                       gradientObserver, unused);
+  if (llvm::Error error =
+          backpropagate(*impl, outputSeeds, wrt, values, ptrs, &norms, unused))
+    return std::move(error);
+  return norms;
 }
 
 FailureOr<SmallVector<Tensor>> compress::evaluateOp(Operation *op,

@@ -45,6 +45,12 @@ struct KernelContext {
   llvm::ArrayRef<bool> constantOperands;
   /// Cache slot of this op; null when caching is not possible.
   KernelCacheSlot *cache;
+  /// Reverse mode: the operands whose gradient the caller needs only as its
+  /// squared Frobenius norm (empty: none). A backward kernel may then
+  /// store that norm in `operandGradNorms[i]` and leave the gradient empty;
+  /// it may also produce the gradient as usual.
+  llvm::ArrayRef<bool> normOnly = {};
+  double *operandGradNorms = nullptr;
 
   /// Emits an error at the op and returns failure.
   mlir::LogicalResult fail(const llvm::Twine &message) const;

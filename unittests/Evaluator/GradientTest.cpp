@@ -395,47 +395,56 @@ TEST_F(GradientTest, GradientWithRespectToAnIntermediateValue) {
   EXPECT_EQ(outputs[0].f32(), (std::vector<float>{2.25f, 1.0f, 16.0f}));
 }
 
-/// The observer form hands over each `wrt` gradient exactly once, equal to
-/// what the returning form gives: for an op result (still needed by the op
-/// that produced it when it is complete) and for a constant.
-TEST_F(GradientTest, GradientObserverSeesEachValueOnce) {
+/// gradientSquaredNorms gives the squared norm of what runBackward
+/// returns, for an op result, a constant read twice, and a convolution's
+/// weights, whose norm its kernel computes without the gradient when the
+/// output has few positions (4 here, against 32 outputs x 576 inputs).
+TEST_F(GradientTest, SquaredNormsMatchTheGradients) {
   func::FuncOp func = parse(R"(
-    func.func @f(%x: tensor<3xf32>) -> tensor<3xf32> {
-      %c = "tosa.const"() <{values = dense<1.0> : tensor<3xf32>}> : () -> tensor<3xf32>
+    func.func @f(%x: tensor<1x2x2x64xf32>) -> tensor<1x2x2x32xf32> {
+      %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
       %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-      %a = tosa.add %x, %c : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
-      %y = tosa.mul %a, %a, %shift : (tensor<3xf32>, tensor<3xf32>, tensor<1xi8>) -> tensor<3xf32>
-      %z = tosa.mul %y, %c, %shift : (tensor<3xf32>, tensor<3xf32>, tensor<1xi8>) -> tensor<3xf32>
-      return %z : tensor<3xf32>
+      %c = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x64xf32>}> : () -> tensor<1x1x1x64xf32>
+      %w = "tosa.const"() <{values = dense<0.0> : tensor<32x3x3x64xf32>}> {weight} : () -> tensor<32x3x3x64xf32>
+      %b = "tosa.const"() <{values = dense<0.0> : tensor<32xf32>}> {weight} : () -> tensor<32xf32>
+      %a = tosa.add %x, %c : (tensor<1x2x2x64xf32>, tensor<1x1x1x64xf32>) -> tensor<1x2x2x64xf32>
+      %m = tosa.mul %a, %c, %shift : (tensor<1x2x2x64xf32>, tensor<1x1x1x64xf32>, tensor<1xi8>) -> tensor<1x2x2x64xf32>
+      %y = tosa.conv2d %m, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x2x2x64xf32>, tensor<32x3x3x64xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x32xf32>
+      return %y : tensor<1x2x2x32xf32>
     })");
   ASSERT_TRUE(func);
-  Value a, c;
+  func.walk([&](tosa::ConstOp op) {
+    if (!op->hasAttr("weight"))
+      return;
+    auto type = cast<ShapedType>(op.getType());
+    op.setValuesAttr(
+        cast<ElementsAttr>(tensorToAttr(random(type.getShape()), type)));
+  });
+  SmallVector<Value> wrt;
   func.walk([&](Operation *op) {
     if (isa<tosa::AddOp>(op))
-      a = op->getResult(0);
-    if (auto constant = dyn_cast<tosa::ConstOp>(op);
-        constant && cast<ShapedType>(constant.getType()).getRank() == 1 &&
-        cast<ShapedType>(constant.getType()).getElementType().isF32())
-      c = constant.getResult();
+      wrt.push_back(op->getResult(0));
+    if (auto constant = dyn_cast<tosa::ConstOp>(op))
+      if (cast<ShapedType>(constant.getType()).getRank() == 4)
+        wrt.push_back(constant.getResult()); // %c and %w
   });
+  ASSERT_EQ(wrt.size(), 3u);
   FailureOr<Program> program = Program::compile(func);
   ASSERT_TRUE(succeeded(program));
-  Tensor x(DType::F32, {3}), seed(DType::F32, {3});
-  x.f32() = {0.5f, -2.0f, 3.0f};
-  seed.f32() = {1.0f, 2.0f, -1.0f};
-  auto expected = program->runBackward({x}, {seed}, {a, c});
-  ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
-  llvm::DenseMap<Value, std::vector<float>> seen;
-  int calls = 0;
-  llvm::Error error = program->runBackward(
-      {x}, {seed}, {a, c}, ValueObserver([&](Value v, const Tensor &grad) {
-        ++calls;
-        seen[v] = grad.f32();
-      }));
-  ASSERT_FALSE(bool(error)) << llvm::toString(std::move(error));
-  EXPECT_EQ(calls, 2);
-  EXPECT_EQ(seen.lookup(a), expected->values.lookup(a).f32());
-  EXPECT_EQ(seen.lookup(c), expected->values.lookup(c).f32());
+  Tensor x = random({1, 2, 2, 64}), seed = random({1, 2, 2, 32});
+  auto grads = program->runBackward({x}, {seed}, wrt);
+  ASSERT_TRUE(bool(grads)) << llvm::toString(grads.takeError());
+  auto norms = program->gradientSquaredNorms({x}, {seed}, wrt);
+  ASSERT_TRUE(bool(norms)) << llvm::toString(norms.takeError());
+  EXPECT_EQ(norms->size(), wrt.size());
+  for (Value value : wrt) {
+    double expected = 0.0;
+    Tensor grad = grads->values.lookup(value);
+    for (float g : grad.f32())
+      expected += double(g) * g;
+    ASSERT_GT(expected, 0.0);
+    EXPECT_NEAR(norms->lookup(value), expected, 1e-5 * expected);
+  }
 }
 
 /// conv -> batch norm (sub, mul, add with constants) -> ReLU -> max pool ->

@@ -35,9 +35,8 @@ class FuncOp;
 
 namespace compress {
 
-/// Called for every constant and op result as soon as it has been computed
-/// (or, in reverse mode, for every gradient asked for once it is
-/// complete); the tensor may be freed after the call.
+/// Called for every constant and op result as soon as it has been
+/// computed; the tensor may be freed after the call.
 using ValueObserver =
     llvm::function_ref<void(mlir::Value value, const Tensor &tensor)>;
 
@@ -91,17 +90,17 @@ public:
               llvm::ArrayRef<mlir::Value> wrt = {},
               llvm::SmallVectorImpl<Tensor> *outputs = nullptr) const;
 
-  /// `runBackward` for callers that reduce each gradient on its own (to a
-  /// norm, say): the gradient of each `wrt` value goes to
-  /// `gradientObserver` as soon as no step is left to add to it. A
-  /// constant's gradient is freed right after; an op result's once its op
-  /// has passed it on. The gradients of all weights, as large as the model,
-  /// are never held at once. Values are observed once each, in no
-  /// specified order.
-  llvm::Error runBackward(llvm::ArrayRef<Tensor> inputs,
-                          llvm::ArrayRef<Tensor> outputSeeds,
-                          llvm::ArrayRef<mlir::Value> wrt,
-                          ValueObserver gradientObserver) const;
+  /// The squared Frobenius norm of the gradient (as `runBackward` defines
+  /// it) of each `wrt` value, for callers that need only norms (Fisher
+  /// sensitivity). Each gradient is reduced as soon as no step is left to
+  /// add to it and freed, so the gradients of all weights, as large as the
+  /// model, are never held at once; a constant read by one op may get its
+  /// norm from that op's kernel without the gradient being formed (a
+  /// convolution whose output has few positions does this).
+  llvm::Expected<llvm::DenseMap<mlir::Value, double>>
+  gradientSquaredNorms(llvm::ArrayRef<Tensor> inputs,
+                       llvm::ArrayRef<Tensor> outputSeeds,
+                       llvm::ArrayRef<mlir::Value> wrt) const;
 
 private:
   explicit Program(std::unique_ptr<ProgramImpl> impl);
