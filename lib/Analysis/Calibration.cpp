@@ -190,9 +190,14 @@ void Histogram::cover(double valuesLo, double valuesHi) {
   if (bins.empty()) {
     // The narrowest power-of-two width that fits, kept normal so that its
     // inverse is finite; the values seen so far were all zeros.
-    int exponent = std::max(
-        int(std::ceil(std::log2(span / double(maxBins)))),
-        std::numeric_limits<double>::min_exponent - 1);
+    // (A span beyond the largest double halves first: its values are
+    // finite.)
+    double perBin = std::isfinite(span)
+                        ? span / double(maxBins)
+                        : (bounds.max / 2 - bounds.min / 2) / double(maxBins) * 2;
+    int exponent =
+        std::max(int(std::ceil(std::log2(perBin))),
+                 std::numeric_limits<double>::min_exponent - 1);
     width = std::ldexp(1.0, exponent);
     inverseWidth = std::ldexp(1.0, -exponent);
     firstEdge = low();

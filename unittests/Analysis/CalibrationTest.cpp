@@ -199,6 +199,21 @@ TEST(HistogramTest, GrowingEndsOnTheSameGridInAnyOrder) {
   EXPECT_EQ(pieces.totalCount(), values.size() + 2);
 }
 
+/// A range wider than the largest double still gets a grid.
+TEST(HistogramTest, GrowingCoversTheWidestRange) {
+  Histogram histogram = Histogram::growing(64);
+  histogram.add(-1e308);
+  histogram.add(1e308);
+  histogram.add(0.0);
+  EXPECT_EQ(histogram.range().min, -1e308);
+  EXPECT_EQ(histogram.range().max, 1e308);
+  EXPECT_GE(histogram.numBins(), 2);
+  EXPECT_LE(histogram.numBins(), 64);
+  EXPECT_EQ(histogram.count(0), 1u);
+  EXPECT_EQ(histogram.count(histogram.numBins() - 1), 1u);
+  EXPECT_EQ(histogram.totalCount(), 3u);
+}
+
 TEST(HistogramTest, GrowingWithOnlyZerosHasNoBins) {
   Histogram histogram = Histogram::growing(2048);
   histogram.add(vectorOf({0.0f, 0.0f, 0.0f}));
