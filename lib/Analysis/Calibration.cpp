@@ -243,16 +243,21 @@ void Histogram::add(double value) {
   bin.square += value * value;
 }
 
-void Histogram::add(const Tensor &tensor) {
+void Histogram::add(const Tensor &tensor, std::optional<FloatRange> seen) {
   if (tensor.dtype() != DType::F32)
     return forEachFloat(tensor, [&](double value) { add(value); });
   ArrayRef<float> data = tensor.f32();
   if (maxBins) {
-    ObservedRange seen;
-    seen.add(tensor);
-    if (seen.empty())
-      return;
-    cover(seen.extremes().min, seen.extremes().max);
+    // The grid depends only on the final extremes, so covering a range
+    // wider than this tensor's (everything seen so far) changes nothing.
+    if (!seen) {
+      ObservedRange own;
+      own.add(tensor);
+      if (own.empty())
+        return;
+      seen = own.extremes();
+    }
+    cover(seen->min, seen->max);
   }
   uint64_t finite = 0, zerosSeen = 0;
   if (bins.empty()) {
@@ -530,8 +535,8 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
                       Histogram::growing(2 * options.histogramBins));
   if (auto err = runPass([&](unsigned i, const Tensor &tensor) {
         observed[i].add(tensor);
-        if (!histograms.empty())
-          histograms[i].add(tensor);
+        if (!histograms.empty() && !observed[i].empty())
+          histograms[i].add(tensor, observed[i].extremes());
       }))
     return std::move(err);
 

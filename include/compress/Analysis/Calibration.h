@@ -105,7 +105,12 @@ public:
 
   /// Adds the finite elements of a float tensor; values outside the range
   /// go into the outermost bins (a growing histogram grows to hold them).
-  void add(const Tensor &tensor);
+  /// A caller that already tracks the extremes of everything added, this
+  /// tensor included, may pass them in `seen`: a growing histogram then
+  /// covers them instead of finding the tensor's own, which gives the
+  /// same bins.
+  void add(const Tensor &tensor,
+           std::optional<FloatRange> seen = std::nullopt);
   /// Adds one value (ignored unless finite).
   void add(double value);
 
