@@ -100,9 +100,6 @@ namespace {
 constexpr int64_t kPatchFloats = int64_t(1) << 23;
 /// Input vectors gathered by one task.
 constexpr int64_t kVectorsPerTask = 256;
-/// Samples run between two updates of the Hessians. Fixed, so that the
-/// rank updates, and their rounding, do not depend on the thread count.
-constexpr int64_t kSampleBatch = 8;
 
 /// Copies the window of output position (oy, ox) of batch `b`, channels
 /// [c0, c0 + channels), into `patch` ordered (kh, kw, c); reads outside the

@@ -147,9 +147,6 @@ static int64_t drawLabel(ArrayRef<double> probs, int64_t seed, int64_t index) {
   return last;
 }
 
-/// Samples run at a time on the context's thread pool.
-static constexpr int64_t kSampleBatch = 8;
-
 /// The squared norms of the gradients of `log p_y` with respect to each
 /// layer's weights and input, for one sample `input` and a label `y` drawn
 /// from the model.

@@ -34,6 +34,12 @@ void parallelForIndices(mlir::MLIRContext *context, size_t begin, size_t end,
     fn(i);
 }
 
+/// Samples run at once by the analyses whose accumulation order must not
+/// depend on the thread count (Fisher sensitivity, GPTQ's Hessians): more
+/// than the threads of a small machine, few enough that what each sample
+/// holds until its batch is reduced stays small.
+constexpr int64_t kSampleBatch = 8;
+
 /// The first sample, in sample order, whose run failed, and why.
 struct SampleFailure {
   int64_t sample;
