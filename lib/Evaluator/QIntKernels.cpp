@@ -9,6 +9,8 @@
 #include "compress/Dialect/QInt/IR/QInt.h"
 #include "compress/Support/FixedPoint.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -21,6 +23,16 @@ namespace {
 struct IntWeightsCache : KernelCache {
   std::vector<int32_t> weightsKO;
 };
+
+/// Wraps an accumulator whose type is narrower than the dtype holding it
+/// (i24 in an I32 tensor) to the type's width, as qint's arithmetic does.
+void wrapToResultWidth(Tensor &out, Value result) {
+  unsigned width = getElementTypeOrSelf(result.getType()).getIntOrFloatBitWidth();
+  if (width >= intBitWidth(out.dtype()))
+    return;
+  for (int64_t &v : out.ints())
+    v = wrapSigned(v, width);
+}
 
 /// The optional bias operand (after the two data operands) as a pointer.
 const int64_t *biasPointer(KernelContext &ctx, Value bias) {
@@ -49,6 +61,7 @@ LogicalResult conv2dKernel(KernelContext &ctx) {
   convInt(s, in.ints().data(), op.getInputZpAttr().getInt(),
           weights->weightsKO, biasPointer(ctx, op.getBias()),
           out.ints().data(), out.dtype());
+  wrapToResultWidth(out, op.getOutput());
   return success();
 }
 
@@ -63,6 +76,7 @@ LogicalResult depthwiseConv2dKernel(KernelContext &ctx) {
   depthwiseInt(s, w.dim(3), in.ints().data(), op.getInputZpAttr().getInt(),
                w.ints().data(), 0, biasPointer(ctx, op.getBias()),
                out.ints().data(), out.dtype());
+  wrapToResultWidth(out, op.getOutput());
   return success();
 }
 
@@ -76,6 +90,7 @@ LogicalResult matmulKernel(KernelContext &ctx) {
             op.getLhsZpAttr().getInt(), b.ints().data(),
             op.getRhsZpAttr().getInt(), b.dim(0), biasPointer(ctx, op.getBias()),
             out.ints().data(), out.dtype());
+  wrapToResultWidth(out, op.getOutput());
   return success();
 }
 

@@ -72,7 +72,17 @@ bool compress::dtypeFromMLIR(mlir::Type type, DType &out) {
   case 32: out = DType::I32; return true;
   case 48: out = DType::I48; return true;
   case 64: out = DType::I64; return true;
-  default: return false;
+  default:
+    // Other signless widths (qint accumulators narrowed to i24, say) are
+    // held in the next wider dtype; the ops that produce them wrap their
+    // values to the type's own width.
+    if (intType.isSignless() && intType.getWidth() < 32) {
+      out = intType.getWidth() < 8    ? DType::I8
+            : intType.getWidth() < 16 ? DType::I16
+                                      : DType::I32;
+      return true;
+    }
+    return false;
   }
 }
 
@@ -104,10 +114,15 @@ int64_t compress::wrapInt(int64_t value, DType type) {
   unsigned bits = intBitWidth(type);
   if (bits >= 64)
     return value;
-  uint64_t mask = (uint64_t(1) << bits) - 1;
-  uint64_t low = uint64_t(value) & mask;
   if (isUnsigned(type))
-    return int64_t(low);
+    return int64_t(uint64_t(value) & ((uint64_t(1) << bits) - 1));
+  return wrapSigned(value, bits);
+}
+
+int64_t compress::wrapSigned(int64_t value, unsigned bits) {
+  if (bits >= 64)
+    return value;
+  uint64_t low = uint64_t(value) & ((uint64_t(1) << bits) - 1);
   uint64_t sign = uint64_t(1) << (bits - 1);
   return int64_t(low ^ sign) - int64_t(sign);
 }

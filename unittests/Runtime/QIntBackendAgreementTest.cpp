@@ -149,6 +149,87 @@ TEST_F(QIntWindowAgreement, Matmul) {
   });
 }
 
+/// Accumulators narrower than i32 (as compress-narrow-accumulators writes
+/// them, but also too narrow, so that they wrap): the export computes them
+/// in i32 and wraps them with two shifts; a requantize or a dequantize
+/// reads them.
+TEST_F(QIntWindowAgreement, NarrowAccumulators) {
+  runCases(40, [&](BatchedModule &module, int64_t index) {
+    int64_t bits = uniform(8, 31);
+    std::string acc = "i" + std::to_string(bits);
+    int64_t zp = zeroPoint(DType::I8);
+    std::string y = module.freshValue(), line;
+    SmallVector<int64_t> outShape;
+    std::string biasValues;
+    int64_t max = (int64_t(1) << (bits - 1)) - 1;
+    auto biasOf = [&](int64_t channels) {
+      SmallVector<int64_t> values;
+      for (int64_t c = 0; c < channels; ++c)
+        values.push_back(oneIn(4) ? pick<int64_t>({max, -max - 1})
+                                  : uniform(-max / 4, max / 4));
+      std::string name = module.freshValue();
+      module.addLine(llvm::formatv("{0} = arith.constant dense<[{1}]> : {2}",
+                                   name, joinInts(values),
+                                   tensorTypeName({channels}, acc)));
+      return name;
+    };
+    if (index % 2 == 0) {
+      Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+      int64_t n = uniform(1, 2), c = uniform(1, 5), o = uniform(1, 6);
+      Tensor input = activations(DType::I8, {n, w.in[0], w.in[1], c}, zp);
+      std::string inputType = tensorTypeName(input);
+      std::string x = module.addArgument(std::move(input));
+      SmallVector<int64_t> wShape = {o, w.kernel[0], w.kernel[1], c};
+      std::string wName = weights(module, wShape, 0);
+      std::string b = biasOf(o);
+      outShape = {n, w.out[0], w.out[1], o};
+      line = llvm::formatv(
+          "{0} = qint.conv2d {1}, {2}, {3} {{input_zp = {4} : i64, {5}} : "
+          "({6}, {7}, {8}) -> {9}",
+          y, x, wName, b, zp, windowAttributes(w, true), inputType,
+          tensorTypeName(wShape, "i8"), tensorTypeName({o}, acc),
+          tensorTypeName(outShape, acc));
+    } else {
+      int64_t m = uniform(1, 5), k = uniform(1, 16), n = uniform(1, 6);
+      Tensor lhs = activations(DType::I8, {1, m, k}, zp);
+      std::string lhsType = tensorTypeName(lhs);
+      std::string a = module.addArgument(std::move(lhs));
+      SmallVector<int64_t> rhsShape = {1, k, n};
+      std::string rhs = weights(module, rhsShape, 2);
+      std::string b = biasOf(n);
+      outShape = {1, m, n};
+      line = llvm::formatv(
+          "{0} = qint.matmul {1}, {2}, {3} {{lhs_zp = {4} : i64} : ({5}, "
+          "{6}, {7}) -> {8}",
+          y, a, rhs, b, zp, lhsType, tensorTypeName(rhsShape, "i8"),
+          tensorTypeName({n}, acc), tensorTypeName(outShape, acc));
+    }
+    module.addLine(line);
+    std::string accType = tensorTypeName(outShape, acc);
+    std::string z = module.freshValue();
+    if (oneIn(4)) {
+      std::string outType = tensorTypeName(outShape, "f32");
+      module.addLine(llvm::formatv("{0} = qint.dequantize {1} {{scale = "
+                                   "0.25 : f64, zero_point = {2} : i64} : "
+                                   "{3} -> {4}",
+                                   z, y, uniform(-100, 100), accType,
+                                   outType));
+      module.addResult(z, outType, line + " + dequantize");
+      return;
+    }
+    std::string outType = tensorTypeName(outShape, "i8");
+    module.addLine(llvm::formatv(
+        "{0} = qint.requantize {1} {{multiplier = array<i32: {2}>, shift = "
+        "array<i8: {3}>, input_zp = {4} : i64, output_zp = {5} : i64, "
+        "rounding = #qint.rounding<{6}>, clamp_min = -128 : i64, clamp_max "
+        "= 127 : i64} : {7} -> {8}",
+        z, y, multiplier(), uniform(30, 30 + bits - 7), uniform(-100, 100),
+        zeroPoint(DType::I8), index % 4 < 2 ? "double_round" : "single_round",
+        accType, outType));
+    module.addResult(z, outType, line + " + requantize");
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Packed weights: decoded at run time by the exported TOSA
 //===----------------------------------------------------------------------===//

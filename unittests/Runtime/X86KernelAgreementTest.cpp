@@ -11,8 +11,9 @@
 // leave a partial register tile, strides, dilations and padding (the halo),
 // non-zero zero points (folded into the bias), bias near the ends of i32
 // (the accumulator wraps), weights of every width 1..8 dense and packed,
-// per-channel and per-tensor requantization in both rounding modes, and
-// residual adds with the kernel on either side.
+// per-channel and per-tensor requantization in both rounding modes,
+// residual adds with the kernel on either side, and accumulators narrower
+// than i32 (i12..i31, wrapped in the epilogue) that overflow.
 //
 // Skipped on a CPU without AVX-512 VNNI.
 //
@@ -78,19 +79,28 @@ protected:
                            /*packed=*/bits < 8 && oneIn(2));
   }
 
-  /// A constant bias of `channels` values, sometimes near the ends of i32,
-  /// or none. Returns `, %name` or nothing, and `, type` in `typeSuffix`.
+  /// The accumulator width of chain `index`: i32, or for a third of the
+  /// chains that requantize (which the kernels need to take a narrower
+  /// one) 12 to 31 bits, often too few for the sums, which then wrap.
+  unsigned accumulatorBits(int64_t index) {
+    return index % 3 != 0 && oneIn(3) ? unsigned(uniform(12, 31)) : 32;
+  }
+
+  /// A constant bias of `channels` values of `bits` bits, sometimes near the
+  /// ends of the type, or none. Returns `, %name` or nothing, and `, type`
+  /// in `typeSuffix`.
   std::string constantBias(BatchedModule &module, int64_t channels,
-                           std::string &typeSuffix) {
+                           unsigned bits, std::string &typeSuffix) {
     typeSuffix.clear();
     if (oneIn(4))
       return "";
+    int64_t max = (int64_t(1) << (bits - 1)) - 1;
     SmallVector<int64_t> values;
     for (int64_t c = 0; c < channels; ++c)
-      values.push_back(oneIn(6) ? pick<int64_t>({INT32_MAX - uniform(0, 1000),
-                                                 INT32_MIN + uniform(0, 1000)})
-                                : uniform(-(1 << 12), 1 << 12));
-    std::string type = tensorTypeName({channels}, "i32");
+      values.push_back(oneIn(6) ? pick<int64_t>({max - uniform(0, 1000),
+                                                 -max - 1 + uniform(0, 1000)})
+                                : uniform(-(1 << 10), 1 << 10));
+    std::string type = tensorTypeName({channels}, "i" + std::to_string(bits));
     std::string name = module.freshValue();
     module.addLine(llvm::formatv("{0} = arith.constant dense<[{1}]> : {2}",
                                  name, joinInts(values), type));
@@ -98,15 +108,16 @@ protected:
     return ", " + name;
   }
 
-  /// Appends to the i32 accumulator `acc` of shape `shape`, a sum of
-  /// `terms` products, nothing, a requantize to i8, or a requantize and a
-  /// residual add, and records the chain's last value as a result. Shifts
-  /// are mostly chosen as quantization chooses them, so that results fall
-  /// inside i8 (where rounding shows) rather than saturate.
+  /// Appends to the `bits`-bit accumulator `acc` of shape `shape`, a sum of
+  /// `terms` products, nothing (i32 only), a requantize to i8, or a
+  /// requantize and a residual add, and records the chain's last value as a
+  /// result. Shifts are mostly chosen as quantization chooses them, so that
+  /// results fall inside i8 (where rounding shows) rather than saturate.
   void addEpilogue(BatchedModule &module, std::string acc,
                    llvm::ArrayRef<int64_t> shape, int64_t terms,
-                   const std::string &label, int64_t index) {
-    std::string accType = tensorTypeName(shape, "i32");
+                   unsigned bits, const std::string &label, int64_t index) {
+    std::string accType =
+        tensorTypeName(shape, "i" + std::to_string(bits));
     int64_t kind = index % 3;
     if (kind == 0) {
       module.addResult(acc, accType, label);
@@ -187,8 +198,9 @@ protected:
         depthwise ? SmallVector<int64_t>{w.kernel[0], w.kernel[1], c, 1}
                   : SmallVector<int64_t>{o, w.kernel[0], w.kernel[1], c};
     std::string weights = constantWeights(module, wShape, depthwise ? 2 : 0);
+    unsigned bits = accumulatorBits(index);
     std::string biasType;
-    std::string bias = constantBias(module, o, biasType);
+    std::string bias = constantBias(module, o, bits, biasType);
     SmallVector<int64_t> outShape = {n, w.out[0], w.out[1], o};
     std::string y = module.freshValue();
     std::string line = llvm::formatv(
@@ -196,10 +208,10 @@ protected:
         "{8}{9}) -> {10}",
         y, depthwise ? "depthwise_conv2d" : "conv2d", x, weights, bias, zp,
         windowAttributes(w, true), inputType, tensorTypeName(wShape, "i8"),
-        biasType, tensorTypeName(outShape, "i32"));
+        biasType, tensorTypeName(outShape, "i" + std::to_string(bits)));
     module.addLine(line);
     int64_t terms = w.kernel[0] * w.kernel[1] * (depthwise ? 1 : c);
-    addEpilogue(module, y, outShape, terms, line, index);
+    addEpilogue(module, y, outShape, terms, bits, line, index);
   }
 
   /// A random matmul chain: [1, m, k] activations times [1, k, n] weights
@@ -213,17 +225,18 @@ protected:
     std::string a = module.addArgument(std::move(lhs));
     SmallVector<int64_t> rhsShape = {1, k, n};
     std::string rhs = makeWeights(rhsShape);
+    unsigned bits = accumulatorBits(index);
     std::string biasType;
-    std::string bias = constantBias(module, n, biasType);
+    std::string bias = constantBias(module, n, bits, biasType);
     SmallVector<int64_t> outShape = {1, m, n};
     std::string y = module.freshValue();
     std::string line = llvm::formatv(
         "{0} = qint.matmul {1}, {2}{3} {{lhs_zp = {4} : i64} : ({5}, {6}{7}) "
         "-> {8}",
         y, a, rhs, bias, lhsZp, lhsType, tensorTypeName(rhsShape, "i8"),
-        biasType, tensorTypeName(outShape, "i32"));
+        biasType, tensorTypeName(outShape, "i" + std::to_string(bits)));
     module.addLine(line);
-    addEpilogue(module, y, outShape, k, line, index);
+    addEpilogue(module, y, outShape, k, bits, line, index);
   }
 };
 

@@ -40,6 +40,8 @@ mlir::Type dtypeToMLIR(DType type, mlir::MLIRContext *ctx);
 
 /// Wraps `value` into the two's-complement range of an integer dtype.
 int64_t wrapInt(int64_t value, DType type);
+/// Wraps `value` into the two's-complement range of `bits` (1..64) bits.
+int64_t wrapSigned(int64_t value, unsigned bits);
 /// Smallest and largest value of an integer dtype.
 int64_t intMin(DType type);
 int64_t intMax(DType type);

@@ -309,7 +309,7 @@ static std::string accumulatorBlocker(ArrayRef<Type> operandTypes,
                            "operands with an i32 accumulator are exported",
                            type)
           .str();
-  if (!accumulatorType.isInteger(32))
+  if (accumulatorType.getIntOrFloatBitWidth() > 32)
     return llvm::formatv("the {0} accumulator has no TOSA equivalent: TOSA "
                          "accumulates i8 products in i32",
                          accumulatorType)
@@ -317,13 +317,92 @@ static std::string accumulatorBlocker(ArrayRef<Type> operandTypes,
   return {};
 }
 
+/// Why an accumulator narrower than i32 cannot be exported where it is
+/// read: TOSA computes it in i32, so only ops whose export reads the i32
+/// value (requantize and dequantize) can take it.
+static std::string narrowUsersBlocker(Value result) {
+  Type accumulatorType = getElementTypeOrSelf(result.getType());
+  if (accumulatorType.getIntOrFloatBitWidth() >= 32)
+    return {};
+  for (Operation *user : result.getUsers())
+    if (!isa<RequantizeOp, DequantizeOp>(user))
+      return llvm::formatv("the {0} accumulator is read by '{1}'; TOSA has "
+                           "no {0}, so it is computed in i32, which only "
+                           "qint.requantize and qint.dequantize can read",
+                           accumulatorType, user->getName().getStringRef())
+          .str();
+  return {};
+}
+
+/// Why the bias of an accumulator narrower than i32 cannot be widened to
+/// the i32 bias TOSA takes: it must be a constant.
+static std::string narrowBiasBlocker(Value bias, Type accumulatorType) {
+  if (!bias || accumulatorType.getIntOrFloatBitWidth() >= 32 ||
+      matchPattern(bias, m_Constant()))
+    return {};
+  return llvm::formatv("the bias of the {0} accumulator is not a constant, "
+                       "so it cannot be widened to TOSA's i32",
+                       accumulatorType)
+      .str();
+}
+
+/// An accumulator narrower than i32 is computed in i32, TOSA's accumulator
+/// for i8 products, and wrapped to its width N by shifting left and
+/// arithmetically right by 32 - N: i32 arithmetic wraps modulo 2^32, so the
+/// low N bits are those of the narrow sum, and the result, an i32 tensor,
+/// holds exactly the values of the narrow type.
+static Value wrapToWidth(OpBuilder &builder, Location loc, Value value,
+                         unsigned width) {
+  if (width >= 32)
+    return value;
+  auto type = cast<RankedTensorType>(value.getType());
+  Value amount = createSplat(builder, loc, type.getRank(),
+                             builder.getI32IntegerAttr(int32_t(32 - width)));
+  value = tosa::LogicalLeftShiftOp::create(builder, loc, type, value, amount);
+  return tosa::ArithmeticRightShiftOp::create(builder, loc, type, value,
+                                              amount, /*round=*/false);
+}
+
+/// The type TOSA computes an accumulator of `type` in: i32 for narrower
+/// ones.
+static RankedTensorType tosaAccumulatorType(RankedTensorType type) {
+  if (type.getElementType().getIntOrFloatBitWidth() >= 32)
+    return type;
+  return type.clone(IntegerType::get(type.getContext(), 32));
+}
+
+/// A bias of an accumulator narrower than i32, widened to i32 (a constant,
+/// as narrowBiasBlocker requires); others unchanged.
+static Value widenBias(OpBuilder &builder, Location loc, Value original,
+                       Value converted) {
+  auto type = cast<RankedTensorType>(original.getType());
+  if (type.getElementType().getIntOrFloatBitWidth() >= 32)
+    return converted;
+  DenseIntElementsAttr values;
+  bool constant = matchPattern(original, m_Constant(&values));
+  assert(constant && "checked by narrowBiasBlocker");
+  (void)constant;
+  SmallVector<int32_t> wide;
+  for (const APInt &v : values.getValues<APInt>())
+    wide.push_back(int32_t(v.getSExtValue()));
+  auto wideType = tosaAccumulatorType(type);
+  return tosa::ConstOp::create(builder, loc, wideType,
+                               DenseElementsAttr::get(wideType,
+                                                      ArrayRef(wide)));
+}
+
 std::string compress::getQIntToTosaExportBlocker(Operation *op) {
   return llvm::TypeSwitch<Operation *, std::string>(op)
       .Case<Conv2DOp, DepthwiseConv2DOp>([&](auto conv) {
+        Type accType = conv.getOutput().getType().getElementType();
         std::string reason =
             accumulatorBlocker({conv.getInput().getType().getElementType(),
                                 conv.getWeights().getType().getElementType()},
-                               conv.getOutput().getType().getElementType());
+                               accType);
+        if (reason.empty())
+          reason = narrowBiasBlocker(conv.getBias(), accType);
+        if (reason.empty())
+          reason = narrowUsersBlocker(conv.getOutput());
         if (reason.empty())
           (void)fitWindows(conv.getInput().getType(),
                            dilatedExtent(kernelSize(op), conv.getDilation()),
@@ -331,10 +410,16 @@ std::string compress::getQIntToTosaExportBlocker(Operation *op) {
         return reason;
       })
       .Case([](MatmulOp matmul) {
-        return accumulatorBlocker(
+        Type accType = matmul.getOutput().getType().getElementType();
+        std::string reason = accumulatorBlocker(
             {matmul.getLhs().getType().getElementType(),
              matmul.getRhs().getType().getElementType()},
-            matmul.getOutput().getType().getElementType());
+            accType);
+        if (reason.empty())
+          reason = narrowBiasBlocker(matmul.getBias(), accType);
+        if (reason.empty())
+          reason = narrowUsersBlocker(matmul.getOutput());
+        return reason;
       })
       .Case([](MaxPool2DOp pool) {
         std::string reason;
@@ -426,8 +511,12 @@ struct ConvolutionConversion : OpConversionPattern<QIntOp> {
                    op.getStride(), op.getPad());
     assert(succeeded(fit) && "checked by checkExportable");
     Value input = dropUnread(rewriter, loc, adaptor.getInput(), *fit);
-    RankedTensorType resultType = op.getOutput().getType();
+    unsigned accWidth =
+        op.getOutput().getType().getElementType().getIntOrFloatBitWidth();
+    RankedTensorType resultType = tosaAccumulatorType(op.getOutput().getType());
     Value bias = adaptor.getBias();
+    if (bias)
+      bias = widenBias(rewriter, loc, op.getBias(), bias);
     if (!bias) {
       // TOSA's bias is [OC], or [1] broadcast to every channel.
       int64_t channels = resultType.getDimSize(3);
@@ -448,8 +537,8 @@ struct ConvolutionConversion : OpConversionPattern<QIntOp> {
         resultType.clone(growSpatial(resultType.getShape(), fit->extra)), input,
         adaptor.getWeights(), bias, inputZp, weightZp, fit->pad, op.getStride(),
         op.getDilation(), resultType.getElementType());
-    rewriter.replaceOp(
-        op, sliceLeading(rewriter, loc, result, resultType.getShape()));
+    result = sliceLeading(rewriter, loc, result, resultType.getShape());
+    rewriter.replaceOp(op, wrapToWidth(rewriter, loc, result, accWidth));
     return success();
   }
 };
@@ -463,7 +552,9 @@ struct MatmulOpConversion : OpConversionPattern<MatmulOp> {
     if (failed(checkExportable(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getOutput().getType();
+    unsigned accWidth =
+        op.getOutput().getType().getElementType().getIntOrFloatBitWidth();
+    RankedTensorType resultType = tosaAccumulatorType(op.getOutput().getType());
     Type i8 = rewriter.getI8Type();
     Value lhsZp =
         createZeroPoint(rewriter, loc, i8, op.getLhsZpAttr().getInt());
@@ -473,6 +564,7 @@ struct MatmulOpConversion : OpConversionPattern<MatmulOp> {
         tosa::MatMulOp::create(rewriter, loc, resultType, adaptor.getLhs(),
                                adaptor.getRhs(), lhsZp, rhsZp);
     if (Value bias = adaptor.getBias()) {
+      bias = widenBias(rewriter, loc, op.getBias(), bias);
       // tosa.matmul has no bias: add it, broadcast over batch and rows.
       int64_t columns = cast<RankedTensorType>(bias.getType()).getDimSize(0);
       Value shape = tosa::getTosaConstShape(
@@ -483,7 +575,7 @@ struct MatmulOpConversion : OpConversionPattern<MatmulOp> {
           bias, shape);
       result = tosa::AddOp::create(rewriter, loc, resultType, result, row);
     }
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, wrapToWidth(rewriter, loc, result, accWidth));
     return success();
   }
 };
@@ -652,8 +744,9 @@ struct DequantizeOpConversion : OpConversionPattern<DequantizeOp> {
     RankedTensorType resultType = op.getOutput().getType();
     int64_t rank = inputType.getRank();
     RankedTensorType i32Type = inputType.clone(rewriter.getI32Type());
+    // A narrowed accumulator arrives as i32 already.
     Value value = adaptor.getInput();
-    if (inputType != i32Type)
+    if (value.getType() != i32Type)
       value = tosa::CastOp::create(rewriter, loc, i32Type, value);
     value =
         tosa::SubOp::create(rewriter, loc, i32Type, value,

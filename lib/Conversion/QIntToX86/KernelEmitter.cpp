@@ -188,6 +188,13 @@ Value KernelEmitter::buildEpilogue(Value acc, Value channel, Value outOffset,
                                    Value mask) {
   if (!spec.requantize)
     return acc;
+  if (spec.accBits < 32) {
+    // The i32 sum wraps modulo 2^32, so its low accBits bits are the
+    // narrow accumulator's: shift them to the top and back.
+    Value amount = splat(32 - spec.accBits, i32);
+    acc = arith::ShRSIOp::create(b, arith::ShLIOp::create(b, acc, amount),
+                                 amount);
+  }
   Value value =
       rescale(acc, *spec.requantize, requantizeTables, requantizeBuffers,
               channel);

@@ -43,6 +43,27 @@ static bool isStaticOf(Type type, unsigned width) {
          tensor.getElementType().isInteger(width);
 }
 
+/// The width of a static accumulator of at most 32 bits, or 0.
+static unsigned accumulatorBits(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() ||
+      !tensor.getElementType().isSignlessInteger())
+    return 0;
+  unsigned width = tensor.getElementType().getIntOrFloatBitWidth();
+  return width <= 32 ? width : 0;
+}
+
+/// Records the accumulator width; one narrower than i32 needs the fused
+/// requantize, which reads it in registers (the kernels store only i32 or
+/// i8 results).
+static std::optional<KernelSpec> withAccumulator(KernelSpec spec,
+                                                 unsigned bits) {
+  spec.accBits = bits;
+  if (bits < 32 && !spec.requantize)
+    return std::nullopt;
+  return spec;
+}
+
 /// The requantize (and residual add after it) that the kernel producing
 /// `acc` can apply in its epilogue, recorded in `spec`.
 static void matchEpilogue(Value acc, KernelSpec &spec) {
@@ -118,8 +139,8 @@ static bool readBias(Value bias, int64_t channels, KernelSpec &spec) {
 template <typename ConvOp>
 static std::optional<KernelSpec> matchConvolution(ConvOp conv) {
   constexpr bool depthwise = std::is_same_v<ConvOp, DepthwiseConv2DOp>;
-  if (!isStaticOf(conv.getInput().getType(), 8) ||
-      !isStaticOf(conv.getType(), 32))
+  unsigned accBits = accumulatorBits(conv.getType());
+  if (!isStaticOf(conv.getInput().getType(), 8) || !accBits)
     return std::nullopt;
   auto wType = cast<RankedTensorType>(conv.getWeights().getType());
   if (!wType.hasStaticShape() || (depthwise && wType.getDimSize(3) != 1))
@@ -158,12 +179,13 @@ static std::optional<KernelSpec> matchConvolution(ConvOp conv) {
   if (!readBias(conv.getBias(), spec.g.oc, spec))
     return std::nullopt;
   matchEpilogue(conv.getResult(), spec);
-  return spec;
+  return withAccumulator(std::move(spec), accBits);
 }
 
 static std::optional<KernelSpec> matchMatmul(MatmulOp matmul) {
-  if (!isStaticOf(matmul.getLhs().getType(), 8) ||
-      !isStaticOf(matmul.getType(), 32) || matmul.getRhsZpAttr().getInt() != 0)
+  unsigned accBits = accumulatorBits(matmul.getType());
+  if (!isStaticOf(matmul.getLhs().getType(), 8) || !accBits ||
+      matmul.getRhsZpAttr().getInt() != 0)
     return std::nullopt;
   auto lhs = cast<RankedTensorType>(matmul.getLhs().getType()).getShape();
   auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
@@ -193,7 +215,7 @@ static std::optional<KernelSpec> matchMatmul(MatmulOp matmul) {
                         return w >= -8 && w <= 7;
                       });
   matchEpilogue(matmul.getResult(), spec);
-  return spec;
+  return withAccumulator(std::move(spec), accBits);
 }
 
 

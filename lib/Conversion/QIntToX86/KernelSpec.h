@@ -92,6 +92,10 @@ struct KernelSpec {
   Value input;
   std::optional<Rescale> requantize;
   std::optional<ResidualAdd> add;
+  /// The accumulator type's width: the kernels sum in i32, and an
+  /// accumulator narrower than that (which a requantize must then read) is
+  /// wrapped to its width in the epilogue.
+  unsigned accBits = 32;
   /// A matrix-vector product whose weights fit 4 signed bits: they stay
   /// packed two to a byte in memory and are unpacked in registers.
   bool nibbleGemv = false;

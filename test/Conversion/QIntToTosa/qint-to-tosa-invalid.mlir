@@ -1,10 +1,11 @@
 // RUN: compress-opt %s --split-input-file --convert-qint-to-tosa --verify-diagnostics
 
-/// An accumulator narrowed to i16 by the overflow analysis: TOSA
-/// accumulates i8 products in i32 only.
+/// A narrow accumulator is computed in i32, TOSA's accumulator for i8
+/// products: only a requantize or a dequantize, whose export reads the i32
+/// value, can read it.
 func.func @conv2d_i16_accumulator(%x: tensor<1x4x4x2xi8>, %w: tensor<3x1x1x2xi8>)
     -> tensor<1x4x4x3xi16> {
-  // expected-error @+1 {{'qint.conv2d' op cannot be exported to TOSA: the i16 accumulator has no TOSA equivalent: TOSA accumulates i8 products in i32}}
+  // expected-error @+1 {{'qint.conv2d' op cannot be exported to TOSA: the i16 accumulator is read by 'func.return'; TOSA has no i16, so it is computed in i32, which only qint.requantize and qint.dequantize can read}}
   %acc = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
       stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
       : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xi16>
@@ -27,7 +28,7 @@ func.func @depthwise_conv2d_i64_accumulator(%x: tensor<1x4x4x2xi8>,
 
 func.func @matmul_i16_accumulator(%a: tensor<1x2x3xi8>, %b: tensor<1x3x4xi8>)
     -> tensor<1x2x4xi16> {
-  // expected-error @+1 {{'qint.matmul' op cannot be exported to TOSA: the i16 accumulator has no TOSA equivalent}}
+  // expected-error @+1 {{'qint.matmul' op cannot be exported to TOSA: the i16 accumulator is read by 'func.return'}}
   %y = qint.matmul %a, %b {lhs_zp = 0 : i64}
       : (tensor<1x2x3xi8>, tensor<1x3x4xi8>) -> tensor<1x2x4xi16>
   return %y : tensor<1x2x4xi16>

@@ -456,3 +456,29 @@ func.func @strip_compression_layer_name() -> tensor<2xi8> {
       {compress.layer = "const_0"} : () -> tensor<2xi8>
   return %c : tensor<2xi8>
 }
+
+// -----
+
+/// A narrow accumulator is computed in i32, TOSA's accumulator for i8
+/// products, with its constant bias widened, and wrapped to its 20 bits by
+/// two shifts of 12; the requantize reads the i32 values.
+// CHECK-LABEL: func.func @narrow_accumulator
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[524287, -524288]> : tensor<2xi32>}>
+// CHECK: %[[ACC:.*]] = tosa.conv2d %{{.*}}, %{{.*}}, %[[B]], {{.*}} -> tensor<1x2x2x2xi32>
+// CHECK: %[[AMOUNT:.*]] = "tosa.const"() <{values = dense<12> : tensor<1x1x1x1xi32>}>
+// CHECK: %[[UP:.*]] = tosa.logical_left_shift %[[ACC]], %[[AMOUNT]]
+// CHECK: %[[WRAPPED:.*]] = tosa.arithmetic_right_shift %[[UP]], %[[AMOUNT]] {round = false}
+// CHECK: tosa.rescale %[[WRAPPED]], {{.*}} : (tensor<1x2x2x2xi32>, {{.*}}) -> tensor<1x2x2x2xi8>
+func.func @narrow_accumulator(%x: tensor<1x2x2x3xi8>) -> tensor<1x2x2x2xi8> {
+  %w = arith.constant dense<1> : tensor<2x1x1x3xi8>
+  %b = arith.constant dense<[524287, -524288]> : tensor<2xi20>
+  %acc = qint.conv2d %x, %w, %b {input_zp = 0 : i64,
+      pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x2x2x3xi8>, tensor<2x1x1x3xi8>, tensor<2xi20>)
+      -> tensor<1x2x2x2xi20>
+  %y = qint.requantize %acc {multiplier = array<i32: 1073741824>,
+      shift = array<i8: 40>, output_zp = 0 : i64, clamp_min = -128 : i64,
+      clamp_max = 127 : i64} : tensor<1x2x2x2xi20> -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}

@@ -93,6 +93,32 @@ func.func @depthwise(%x: tensor<1x3x3x2xi8>) -> tensor<1x3x3x2xi32> {
 
 // -----
 
+/// An accumulator narrower than i32 is summed in i32 and wrapped to its
+/// width in the fused requantize: shifted left and arithmetically right by
+/// 32 - 20 = 12.
+// CHECK-LABEL: func.func @narrow_accumulator
+// CHECK-NOT: qint.
+// CHECK: func.call @llvm.x86.avx512.vpdpbusd.512
+// CHECK: %[[AMOUNT:.*]] = arith.constant dense<12> : vector<16xi32>
+// CHECK: %[[UP:.*]] = arith.shli %{{.*}}, %[[AMOUNT]] : vector<16xi32>
+// CHECK: arith.shrsi %[[UP]], %[[AMOUNT]] : vector<16xi32>
+// CHECK-NOT: qint.
+func.func @narrow_accumulator(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x4xi8> {
+  %w = arith.constant dense<1> : tensor<4x1x1x4xi8>
+  %b = arith.constant dense<[524287, 0, -1, -524288]> : tensor<4xi20>
+  %acc = qint.conv2d %x, %w, %b {input_zp = 0 : i64,
+      pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>,
+      dilation = array<i64: 1, 1>}
+      : (tensor<1x2x2x4xi8>, tensor<4x1x1x4xi8>, tensor<4xi20>)
+      -> tensor<1x2x2x4xi20>
+  %y = qint.requantize %acc {multiplier = array<i32: 1073741824>,
+      shift = array<i8: 40>, output_zp = 0 : i64, clamp_min = -128 : i64,
+      clamp_max = 127 : i64} : tensor<1x2x2x4xi20> -> tensor<1x2x2x4xi8>
+  return %y : tensor<1x2x2x4xi8>
+}
+
+// -----
+
 /// Weights read by two kernels are packed for each and removed once.
 // CHECK-LABEL: func.func @shared_weights
 // CHECK-NOT: qint.
@@ -116,7 +142,8 @@ func.func @shared_weights(%x: tensor<1x2x2x4xi8>)
 // -----
 
 /// What the kernels do not take stays for convert-qint-to-tosa: weights
-/// that are not constant, an accumulator other than i32, a weight zero
+/// that are not constant, an accumulator narrower than i32 that no
+/// requantize reads (the kernels store only i32 and i8), a weight zero
 /// point, a weight matrix per batch, and a depthwise channel multiplier
 /// other than 1.
 // CHECK-LABEL: func.func @negative_not_lowered

@@ -44,6 +44,14 @@ static unsigned elementWidth(Type type) {
   return getElementTypeOrSelf(type).getIntOrFloatBitWidth();
 }
 
+bool compress::qint::isAccumulatorType(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  if (!intType || !intType.isSignless())
+    return false;
+  unsigned width = intType.getWidth();
+  return (width >= 2 && width <= 32) || width == 48 || width == 64;
+}
+
 /// Emits "<name> = <value> is outside <type>" unless lo <= value <= hi.
 static LogicalResult checkInType(Operation *op, StringRef name, int64_t value,
                                  Type type) {
@@ -133,65 +141,222 @@ static std::pair<__int128, __int128> signedBounds(const ConstantIntRanges &r) {
   return {r.smin().getSExtValue(), r.smax().getSExtValue()};
 }
 
-/// Bounds of sum_k w_k * (x_k - zp) + bias for x in `input`: per output
-/// channel when the weights are known (`weightIndex(c, k)` locates term `k`
-/// of channel `c`), else from ranges. A padded window reads `zp` out of
-/// bounds, so with `padded` a term may also be 0 even when `input` excludes
-/// `zp`. A dynamic (negative) `reduction` bounds nothing.
-static ConstantIntRanges accumulatorRange(
-    const ConstantIntRanges &input, int64_t zp, bool padded,
-    const std::optional<SmallVector<int64_t>> &weights,
-    const ConstantIntRanges &weightRange, int64_t channels, int64_t reduction,
-    std::function<int64_t(int64_t, int64_t)> weightIndex,
-    const std::optional<SmallVector<int64_t>> &bias,
-    std::optional<ConstantIntRanges> biasRange, Type accType) {
-  if (reduction < 0)
-    return ConstantIntRanges::maxRange(elementWidth(accType));
+namespace {
+/// How an accumulating op reads its operands: the input's zero point,
+/// whether a window can read padding, and where the weight of output
+/// channel `c` and reduction term `k` sits among the constant weights.
+struct AccumulatorShape {
+  int64_t inputZp = 0, weightZp = 0;
+  bool padded = false;
+  /// Output channels and terms per channel; negative when dynamic.
+  int64_t channels = -1, reduction = -1;
+  std::function<int64_t(int64_t, int64_t)> weightIndex;
+  Value weights, bias;
+};
+} // namespace
+
+static bool anyPadding(ArrayRef<int64_t> pad) {
+  return llvm::any_of(pad, [](int64_t p) { return p > 0; });
+}
+
+static std::optional<AccumulatorShape> accumulatorShape(Operation *op) {
+  AccumulatorShape shape;
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    auto wType = conv.getWeights().getType();
+    shape.inputZp = conv.getInputZpAttr().getInt();
+    shape.padded = anyPadding(conv.getPad());
+    // The verifier guarantees a static kernel; the input channels may be
+    // dynamic, and then the reduction size is unknown.
+    if (!ShapedType::isDynamic(wType.getDimSize(3))) {
+      int64_t reduction = wType.getDimSize(1) * wType.getDimSize(2) *
+                          wType.getDimSize(3);
+      shape.reduction = reduction;
+      if (wType.hasStaticShape()) {
+        shape.channels = wType.getDimSize(0);
+        shape.weightIndex = [reduction](int64_t c, int64_t k) {
+          return c * reduction + k;
+        };
+      }
+    }
+    shape.weights = conv.getWeights();
+    shape.bias = conv.getBias();
+    return shape;
+  }
+  if (auto conv = dyn_cast<DepthwiseConv2DOp>(op)) {
+    auto wType = conv.getWeights().getType();
+    shape.inputZp = conv.getInputZpAttr().getInt();
+    shape.padded = anyPadding(conv.getPad());
+    shape.reduction = wType.getDimSize(0) * wType.getDimSize(1);
+    if (wType.hasStaticShape()) {
+      // Output channel oc = ci*m + mi reads weights [:, :, ci, mi].
+      int64_t outputs = wType.getDimSize(2) * wType.getDimSize(3);
+      shape.channels = outputs;
+      shape.weightIndex = [outputs](int64_t oc, int64_t k) {
+        return k * outputs + oc;
+      };
+    }
+    shape.weights = conv.getWeights();
+    shape.bias = conv.getBias();
+    return shape;
+  }
+  if (auto matmul = dyn_cast<MatmulOp>(op)) {
+    auto rType = matmul.getRhs().getType();
+    shape.inputZp = matmul.getLhsZpAttr().getInt();
+    shape.weightZp = matmul.getRhsZpAttr().getInt();
+    // Exact per-column bounds need one batch of weights.
+    if (rType.hasStaticShape() && rType.getDimSize(0) == 1) {
+      int64_t columns = rType.getDimSize(2);
+      shape.channels = columns;
+      shape.reduction = rType.getDimSize(1);
+      shape.weightIndex = [columns](int64_t col, int64_t row) {
+        return row * columns + col;
+      };
+    } else if (!ShapedType::isDynamic(rType.getDimSize(1))) {
+      shape.reduction = rType.getDimSize(1);
+    }
+    shape.weights = matmul.getRhs();
+    shape.bias = matmul.getBias();
+    return shape;
+  }
+  return std::nullopt;
+}
+
+/// The range of one term `x - zp` for inputs in `input`, 0 included when a
+/// window can read padding (which holds `zp`).
+static std::pair<__int128, __int128>
+termRange(const ConstantIntRanges &input, const AccumulatorShape &shape) {
   auto [xlo, xhi] = signedBounds(input);
-  xlo -= zp;
-  xhi -= zp;
-  if (padded) {
+  xlo -= shape.inputZp;
+  xhi -= shape.inputZp;
+  if (shape.padded) {
     xlo = std::min<__int128>(xlo, 0);
     xhi = std::max<__int128>(xhi, 0);
   }
-  auto mulRange = [](__int128 alo, __int128 ahi, __int128 blo, __int128 bhi) {
-    __int128 c[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
-    return std::pair<__int128, __int128>{*std::min_element(c, c + 4),
-                                         *std::max_element(c, c + 4)};
-  };
-  __int128 lo, hi;
-  if (weights && channels > 0) {
-    lo = std::numeric_limits<__int128>::max();
-    hi = std::numeric_limits<__int128>::min();
-    for (int64_t c = 0; c < channels; ++c) {
-      __int128 clo = 0, chi = 0;
-      for (int64_t k = 0; k < reduction; ++k) {
-        __int128 w = (*weights)[weightIndex(c, k)];
-        auto [plo, phi] = mulRange(w, w, xlo, xhi);
-        clo += plo;
-        chi += phi;
-      }
-      if (bias) {
-        clo += (*bias)[c];
-        chi += (*bias)[c];
-      } else if (biasRange) {
-        auto [blo, bhi] = signedBounds(*biasRange);
-        clo += blo;
-        chi += bhi;
-      }
-      lo = std::min(lo, clo);
-      hi = std::max(hi, chi);
+  return {xlo, xhi};
+}
+
+static std::pair<__int128, __int128> productRange(__int128 alo, __int128 ahi,
+                                                  __int128 blo, __int128 bhi) {
+  __int128 c[4] = {alo * blo, alo * bhi, ahi * blo, ahi * bhi};
+  return {*std::min_element(c, c + 4), *std::max_element(c, c + 4)};
+}
+
+unsigned compress::qint::signedBitsFor(int64_t lo, int64_t hi) {
+  unsigned bits = 1;
+  while (bits < 64 && (lo < -(int64_t(1) << (bits - 1)) ||
+                       hi > (int64_t(1) << (bits - 1)) - 1))
+    ++bits;
+  return bits;
+}
+
+int64_t AccumulatorBounds::widestChannel() const {
+  int64_t widest = 0;
+  unsigned widestBits = 0;
+  for (size_t c = 0; c < lo.size(); ++c) {
+    unsigned bits = signedBitsFor(lo[c], hi[c]);
+    if (bits > widestBits) {
+      widest = int64_t(c);
+      widestBits = bits;
     }
-  } else {
-    auto [wlo, whi] = signedBounds(weightRange);
-    auto [plo, phi] = mulRange(wlo, whi, xlo, xhi);
-    lo = plo * reduction;
-    hi = phi * reduction;
-    if (biasRange) {
+  }
+  return widest;
+}
+
+unsigned AccumulatorBounds::bitsNeeded() const {
+  int64_t c = widestChannel();
+  return lo.empty() ? 1 : signedBitsFor(lo[c], hi[c]);
+}
+
+SmallVector<int64_t> compress::qint::getChannelWeights(Operation *op,
+                                                       int64_t channel) {
+  std::optional<AccumulatorShape> shape = accumulatorShape(op);
+  std::optional<SmallVector<int64_t>> weights;
+  if (!shape || shape->channels < 0 || channel < 0 ||
+      channel >= shape->channels || !(weights = constantInts(shape->weights)))
+    return {};
+  SmallVector<int64_t> row;
+  for (int64_t k = 0; k < shape->reduction; ++k)
+    row.push_back((*weights)[shape->weightIndex(channel, k)] -
+                  shape->weightZp);
+  return row;
+}
+
+std::optional<AccumulatorBounds> compress::qint::getAccumulatorBounds(
+    Operation *op, ArrayRef<ConstantIntRanges> operandRanges) {
+  std::optional<AccumulatorShape> shape = accumulatorShape(op);
+  if (!shape || shape->channels < 0 || operandRanges.empty())
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> weights = constantInts(shape->weights);
+  if (!weights)
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> bias;
+  std::optional<ConstantIntRanges> biasRange;
+  if (shape->bias) {
+    bias = constantInts(shape->bias);
+    if (!bias && operandRanges.size() > 2)
+      biasRange = operandRanges[2];
+    if (!bias && !biasRange)
+      return std::nullopt;
+  }
+  auto [tlo, thi] = termRange(operandRanges[0], *shape);
+  AccumulatorBounds bounds;
+  auto fits = [](__int128 v) { return v >= INT64_MIN && v <= INT64_MAX; };
+  if (!fits(tlo) || !fits(thi))
+    return std::nullopt;
+  bounds.termLo = int64_t(tlo);
+  bounds.termHi = int64_t(thi);
+  bounds.reduction = shape->reduction;
+  for (int64_t c = 0; c < shape->channels; ++c) {
+    __int128 clo = 0, chi = 0;
+    for (int64_t k = 0; k < shape->reduction; ++k) {
+      __int128 w = (*weights)[shape->weightIndex(c, k)] - shape->weightZp;
+      auto [plo, phi] = productRange(w, w, tlo, thi);
+      clo += plo;
+      chi += phi;
+    }
+    if (bias) {
+      clo += (*bias)[c];
+      chi += (*bias)[c];
+    } else if (biasRange) {
       auto [blo, bhi] = signedBounds(*biasRange);
-      lo += blo;
-      hi += bhi;
+      clo += blo;
+      chi += bhi;
     }
+    if (!fits(clo) || !fits(chi))
+      return std::nullopt;
+    bounds.lo.push_back(int64_t(clo));
+    bounds.hi.push_back(int64_t(chi));
+  }
+  return bounds;
+}
+
+/// The range of an accumulating op's result: the exact per-channel bounds
+/// when the weights are constants, else products of the operand ranges.
+/// An interval that leaves the accumulator type is the whole type: the op
+/// may wrap.
+static ConstantIntRanges accumulatorRange(Operation *op,
+                                          ArrayRef<ConstantIntRanges> argRanges,
+                                          Type accType) {
+  if (std::optional<AccumulatorBounds> bounds =
+          getAccumulatorBounds(op, argRanges)) {
+    if (bounds->lo.empty())
+      return makeRange(0, 0, accType);
+    return makeRange(*llvm::min_element(bounds->lo),
+                     *llvm::max_element(bounds->hi), accType);
+  }
+  std::optional<AccumulatorShape> shape = accumulatorShape(op);
+  if (!shape || shape->reduction < 0)
+    return ConstantIntRanges::maxRange(elementWidth(accType));
+  auto [tlo, thi] = termRange(argRanges[0], *shape);
+  auto [wlo, whi] = signedBounds(argRanges[1]);
+  wlo -= shape->weightZp;
+  whi -= shape->weightZp;
+  auto [plo, phi] = productRange(wlo, whi, tlo, thi);
+  __int128 lo = plo * shape->reduction, hi = phi * shape->reduction;
+  if (shape->bias && argRanges.size() > 2) {
+    auto [blo, bhi] = signedBounds(argRanges[2]);
+    lo += blo;
+    hi += bhi;
   }
   return makeRange(lo, hi, accType);
 }
@@ -407,28 +572,8 @@ LogicalResult Conv2DOp::verify() {
 
 void Conv2DOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
                                  SetIntRangeFn setResultRange) {
-  auto wType = getWeights().getType();
-  int64_t channels = wType.getDimSize(0);
-  // The verifier guarantees a static kernel; the input channels may be
-  // dynamic, and then the reduction size is unknown.
-  int64_t reduction = wType.getDimSize(3);
-  if (!ShapedType::isDynamic(reduction))
-    reduction *= wType.getDimSize(1) * wType.getDimSize(2);
-  auto weights = constantInts(getWeights());
-  std::optional<ConstantIntRanges> biasRange;
-  std::optional<SmallVector<int64_t>> bias;
-  if (getBias()) {
-    biasRange = argRanges[2];
-    bias = constantInts(getBias());
-  }
-  setResultRange(getOutput(),
-                 accumulatorRange(
-                     argRanges[0], getInputZpAttr().getInt(),
-                     llvm::any_of(getPad(), [](int64_t p) { return p > 0; }),
-                     weights, argRanges[1],
-                     wType.hasStaticShape() ? channels : 0, reduction,
-                     [&](int64_t c, int64_t k) { return c * reduction + k; },
-                     bias, biasRange, getOutput().getType()));
+  setResultRange(getOutput(), accumulatorRange(*this, argRanges,
+                                               getOutput().getType()));
 }
 
 LogicalResult DepthwiseConv2DOp::verify() {
@@ -460,25 +605,8 @@ LogicalResult DepthwiseConv2DOp::verify() {
 
 void DepthwiseConv2DOp::inferResultRanges(
     ArrayRef<ConstantIntRanges> argRanges, SetIntRangeFn setResultRange) {
-  auto wType = getWeights().getType();
-  int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1);
-  int64_t c = wType.getDimSize(2), m = wType.getDimSize(3);
-  auto weights = constantInts(getWeights());
-  std::optional<ConstantIntRanges> biasRange;
-  std::optional<SmallVector<int64_t>> bias;
-  if (getBias()) {
-    biasRange = argRanges[2];
-    bias = constantInts(getBias());
-  }
-  // Output channel oc = ci*m + mi reads weights [:, :, ci, mi].
-  setResultRange(getOutput(),
-                 accumulatorRange(
-                     argRanges[0], getInputZpAttr().getInt(),
-                     llvm::any_of(getPad(), [](int64_t p) { return p > 0; }),
-                     weights, argRanges[1],
-                     wType.hasStaticShape() ? c * m : 0, kh * kw,
-                     [&](int64_t oc, int64_t k) { return k * c * m + oc; },
-                     bias, biasRange, getOutput().getType()));
+  setResultRange(getOutput(), accumulatorRange(*this, argRanges,
+                                               getOutput().getType()));
 }
 
 LogicalResult MatmulOp::verify() {
@@ -502,34 +630,8 @@ LogicalResult MatmulOp::verify() {
 
 void MatmulOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
                                  SetIntRangeFn setResultRange) {
-  auto rType = getRhs().getType();
-  int64_t k = rType.getDimSize(1), n = rType.getDimSize(2);
-  std::optional<SmallVector<int64_t>> weights;
-  // Exact per-column bounds when the right operand is a known constant of
-  // one batch; the zero point shifts those values.
-  if (rType.hasStaticShape() && rType.getDimSize(0) == 1)
-    if ((weights = constantInts(getRhs())))
-      for (int64_t &w : *weights)
-        w -= getRhsZpAttr().getInt();
-  ConstantIntRanges rhsRange = argRanges[1];
-  if (!weights) {
-    auto [lo, hi] = signedBounds(argRanges[1]);
-    rhsRange = makeRange(lo - getRhsZpAttr().getInt(), hi - getRhsZpAttr().getInt(),
-                         IntegerType::get(getContext(), 64));
-  }
-  std::optional<ConstantIntRanges> biasRange;
-  std::optional<SmallVector<int64_t>> bias;
-  if (getBias()) {
-    biasRange = argRanges[2];
-    bias = constantInts(getBias());
-  }
-  setResultRange(getOutput(),
-                 accumulatorRange(
-                     argRanges[0], getLhsZpAttr().getInt(), /*padded=*/false,
-                     weights, rhsRange,
-                     weights ? n : 0, k,
-                     [&](int64_t col, int64_t row) { return row * n + col; },
-                     bias, biasRange, getOutput().getType()));
+  setResultRange(getOutput(), accumulatorRange(*this, argRanges,
+                                               getOutput().getType()));
 }
 
 //===----------------------------------------------------------------------===//

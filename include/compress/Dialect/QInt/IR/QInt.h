@@ -21,6 +21,12 @@
 
 #include "compress/Dialect/QInt/IR/QIntOpsDialect.h.inc"
 
+namespace compress::qint {
+/// Whether `type` can be a qint accumulator element type: signless, of 2 to
+/// 32 bits, 48 or 64 bits.
+bool isAccumulatorType(mlir::Type type);
+} // namespace compress::qint
+
 #include "compress/Dialect/QInt/IR/QIntEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
@@ -28,5 +34,49 @@
 
 #define GET_OP_CLASSES
 #include "compress/Dialect/QInt/IR/QIntOps.h.inc"
+
+namespace compress::qint {
+
+/// Worst-case bounds of an accumulating op's result (`qint.conv2d`,
+/// `qint.depthwise_conv2d`, or `qint.matmul` with one constant batch of
+/// weights), per output channel, from its constant weights and bias and the
+/// range of its input: `bias + sum_k max(w_k * t_lo, w_k * t_hi)` and the
+/// minimum likewise, where every term `t = x - zero_point` lies in
+/// `[termLo, termHi]` (0 included when a window reads padding). Each bound
+/// is attained by the input whose terms sit at the end of the range that
+/// matches the sign of their weight.
+struct AccumulatorBounds {
+  int64_t termLo = 0, termHi = 0;
+  /// Products summed per output channel.
+  int64_t reduction = 0;
+  /// Per output channel: the smallest and largest value.
+  llvm::SmallVector<int64_t> lo, hi;
+
+  /// The channel whose range needs the most bits (the first of equals).
+  int64_t widestChannel() const;
+  /// The smallest signed two's-complement width holding every channel's
+  /// range.
+  unsigned bitsNeeded() const;
+};
+
+/// Signed two's-complement bits needed to hold `[lo, hi]`.
+unsigned signedBitsFor(int64_t lo, int64_t hi);
+
+/// The bounds of `op`'s accumulator given the ranges of its operands (in
+/// operand order, as InferIntRangeInterface passes them); nullopt when the
+/// weights (or the bias) are not constants with static shapes, or a bound
+/// leaves i64.
+std::optional<AccumulatorBounds>
+getAccumulatorBounds(mlir::Operation *op,
+                     llvm::ArrayRef<mlir::ConstantIntRanges> operandRanges);
+
+/// The weight of output channel `channel` and reduction term `k` in
+/// `getAccumulatorBounds`'s order, with the weight zero point taken off;
+/// `values` are the weights as `constantInts` reads them. Used to build the
+/// inputs that attain the bounds.
+llvm::SmallVector<int64_t> getChannelWeights(mlir::Operation *op,
+                                             int64_t channel);
+
+} // namespace compress::qint
 
 #endif // COMPRESS_DIALECT_QINT_IR_QINT_H

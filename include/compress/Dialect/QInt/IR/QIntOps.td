@@ -21,8 +21,13 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def QInt_ActTensor : RankedTensorOf<[I8, I16]>;
 def QInt_WeightTensor : RankedTensorOf<[I8]>;
 def QInt_I48 : I<48>;
-def QInt_AccTensor : RankedTensorOf<[I16, I32, QInt_I48, I64]>;
-def QInt_AnyIntTensor : RankedTensorOf<[I8, I16, I32, QInt_I48, I64]>;
+// Accumulators: any signless width from 2 to 32 bits (what
+// `compress-narrow-accumulators` proves enough, e.g. i24), i48 or i64.
+def QInt_AccInt : Type<
+    CPred<"::compress::qint::isAccumulatorType($_self)">,
+    "signless integer of 2 to 32, 48 or 64 bits">;
+def QInt_AccTensor : RankedTensorOf<[QInt_AccInt]>;
+def QInt_AnyIntTensor : RankedTensorOf<[I8, QInt_AccInt]>;
 def QInt_FloatTensor : RankedTensorOf<[F32]>;
 
 class QInt_RangeOp<string mnemonic, list<Trait> traits = []>
@@ -178,7 +183,9 @@ def QInt_Conv2DOp : QInt_RangeOp<"conv2d"> {
     - input_zp) * w[o,i,j,c]`
 
     with out-of-bounds input reading as `input_zp` (so padding contributes
-    zero). All arithmetic wraps modulo 2^N in the accumulator type. `pad` is
+    zero). All arithmetic wraps modulo 2^N in the accumulator type, which
+    may be any signless width from 2 to 32 bits (as
+    `compress-narrow-accumulators` proves enough), i48 or i64. `pad` is
     `[top, bottom, left, right]`.
 
     ```mlir

@@ -99,4 +99,83 @@ def PackWeightsPass : Pass<"compress-pack-weights", "mlir::func::FuncOp"> {
   ];
 }
 
+def NarrowAccumulatorsPass
+    : Pass<"compress-narrow-accumulators", "mlir::ModuleOp"> {
+  let summary = "Give accumulators the narrowest type their bounds prove";
+  let description = [{
+    Proves the range of every accumulator of `qint.conv2d`,
+    `qint.depthwise_conv2d` and `qint.matmul` and rewrites its type to the
+    narrowest signed width that holds it, so that the program computes the
+    same integers, bit for bit, with the accumulator it actually needs.
+
+    The bound of each output channel comes from its constant weights and
+    bias and the range of the input (MLIR's integer range analysis over
+    the ops' `InferIntRangeInterface`, as in `compress-annotate-int-ranges`):
+    `bias + sum_k max(w_k * t_lo, w_k * t_hi)`, and the minimum likewise,
+    with every term `t = x - input_zp` in `[t_lo, t_hi]` (0 included where a
+    window reads padding). The bound is attained: the input whose terms
+    sit at the end of the range matching the sign of their weight reaches
+    it. Without constant weights the bound is the product of the ranges.
+
+    * By default each accumulator gets exactly the bits it needs (an i21,
+      say); `widths=16,24,32` restricts the choice to the smallest listed
+      width that holds it.
+    * `accumulator-bits=P` requires width P: every accumulator that fits
+      becomes iP (or stays narrower), and each one that does not is an
+      error naming the layer, its widest output channel, that channel's
+      range and the bits it needs.
+
+    An accumulator is rewritten only when every user is a `qint.requantize`
+    or `qint.dequantize` (whose zero point must fit the new type) and its
+    bias, if any, is a constant, which becomes a constant of the new type.
+    Accumulators are never widened. `report=FILE` writes a JSON list of
+    every accumulator: layer, op, channels, terms per channel, term range,
+    bound, widest channel, bits needed, and the type before and after.
+
+    Before (3 terms per channel in `[0, 255]`, the input after its zero
+    point; weights `[127, -127, 5]` and `[-3, 4, 100]`, bias `[1000, -1000]`:
+    the range is `[-31385, 34660]`, 17 bits):
+    ```mlir
+    %b = arith.constant dense<[1000, -1000]> : tensor<2xi32>
+    %acc = qint.conv2d %x, %w, %b {input_zp = -128 : i64, ...}
+        : (tensor<1x4x4x3xi8>, tensor<2x1x1x3xi8>, tensor<2xi32>)
+        -> tensor<1x4x4x2xi32>
+    %y = qint.requantize %acc {...} : tensor<1x4x4x2xi32> -> tensor<1x4x4x2xi8>
+    ```
+    After:
+    ```mlir
+    %b = arith.constant dense<[1000, -1000]> : tensor<2xi17>
+    %acc = qint.conv2d %x, %w, %b {input_zp = -128 : i64, ...}
+        : (tensor<1x4x4x3xi8>, tensor<2x1x1x3xi8>, tensor<2xi17>)
+        -> tensor<1x4x4x2xi17>
+    %y = qint.requantize %acc {...} : tensor<1x4x4x2xi17> -> tensor<1x4x4x2xi8>
+    ```
+    Narrow accumulators lower exactly: the reference evaluator and both
+    kernel paths wrap to the type's width, and `convert-qint-to-tosa`
+    computes them in i32 (TOSA's accumulator for i8 products) and wraps
+    them to their width with two shifts.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::compress::CompressionDialect"];
+  let options = [
+    Option<"accumulatorBits", "accumulator-bits", "int64_t", /*default=*/"0",
+           "Require every accumulator to fit this many bits (2..32), with "
+           "an error for each that is not proven to; 0 narrows each to what "
+           "it needs">,
+    ListOption<"widths", "widths", "int64_t",
+               "Widths (2..32) an accumulator may take, the smallest that "
+               "holds it chosen; empty: exactly the bits needed">,
+    Option<"report", "report", "std::string", /*default=*/"",
+           "Write the proven width of every accumulator to this JSON file">,
+  ];
+  let statistics = [
+    Statistic<"numAccumulators", "accumulators",
+              "Accumulating ops analysed">,
+    Statistic<"numNarrowed", "accumulators-narrowed",
+              "Accumulators given a narrower type">,
+    Statistic<"numUnproven", "accumulators-unproven",
+              "Accumulators that do not fit accumulator-bits">,
+  ];
+}
+
 #endif // COMPRESS_DIALECT_QINT_TRANSFORMS_PASSES_TD
