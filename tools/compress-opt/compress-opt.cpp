@@ -11,6 +11,8 @@
 #include "compress/Support/Progress.h"
 #include "compress/Support/ToolSupport.h"
 
+#include "TestAccumulatorBounds.h"
+
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
@@ -28,6 +30,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   compress::registerAllDialects(registry);
   compress::registerAllPasses();
+  compress::test::registerTestAccumulatorBoundsPass();
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv,
       "compress: compress float TOSA graphs into integer programs\n",
