@@ -70,9 +70,14 @@ void roundRows(llvm::ArrayRef<float> weights, int64_t columns,
                llvm::ArrayRef<float> scales, unsigned bits,
                const std::vector<bool> &dead, const MatrixMap &u,
                int64_t blockSize, int64_t begin, int64_t count,
-               std::vector<int8_t> &result) {
+               const std::optional<AccumulatorBudget> &accumulator,
+               llvm::ArrayRef<int64_t> biases, std::vector<int8_t> &result) {
   Matrix shift = Matrix::Zero(count, columns);
   Matrix errors(count, blockSize);
+  std::vector<ChannelBudget> budgets;
+  if (accumulator)
+    for (int64_t r = 0; r < count; ++r)
+      budgets.emplace_back(*accumulator, biases[begin + r]);
   for (int64_t first = 0; first < columns; first += blockSize) {
     int64_t width = std::min(blockSize, columns - first);
     for (int64_t i = 0; i < width; ++i) {
@@ -86,6 +91,11 @@ void roundRows(llvm::ArrayRef<float> weights, int64_t columns,
                               double(scales[row]) -
                           double(shift(r, c));
         int8_t q = roundWeight(value, bits);
+        if (accumulator) {
+          auto [lo, hi] = budgets[r].allowed();
+          q = int8_t(std::clamp<int64_t>(q, lo, hi));
+          budgets[r].take(q);
+        }
         result[row * columns + c] = q;
         errors(r, i) = float((value - double(q)) / d);
       }
@@ -105,7 +115,10 @@ std::optional<std::vector<int8_t>>
 compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
                     int64_t columns, llvm::ArrayRef<float> scales,
                     unsigned bits, llvm::MutableArrayRef<float> hessian,
-                    const GptqOptions &options, mlir::MLIRContext *context) {
+                    const GptqOptions &options, mlir::MLIRContext *context,
+                    llvm::ArrayRef<int64_t> biases) {
+  assert((!options.accumulator || int64_t(biases.size()) == rows) &&
+         "a bias per row for the accumulator budget");
   assert(int64_t(weights.size()) == rows * columns &&
          int64_t(scales.size()) == rows &&
          int64_t(hessian.size()) == columns * columns && "shape mismatch");
@@ -141,7 +154,8 @@ compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
   parallelForIndices(context, 0, tasks, [&](size_t t) {
     int64_t begin = int64_t(t) * kRowsPerTask;
     roundRows(weights, columns, scales, bits, dead, h, blockSize, begin,
-              std::min(kRowsPerTask, rows - begin), result);
+              std::min(kRowsPerTask, rows - begin), options.accumulator,
+              biases, result);
   });
   return result;
 }
@@ -150,7 +164,8 @@ std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
     LayerKind kind, llvm::ArrayRef<float> weights,
     llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
     unsigned bits, llvm::MutableArrayRef<float> hessians,
-    const GptqOptions &options, mlir::MLIRContext *context) {
+    const GptqOptions &options, mlir::MLIRContext *context,
+    llvm::ArrayRef<int64_t> biases) {
   if (shape.size() != (kind == LayerKind::Matmul ? 3u : 4u))
     return std::nullopt;
   // groups x (rows x columns); element (g, r, c) is weights[index(g, r, c)]
@@ -187,9 +202,17 @@ std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
           (kind == LayerKind::DepthwiseConv2D ? groups : rows))
     return std::nullopt;
 
+  if (options.accumulator && int64_t(biases.size()) != groups * rows)
+    return std::nullopt;
+
   std::vector<int8_t> result(weights.size());
   std::vector<float> matrix(rows * columns), rowScales(rows);
+  std::vector<int64_t> rowBiases;
   for (int64_t g = 0; g < groups; ++g) {
+    // Output channel g * rows + r (depthwise: c * M + m).
+    if (options.accumulator)
+      rowBiases.assign(biases.begin() + g * rows,
+                       biases.begin() + (g + 1) * rows);
     for (int64_t r = 0; r < rows; ++r) {
       rowScales[r] = scales[scaleOf(g, r)];
       for (int64_t c = 0; c < columns; ++c)
@@ -198,7 +221,7 @@ std::optional<std::vector<int8_t>> compress::gptqRoundLayer(
     auto rounded =
         gptqRound(matrix, rows, columns, rowScales, bits,
                   hessians.slice(g * columns * columns, columns * columns),
-                  options, context);
+                  options, context, rowBiases);
     if (!rounded)
       return std::nullopt;
     for (int64_t r = 0; r < rows; ++r)

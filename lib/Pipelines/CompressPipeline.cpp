@@ -112,7 +112,14 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   quantize.report = options.report;
   quantize.reportSamples = options.reportSamples;
   quantize.calibration = options.calibration;
+  quantize.accumulatorBits = options.accumulatorBits;
   pm.addPass(createQuantizePass(quantize));
+  if (options.accumulatorBits != 0) {
+    // Proves what the quantizer made true and types the accumulators iP.
+    qint::NarrowAccumulatorsPassOptions narrow;
+    narrow.accumulatorBits = options.accumulatorBits;
+    pm.addPass(qint::createNarrowAccumulatorsPass(narrow));
+  }
   pm.addNestedPass<func::FuncOp>(qint::createPackWeightsPass());
 
   pm.addPass(createCanonicalizerPass());

@@ -16,6 +16,10 @@
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 
+#include "mlir/Analysis/DataFlow/ConstantPropagationAnalysis.h"
+#include "mlir/Analysis/DataFlow/DeadCodeAnalysis.h"
+#include "mlir/Analysis/DataFlow/IntegerRangeAnalysis.h"
+#include "mlir/Analysis/DataFlowFramework.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -207,20 +211,73 @@ void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
   layers.push_back(std::move(info));
 }
 
+std::pair<int64_t, int64_t> FunctionQuantizer::provenRange(Value value) {
+  unsigned width = getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth();
+  ConstantIntRanges range = ConstantIntRanges::maxRange(width);
+  DataFlowSolver solver(DataFlowConfig().setInterprocedural(false));
+  solver.load<dataflow::DeadCodeAnalysis>();
+  solver.load<dataflow::SparseConstantPropagation>();
+  solver.load<dataflow::IntegerRangeAnalysis>();
+  if (succeeded(solver.initializeAndRun(func)))
+    if (const auto *lattice =
+            solver.lookupState<dataflow::IntegerValueRangeLattice>(value))
+      if (!lattice->getValue().isUninitialized())
+        range = lattice->getValue().getValue();
+  return {range.smin().getSExtValue(), range.smax().getSExtValue()};
+}
+
 FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
     Operation *layer, ArrayRef<float> weights, RankedTensorType type,
     int64_t axis, unsigned bits, ArrayRef<float> bias, int64_t channels,
-    int64_t channelsPerScale, double inputScale, double outputScale) {
+    int64_t channelsPerScale, const QValue &input, double outputScale) {
   Location loc = layer->getLoc();
+  double inputScale = input.params.scale;
   QuantizedWeights qw =
       quantizeWeights(weights, type.getShape(), axis, bits, options.clip);
+  // Channel c's integer bias at weight scale `scale`.
+  auto biasOf = [&](int64_t c, double scale) -> int64_t {
+    double b = bias.empty() ? 0.0
+                            : bias[bias.size() == 1 ? 0 : c] /
+                                  (inputScale * scale);
+    return int64_t(std::clamp(std::round(b), -2147483648.0, 2147483647.0));
+  };
+  std::optional<AccumulatorBudget> budget;
+  ChannelLayout layout = ChannelLayout::of(*getLayerKind(layer), type.getShape());
+  if (options.accumulatorBits) {
+    auto [lo, hi] = provenRange(input.value);
+    // Padding reads the zero point: a term of 0, which the budget's range
+    // always contains.
+    int64_t zp = input.params.zeroPoint;
+    budget = AccumulatorBudget(options.accumulatorBits, lo - zp, hi - zp);
+  }
+
   LayerConstants result;
   result.rounding = "nearest";
+  // The naive accumulator-aware baseline, and the scales GPTQ then rounds
+  // on: each scale grown until round-to-nearest's channels fit.
+  if (budget && !fitByScaling(weights, layout, bits, *budget, biasOf,
+                              qw.scales, qw.values)) {
+    layer->emitError() << "the weights cannot fit accumulator-bits="
+                       << options.accumulatorBits
+                       << (bits == 1 ? ": binary weights keep their "
+                                       "magnitude at any scale"
+                                     : ": the bias alone does not fit");
+    hadError = true;
+  }
   if (std::optional<LayerHessian> hessian =
           hessians ? hessians->take(layer) : std::nullopt) {
+    // With a budget, each weight is clipped to its channel's room as it is
+    // rounded, and the error fed back to the columns after it.
+    GptqOptions gptqOptions = options.gptqOptions;
+    std::vector<int64_t> biases;
+    if (budget) {
+      for (int64_t c = 0; c < channels; ++c)
+        biases.push_back(biasOf(c, qw.scales[c / channelsPerScale]));
+      gptqOptions.accumulator = budget;
+    }
     if (auto values = gptqRoundLayer(
             *getLayerKind(layer), weights, type.getShape(), qw.scales, bits,
-            hessian->values, options.gptqOptions, builder.getContext())) {
+            hessian->values, gptqOptions, builder.getContext(), biases)) {
       qw.values = std::move(*values);
       result.rounding = "gptq";
     } else
@@ -230,11 +287,18 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
   }
   SmallVector<int32_t> biasValues;
   for (int64_t c = 0; c < channels; ++c) {
-    double accScale = inputScale * qw.scales[c / channelsPerScale];
-    result.factors.push_back(accScale / outputScale);
-    double b = bias.empty() ? 0.0 : bias[bias.size() == 1 ? 0 : c] / accScale;
-    biasValues.push_back(
-        int32_t(std::clamp(std::round(b), -2147483648.0, 2147483647.0)));
+    double scale = qw.scales[c / channelsPerScale];
+    result.factors.push_back(inputScale * scale / outputScale);
+    biasValues.push_back(int32_t(biasOf(c, scale)));
+  }
+  if (budget) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int64_t c = 0; c < channels; ++c) {
+      auto [clo, chi] = budget->range(layout.channel(qw.values, c), biasValues[c]);
+      lo = std::min(lo, clo);
+      hi = std::max(hi, chi);
+    }
+    result.accumulatorBound = {lo, hi};
   }
   auto valuesType = type.clone(builder.getI8Type());
   result.weights = WeightsOp::create(
@@ -280,10 +344,10 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
   Location loc = op->getLoc();
   LayerConstants layer = buildLayerConstants(
       op, *weights, wType, depthwise ? 2 : 0, bits, *bias, channels,
-      depthwise ? wType.getDimSize(3) : 1, x->params.scale, out->scale);
+      depthwise ? wType.getDimSize(3) : 1, *x, out->scale);
+  auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad"));
   auto accType = resultType.clone(builder.getI32Type());
   Operation *acc;
-  auto pad = cast<DenseI64ArrayAttr>(op->getAttr("pad"));
   auto stride = cast<DenseI64ArrayAttr>(op->getAttr("stride"));
   auto dilation = cast<DenseI64ArrayAttr>(op->getAttr("dilation"));
   auto zp = builder.getI64IntegerAttr(x->params.zeroPoint);
@@ -304,7 +368,7 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
   recordLayer(acc, layerOutput.getDefiningOp(), y.getDefiningOp(),
               {"", "", bits, out->bits, layer.rounding,
                int64_t(weights->size() + bias->size()) * 4, layer.packedBytes,
-               *out});
+               *out, 0.0, 0.0, layer.accumulatorBound});
   return success();
 }
 
@@ -358,8 +422,8 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   Location loc = op.getLoc();
   LayerConstants layer = buildLayerConstants(
       op, *weights, bType, 2, bits,
-      bias ? ArrayRef<float>(*bias) : ArrayRef<float>(), n, 1,
-      x->params.scale, out->scale);
+      bias ? ArrayRef<float>(*bias) : ArrayRef<float>(), n, 1, *x,
+      out->scale);
   auto accType = op.getType().clone(builder.getI32Type());
   auto acc = MatmulOp::create(builder, loc, accType, x->value, layer.weights,
                               layer.bias,
@@ -389,7 +453,7 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   recordLayer(acc, layerOutput.getDefiningOp(), producer,
               {"", "", bits, out->bits, layer.rounding,
                int64_t(weights->size() + (bias ? bias->size() : 0)) * 4,
-               layer.packedBytes, *out});
+               layer.packedBytes, *out, 0.0, 0.0, layer.accumulatorBound});
   return success();
 }
 
@@ -581,10 +645,10 @@ LogicalResult FunctionQuantizer::quantizeOps() {
               return keepsQuantization(other) ? quantizeSameParams(other)
                                               : failure();
             });
-    if (succeeded(result))
-      continue;
     if (hadError)
       return failure();
+    if (succeeded(result))
+      continue;
     std::string text;
     llvm::raw_string_ostream os(text);
     os << op->getLoc();

@@ -47,6 +47,12 @@ struct LayerInfo {
   int64_t weightBytes;
   AffineParams output;
   double signal = 0.0, noise = 0.0;
+  /// The accumulator's proven range over all channels (from the weights,
+  /// bias and the input's proven range), with accumulator-bits.
+  std::optional<std::pair<int64_t, int64_t>> accumulatorBound;
+  /// The smallest and largest accumulator value the report's samples
+  /// produced.
+  std::optional<std::pair<int64_t, int64_t>> accumulatorSeen;
 };
 
 struct Options {
@@ -55,6 +61,9 @@ struct Options {
   RescaleRounding rescaleRounding;
   bool gptq;
   GptqOptions gptqOptions;
+  /// Accumulator-aware quantization: every accumulator must fit this many
+  /// bits (0: no constraint).
+  unsigned accumulatorBits = 0;
 };
 
 class FunctionQuantizer {
@@ -93,18 +102,29 @@ private:
   /// all) and each output channel's rescaling factor s_x * s_w[c] / s_y.
   /// Output channel c uses scale c / `channelsPerScale`. The weights of
   /// `layer` are rounded with GPTQ if it has a Hessian.
+  ///
+  /// With accumulator-bits, the proven range of `input` (the layer's
+  /// integer input) bounds the terms, and the weights are chosen so that every channel's accumulator fits: GPTQ
+  /// clips each weight to its channel's room as it rounds, round-to-nearest
+  /// grows the channel's scale until it fits.
   struct LayerConstants {
     Value weights, bias;
     SmallVector<double> factors;
     int64_t packedBytes;
     StringRef rounding;
+    std::optional<std::pair<int64_t, int64_t>> accumulatorBound;
   };
   LayerConstants buildLayerConstants(Operation *layer, ArrayRef<float> weights,
                                      RankedTensorType type, int64_t axis,
                                      unsigned bits, ArrayRef<float> bias,
                                      int64_t channels,
                                      int64_t channelsPerScale,
-                                     double inputScale, double outputScale);
+                                     const QValue &input,
+                                     double outputScale);
+  /// The range MLIR's integer range analysis proves for `value` (an
+  /// integer value of the function as rewritten so far): what
+  /// compress-narrow-accumulators will see.
+  std::pair<int64_t, int64_t> provenRange(Value value);
 
   /// Quantizes every float op of the function that has an integer form;
   /// the others stay float, with a remark.

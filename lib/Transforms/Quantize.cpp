@@ -77,6 +77,10 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
       return emitError(loc) << "compress-quantize: report-samples must be "
                                "positive, got "
                             << int64_t(reportSamples);
+    if (accumulatorBits != 0 && (accumulatorBits < 2 || accumulatorBits > 32))
+      return emitError(loc) << "compress-quantize: accumulator-bits must be "
+                               "0 or in [2, 32], got "
+                            << int64_t(accumulatorBits);
     return success();
   }
 
@@ -89,6 +93,7 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     options.rescaleRounding = rescaleRounding;
     options.gptq = rounding == WeightRounding::Gptq;
     options.gptqOptions.damp = gptqDamp;
+    options.accumulatorBits = unsigned(accumulatorBits);
     return options;
   }
 

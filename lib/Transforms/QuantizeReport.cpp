@@ -9,6 +9,7 @@
 
 #include "FunctionQuantizer.h"
 
+#include "compress/Dialect/QInt/IR/QInt.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Samples.h"
 
@@ -17,6 +18,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -53,6 +55,21 @@ LogicalResult compress::quantize::measureSqnr(func::FuncOp floatFunc, func::Func
     };
     auto observeInt = [&](Value value, const Tensor &tensor) {
       Operation *def = value.getDefiningOp();
+      if (isa_and_nonnull<qint::Conv2DOp, qint::DepthwiseConv2DOp,
+                          qint::MatmulOp>(def)) {
+        // An accumulator: its layer is named on the requantize reading it.
+        for (Operation *user : def->getUsers())
+          if (StringAttr name = layerAttr.getAttr(user))
+            if (LayerInfo *layer = byName.lookup(name.getValue());
+                layer && tensor.size() > 0) {
+              auto [lo, hi] = std::minmax_element(tensor.ints().begin(),
+                                                  tensor.ints().end());
+              auto &seen = layer->accumulatorSeen;
+              seen = {std::min(seen ? seen->first : *lo, *lo),
+                      std::max(seen ? seen->second : *hi, *hi)};
+            }
+        return;
+      }
       StringAttr name = def ? layerAttr.getAttr(def) : nullptr;
       if (!name || !byName.count(name.getValue()) ||
           !floatOutputs.count(name.getValue()))
@@ -84,6 +101,17 @@ LogicalResult compress::quantize::writeReport(StringRef path, const FunctionQuan
   llvm::json::Array layers;
   for (const LayerInfo &layer : q.layers) {
     double sqnr = sqnrDecibels(layer.signal, layer.noise);
+    llvm::json::Object accumulator;
+    if (layer.accumulatorBound) {
+      auto [lo, hi] = *layer.accumulatorBound;
+      accumulator["bound"] = llvm::json::Array{lo, hi};
+      accumulator["bits_proven"] = int64_t(qint::signedBitsFor(lo, hi));
+    }
+    if (layer.accumulatorSeen) {
+      auto [lo, hi] = *layer.accumulatorSeen;
+      accumulator["seen"] = llvm::json::Array{lo, hi};
+      accumulator["bits_seen"] = int64_t(qint::signedBitsFor(lo, hi));
+    }
     layers.push_back(llvm::json::Object{
         {"name", layer.name},
         {"op", layer.kind},
@@ -94,6 +122,7 @@ LogicalResult compress::quantize::writeReport(StringRef path, const FunctionQuan
         {"weight_bytes", layer.weightBytes},
         {"sqnr_db", std::isfinite(sqnr) ? llvm::json::Value(sqnr)
                                         : llvm::json::Value(nullptr)},
+        {"accumulator", std::move(accumulator)},
     });
   }
   llvm::json::Array leftFloat;
@@ -105,6 +134,7 @@ LogicalResult compress::quantize::writeReport(StringRef path, const FunctionQuan
       {"weight_bits", int64_t(options.weightBits)},
       {"activation_bits", int64_t(options.activationBits)},
       {"sqnr_samples", samples},
+      {"accumulator_bits", int64_t(options.accumulatorBits)},
       {"layers", std::move(layers)},
       {"left_float", std::move(leftFloat)},
   };

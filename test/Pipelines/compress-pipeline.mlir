@@ -1,6 +1,7 @@
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy" --dump-pass-pipeline 2>&1 | FileCheck %s
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy compression-ratio=8" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=PLAN
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy weight-bits=4,8 rounding=nearest" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=LIST
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy accumulator-bits=18" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=ACC
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy weight-bits=4 activation-bits=16 rounding=gptq calibration-method=percentile percentile=99 weight-clip=mse rescale-rounding=single gptq-samples=64 gptq-damp=0.1 report-samples=8 samples=100 max-fold-elements=64" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=OPTS
 
 /// The pass list of compress-pipeline: --dump-pass-pipeline prints the named
@@ -14,7 +15,7 @@
 // CHECK-NEXT:     compress-cleanup{max-fold-elements=1048576}
 // CHECK-NEXT:   ),
 // CHECK-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy entry= method=mse percentile=9.999000e+01 samples=0},
-// CHECK-NEXT:   compress-quantize{activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=nearest weight-bits=8 weight-clip=max},
+// CHECK-NEXT:   compress-quantize{accumulator-bits=0 activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=nearest weight-bits=8 weight-clip=max},
 // CHECK-NEXT:   func.func(
 // CHECK-NEXT:     compress-pack-weights
 // CHECK-NEXT:   ),
@@ -33,7 +34,7 @@
 // PLAN-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy entry= method=mse percentile=9.999000e+01 samples=0},
 // PLAN-NEXT:   compress-sensitivity{calibration={{.*}}.npy entry= method=fisher probes=8 samples=256 seed=0 tolerance=1.000000e-02},
 // PLAN-NEXT:   compress-plan{ bops-budget=0 compression-ratio=8.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size=  weight-clip=max},
-// PLAN-NEXT:   compress-quantize{activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=gptq weight-bits=8 weight-clip=max},
+// PLAN-NEXT:   compress-quantize{accumulator-bits=0 activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=gptq weight-bits=8 weight-clip=max},
 // PLAN-NEXT:   func.func(
 // PLAN-NEXT:     compress-pack-weights
 // PLAN-NEXT:   ),
@@ -53,6 +54,13 @@
 // OPTS:      Pass Manager with 6 passes:
 // OPTS:        compress-cleanup{max-fold-elements=64}
 // OPTS:        compress-calibrate{bits=16 calibration={{.*}}.npy entry= method=percentile percentile=9.900000e+01 samples=100},
-// OPTS-NEXT:   compress-quantize{activation-bits=16 calibration={{.*}}.npy gptq-damp=1.000000e-01 gptq-samples=64 report= report-samples=8 rescale-rounding=single rounding=gptq weight-bits=4 weight-clip=mse},
+// OPTS-NEXT:   compress-quantize{accumulator-bits=0 activation-bits=16 calibration={{.*}}.npy gptq-damp=1.000000e-01 gptq-samples=64 report= report-samples=8 rescale-rounding=single rounding=gptq weight-bits=4 weight-clip=mse},
+/// accumulator-bits reaches compress-quantize, and compress-narrow-accumulators
+/// proves the result and types the accumulators.
+// ACC:      Pass Manager with 7 passes:
+// ACC:        compress-quantize{accumulator-bits=18 activation-bits=8 {{.*}}},
+// ACC-NEXT:   compress-narrow-accumulators{accumulator-bits=18 report= },
+// ACC-NEXT:   func.func(
+// ACC-NEXT:     compress-pack-weights
 module {
 }

@@ -10,6 +10,8 @@
 // RUN: not compress-opt %s --compress-quantize="report=%t.json" 2>&1 | FileCheck %s --check-prefix=REPORT
 // RUN: not compress-opt %s --compress-quantize="report=%t.json calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not compress-opt %s --compress-quantize="report-samples=-1" 2>&1 | FileCheck %s --check-prefix=REPORT-SAMPLES
+// RUN: not compress-opt %s --compress-quantize="accumulator-bits=40" 2>&1 | FileCheck %s --check-prefix=ACC-BITS
+// RUN: not compress-opt %S/compress-quantize-accumulator-bits.mlir --compress-quantize="weight-bits=1 accumulator-bits=4" 2>&1 | FileCheck %s --check-prefix=ACC-BINARY
 
 // ABITS: error: compress-quantize: activation-bits must be in [4, 8] or 16, got 3
 // CLIP: for the --weight-clip option: Cannot find option named 'percentile'!
@@ -22,6 +24,8 @@
 // REPORT: error: compress-quantize: report= needs calibration= samples to measure the SQNR of each layer
 // MISSING: error: {{.*}}missing.npy: cannot read: No such file or directory
 // REPORT-SAMPLES: error: compress-quantize: report-samples must be positive, got -1
+// ACC-BITS: error: compress-quantize: accumulator-bits must be 0 or in [2, 32], got 40
+// ACC-BINARY: error: the weights cannot fit accumulator-bits=4: binary weights keep their magnitude at any scale
 
 // expected-error @unknown {{compress-quantize: weight-bits must be in [1, 8], got 9}}
 module {

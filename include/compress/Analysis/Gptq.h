@@ -15,6 +15,7 @@
 #ifndef COMPRESS_ANALYSIS_GPTQ_H
 #define COMPRESS_ANALYSIS_GPTQ_H
 
+#include "compress/Analysis/AccumulatorBudget.h"
 #include "compress/Analysis/LayerKind.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -35,6 +36,12 @@ struct GptqOptions {
   double damp = 0.01;
   /// Columns rounded between two updates of the columns after them.
   int64_t blockSize = 128;
+  /// With an accumulator budget (and one integer bias per row), each
+  /// weight is clipped, as it is rounded, to the room its row has left, so
+  /// that the row fits the accumulator whatever the later weights are
+  /// (AXE's greedy projection); the error the clipping causes is fed back
+  /// to the later columns like the rounding error.
+  std::optional<AccumulatorBudget> accumulator;
 };
 
 /// Rounds a layer's weights with GPTQ. `weights` is row-major, one row per
@@ -49,25 +56,31 @@ struct GptqOptions {
 ///
 /// Columns whose Hessian diagonal is 0 (inputs that were always 0) are
 /// rounded to 0: nothing they do is observable.
+///
+/// With `options.accumulator`, `biases` holds each row's integer bias.
 std::optional<std::vector<int8_t>>
 gptqRound(llvm::ArrayRef<float> weights, int64_t rows, int64_t columns,
           llvm::ArrayRef<float> scales, unsigned bits,
           llvm::MutableArrayRef<float> hessian,
           const GptqOptions &options = {},
-          mlir::MLIRContext *context = nullptr);
+          mlir::MLIRContext *context = nullptr,
+          llvm::ArrayRef<int64_t> biases = {});
 
 /// GPTQ on a whole weight tensor of `shape` laid out for `kind`, with one scale per
 /// output channel (per O, C or N, as `quantizeWeights` chose them) and the
 /// layer's Hessians one after another (one per C for depthwise). Returns
 /// the integers in the layout of `weights`, or nothing if the Hessians do
 /// not fit the shape or one is not positive definite after damping. The
-/// Hessians are overwritten, as by `gptqRound`.
+/// Hessians are overwritten, as by `gptqRound`. With
+/// `options.accumulator`, `biases` holds the integer bias of each output
+/// channel (O, N, or C*M for depthwise).
 std::optional<std::vector<int8_t>>
 gptqRoundLayer(LayerKind kind, llvm::ArrayRef<float> weights,
                llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> scales,
                unsigned bits, llvm::MutableArrayRef<float> hessians,
                const GptqOptions &options = {},
-               mlir::MLIRContext *context = nullptr);
+               mlir::MLIRContext *context = nullptr,
+               llvm::ArrayRef<int64_t> biases = {});
 
 } // namespace compress
 

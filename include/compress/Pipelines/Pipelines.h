@@ -171,6 +171,13 @@ struct CompressPipelineOptions
       *this, "report-samples",
       llvm::cl::desc("Calibration samples the report's SQNR is measured on"),
       llvm::cl::init(32)};
+  Option<int64_t> accumulatorBits{
+      *this, "accumulator-bits",
+      llvm::cl::desc("Make every accumulator fit this many signed bits "
+                     "(2..32) on any input (accumulator-aware "
+                     "quantization), prove it and type the accumulators "
+                     "iP; 0: no constraint"),
+      llvm::cl::init(0)};
   Option<std::string> planReport{
       *this, "plan-report",
       llvm::cl::desc("Write the plan, uniform widths and Pareto frontier as "

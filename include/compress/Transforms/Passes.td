@@ -350,6 +350,17 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
     the damped `H^-1` (`gptq-damp`), which minimises the error of the
     layer's outputs rather than of its weights.
 
+    With `accumulator-bits=P` (accumulator-aware quantization, after A2Q
+    and AXE), every accumulator is made to fit P signed bits on any input:
+    the proven range of each layer's integer input bounds its terms, and
+    each output channel's worst case, `bias + sum_k max(w_k t_lo, w_k
+    t_hi)` and its minimum, must lie in `[-2^(P-1), 2^(P-1) - 1]`. With
+    GPTQ each weight is clipped, as it is rounded, to the room its channel
+    has left, and the error is fed back to the columns not yet rounded; with
+    round-to-nearest (the naive baseline) each channel's scale grows until
+    its integers fit. `compress-narrow-accumulators accumulator-bits=P`
+    then proves it and types the accumulators `iP`.
+
     Ops it cannot quantize stay float between `qint.dequantize` and
     `qint.quantize`; each is reported with a remark. With `report=FILE` it
     also writes a JSON report: float and integer weight bytes and, per
@@ -401,6 +412,9 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
            "Samples (.npy) for the report's per-layer SQNR and for GPTQ">,
     Option<"reportSamples", "report-samples", "int64_t", /*default=*/"32",
            "Samples the report's SQNR is measured on">,
+    Option<"accumulatorBits", "accumulator-bits", "int64_t", /*default=*/"0",
+           "Choose the weights so that every accumulator fits this many "
+           "signed bits (2..32) on any input; 0: no constraint">,
   ];
   let statistics = [
     Statistic<"numLayersQuantized", "layers-quantized",
