@@ -3,10 +3,12 @@
 // RUN: not compress-opt %s --compress-narrow-accumulators="accumulator-bits=40" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not compress-opt %s --compress-narrow-accumulators="widths=16,1" 2>&1 | FileCheck %s --check-prefix=WIDTHS
 // RUN: not compress-opt %s --compress-narrow-accumulators="report=%t/missing/r.json" 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: not compress-opt %s --compress-narrow-accumulators="tile-terms=-1" 2>&1 | FileCheck %s --check-prefix=TILE
 
 // BITS: error: compress-narrow-accumulators: accumulator-bits must be 0 or in [2, 32], got 40
 // WIDTHS: error: compress-narrow-accumulators: widths must be in [2, 32], got 1
 // REPORT: error: compress-narrow-accumulators: cannot write report '{{.*}}r.json'
+// TILE: error: compress-narrow-accumulators: tile-terms must be non-negative, got -1
 
 /// 576 terms in [0, 255] by weights of 127 need 26 bits: more than 20.
 /// The error names the layer and its widest channel: 576 * 255 * 127 =

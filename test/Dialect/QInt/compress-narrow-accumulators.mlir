@@ -1,13 +1,15 @@
 // RUN: compress-opt %s --compress-narrow-accumulators | FileCheck %s
 // RUN: compress-opt %s --compress-narrow-accumulators="widths=16,24,32" | FileCheck %s --check-prefix=WIDTHS
 // RUN: compress-opt %s --compress-narrow-accumulators="accumulator-bits=20" | FileCheck %s --check-prefix=P20
-// RUN: compress-opt %s --compress-narrow-accumulators="report=%t.json" -o /dev/null
+// RUN: compress-opt %s --compress-narrow-accumulators="report=%t.json tile-terms=2" -o /dev/null
 // RUN: FileCheck %s --input-file %t.json --check-prefix=REPORT
 
 /// Three terms in [0, 255] (the input after its zero point -128); channel 0
 /// spans 1000 - 255 * 127 = -31385 to 1000 + 255 * (127 + 5) = 34660,
 /// channel 1 -1000 - 255 * 3 = -1765 to -1000 + 255 * 104 = 25520: 17 bits.
-/// The bias becomes a constant of the new type.
+/// The bias becomes a constant of the new type. Partial sums of 2
+/// consecutive terms (tile-terms=2), bias excluded, reach 127 * 255 = 32385
+/// either way (channel 0's first two weights): 16 bits.
 // CHECK-LABEL: func.func @conv
 // CHECK: %[[B:.*]] = arith.constant dense<[1000, -1000]> : tensor<2xi17>
 // CHECK: qint.conv2d %{{.*}}, %{{.*}}, %[[B]] {{.*}} -> tensor<1x4x4x2xi17>
@@ -29,6 +31,10 @@
 // REPORT-NEXT:  0,
 // REPORT-NEXT:  255
 // REPORT:     "terms_per_channel": 3,
+// REPORT:     "tile_bits": 16,
+// REPORT:     "tile_bound": [
+// REPORT-NEXT:  -32385,
+// REPORT-NEXT:  32385
 // REPORT:     "type_after": "i17",
 // REPORT:     "type_before": "i32",
 // REPORT:     "widest_channel": 0,

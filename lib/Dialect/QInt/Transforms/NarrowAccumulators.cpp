@@ -60,7 +60,39 @@ struct Accumulator {
   unsigned before = 0, after = 0;
   /// Why the type is kept although it could be narrower.
   std::string kept;
+  /// With tile-terms: the range of the widest partial sum over that many
+  /// consecutive terms.
+  std::optional<std::pair<int64_t, int64_t>> tile;
 };
+
+/// The smallest and largest partial sum, bias excluded, over `tile`
+/// consecutive terms of any channel (a shorter reduction is one tile).
+std::pair<int64_t, int64_t> tileRange(Operation *op,
+                                      const AccumulatorBounds &bounds,
+                                      int64_t tile) {
+  int64_t lo = 0, hi = 0;
+  for (size_t c = 0; c < bounds.lo.size(); ++c) {
+    SmallVector<int64_t> w = getChannelWeights(op, int64_t(c));
+    int64_t n = int64_t(w.size()), t = std::min(tile, n);
+    // Sliding sums of each term's smallest and largest product.
+    int64_t sumLo = 0, sumHi = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      auto add = [&](int64_t at, int64_t sign) {
+        int64_t a = w[at] * bounds.termLo, b = w[at] * bounds.termHi;
+        sumLo += sign * std::min(a, b);
+        sumHi += sign * std::max(a, b);
+      };
+      add(k, 1);
+      if (k >= t)
+        add(k - t, -1);
+      if (k >= t - 1) {
+        lo = std::min(lo, sumLo);
+        hi = std::max(hi, sumHi);
+      }
+    }
+  }
+  return {lo, hi};
+}
 
 /// The layer's name: `compress.layer` on the requantize that reads the
 /// accumulator (where compress-quantize puts it), else the op's location.
@@ -204,6 +236,11 @@ llvm::json::Object toJson(const Accumulator &acc) {
   }
   if (!acc.kept.empty())
     entry["kept_because"] = acc.kept;
+  if (acc.tile) {
+    entry["tile_bound"] = llvm::json::Array{acc.tile->first, acc.tile->second};
+    entry["tile_bits"] =
+        int64_t(signedBitsFor(acc.tile->first, acc.tile->second));
+  }
   return entry;
 }
 
@@ -218,6 +255,10 @@ struct NarrowAccumulatorsPass
       return emitError(loc) << "compress-narrow-accumulators: "
                                "accumulator-bits must be 0 or in [2, 32], got "
                             << int64_t(accumulatorBits);
+    if (tileTerms < 0)
+      return emitError(loc) << "compress-narrow-accumulators: tile-terms "
+                               "must be non-negative, got "
+                            << int64_t(tileTerms);
     for (int64_t width : widths)
       if (width < 2 || width > 32)
         return emitError(loc) << "compress-narrow-accumulators: widths must "
@@ -257,8 +298,12 @@ struct NarrowAccumulatorsPass
       // the IR as it was.
       size_t first = accumulators.size();
       func.walk([&](Operation *op) {
-        if (isa<Conv2DOp, DepthwiseConv2DOp, MatmulOp>(op))
-          accumulators.push_back(analyse(op, solver));
+        if (!isa<Conv2DOp, DepthwiseConv2DOp, MatmulOp>(op))
+          return;
+        accumulators.push_back(analyse(op, solver));
+        Accumulator &acc = accumulators.back();
+        if (tileTerms > 0 && acc.bounds && !acc.bounds->lo.empty())
+          acc.tile = tileRange(op, *acc.bounds, tileTerms);
       });
       for (size_t i = first; i < accumulators.size(); ++i) {
         Accumulator &acc = accumulators[i];

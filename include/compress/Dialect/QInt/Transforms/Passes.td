@@ -131,6 +131,10 @@ def NarrowAccumulatorsPass
     Accumulators are never widened. `report=FILE` writes a JSON list of
     every accumulator: layer, op, channels, terms per channel, term range,
     bound, widest channel, bits needed, and the type before and after.
+    With `tile-terms=T` it also gives the bound and bits of the widest
+    partial sum (bias excluded) over T consecutive terms of a channel, in
+    the order of an im2col patch (kernel row, column, channel): what a
+    multi-stage accumulation over tiles of T terms needs inside a tile.
 
     Before (3 terms per channel in `[0, 255]`, the input after its zero
     point; weights `[127, -127, 5]` and `[-3, 4, 100]`, bias `[1000, -1000]`:
@@ -167,6 +171,9 @@ def NarrowAccumulatorsPass
                "holds it chosen; empty: exactly the bits needed">,
     Option<"report", "report", "std::string", /*default=*/"",
            "Write the proven width of every accumulator to this JSON file">,
+    Option<"tileTerms", "tile-terms", "int64_t", /*default=*/"0",
+           "Also report the bits of the widest partial sum over this many "
+           "consecutive terms (multi-stage accumulation); 0: none">,
   ];
   let statistics = [
     Statistic<"numAccumulators", "accumulators",
