@@ -96,6 +96,7 @@ void compress::buildCompressPipeline(OpPassManager &pm,
     plan.bopsBudget = options.bopsBudget;
     plan.keepFirstLast8Bit = options.keepFirstLast8Bit;
     plan.weightClip = options.weightClip;
+    plan.accumulatorBits = options.accumulatorBits;
     plan.report = options.planReport;
     plan.paretoSvg = options.paretoSvg;
     pm.addPass(createPlanPass(plan));

@@ -12,6 +12,7 @@
 
 #include "compress/Transforms/Passes.h"
 
+#include "compress/Analysis/AccumulatorBudget.h"
 #include "compress/Analysis/BitPlanner.h"
 #include "compress/Analysis/ParetoPlot.h"
 #include "compress/Analysis/WeightLayers.h"
@@ -29,6 +30,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <limits>
+#include <map>
 
 namespace compress {
 #define GEN_PASS_DEF_PLANPASS
@@ -76,8 +79,13 @@ struct LayerFacts {
   SmallVector<int64_t> shape;
   int64_t outputChannels = 0;
   int64_t macs = 0;
-  /// The weight term of Omega, by weight bits.
-  llvm::DenseMap<unsigned, double> weightOmega;
+  /// The weight term of Omega, by weight bits and, with accumulator-bits
+  /// (where the constraint depends on the input's range), activation bits
+  /// (else 0). Infinite where the weights cannot fit the accumulator.
+  std::map<std::pair<unsigned, unsigned>, double> weightOmega;
+  /// The float bias of each output channel, if the layer has a constant
+  /// one (conv2d and depthwise_conv2d).
+  std::vector<float> bias;
   /// Calibrated range of the input, if any.
   std::optional<std::pair<double, double>> inputRange;
   /// The activation trace of the input tensor as a whole: the largest of
@@ -171,6 +179,12 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
     facts.outputChannels = facts.shape[2];
     facts.macs = outputs * facts.shape[1];
   }
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op)) {
+    ElementsAttr biasAttr;
+    if (matchPattern(op->getOperand(2), m_Constant(&biasAttr)))
+      for (const APFloat &v : biasAttr.getValues<APFloat>())
+        facts.bias.push_back(v.convertToFloat());
+  }
   if (layer.input)
     if (ValueRangeAttr range =
             getCalibratedRange(quantizationSource(layer.input)))
@@ -180,12 +194,34 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
 }
 
 /// Squared error of the per-channel `bits`-bit quantization of a layer's
-/// weights, as compress-quantize would quantize them.
+/// weights, as compress-quantize would quantize them: with
+/// `accumulatorBits`, made to fit that accumulator for inputs quantized to
+/// `activationBits` (scales grown as round-to-nearest needs; infinite if
+/// they cannot fit).
 static double weightNoise(const LayerFacts &facts, unsigned bits,
-                          WeightClip clip) {
-  std::vector<float> approx = dequantizeWeights(
-      quantizeWeights(facts.weights, facts.shape, facts.layer.scaleAxis, bits, clip),
-      facts.shape, facts.layer.scaleAxis);
+                          WeightClip clip, unsigned accumulatorBits = 0,
+                          unsigned activationBits = 0) {
+  QuantizedWeights q = quantizeWeights(facts.weights, facts.shape,
+                                       facts.layer.scaleAxis, bits, clip);
+  if (accumulatorBits && facts.inputRange) {
+    AffineParams input = chooseAffineParams(
+        facts.inputRange->first, facts.inputRange->second, activationBits);
+    AccumulatorBudget budget(accumulatorBits, input.qmin - input.zeroPoint,
+                             input.qmax - input.zeroPoint);
+    ChannelLayout layout = ChannelLayout::of(facts.layer.kind, facts.shape);
+    auto biasOf = [&](int64_t c, double scale) -> int64_t {
+      if (facts.bias.empty())
+        return 0;
+      double b = facts.bias[facts.bias.size() == 1 ? 0 : c] /
+                 (input.scale * scale);
+      return int64_t(std::clamp(std::round(b), -2147483648.0, 2147483647.0));
+    };
+    if (!fitByScaling(facts.weights, layout, bits, budget, biasOf, q.scales,
+                      q.values))
+      return std::numeric_limits<double>::infinity();
+  }
+  std::vector<float> approx =
+      dequantizeWeights(q, facts.shape, facts.layer.scaleAxis);
   double sum = 0;
   for (auto [a, w] : llvm::zip_equal(approx, facts.weights))
     sum += (double(a) - w) * (double(a) - w);
@@ -206,7 +242,8 @@ static double activationNoise(const LayerFacts &facts, unsigned bits) {
 /// What quantizing a layer with `weightBits` and `activationBits` costs and
 /// the error it is predicted to add.
 static PlanOption measureOption(LayerFacts &f, unsigned weightBits,
-                                unsigned activationBits, WeightClip clip) {
+                                unsigned activationBits, WeightClip clip,
+                                unsigned accumulatorBits = 0) {
   PlanOption option;
   option.weightBits = weightBits;
   option.activationBits = activationBits;
@@ -214,9 +251,11 @@ static PlanOption measureOption(LayerFacts &f, unsigned weightBits,
                                      f.shape[f.layer.scaleAxis],
                                      f.outputChannels);
   option.bops = f.macs * weightBits * activationBits;
-  auto [it, inserted] = f.weightOmega.try_emplace(weightBits, 0.0);
+  auto [it, inserted] = f.weightOmega.try_emplace(
+      {weightBits, accumulatorBits ? activationBits : 0}, 0.0);
   if (inserted)
-    it->second = f.trace * weightNoise(f, weightBits, clip);
+    it->second = f.trace * weightNoise(f, weightBits, clip, accumulatorBits,
+                                       activationBits);
   option.error =
       it->second + f.inputTrace * activationNoise(f, activationBits);
   return option;
@@ -232,6 +271,9 @@ LogicalResult PlanPass::initialize(MLIRContext *context) {
   for (int64_t b : activationBits)
     if (!((b >= 4 && b <= 8) || b == 16))
       return fail("activation bits must be 4..8 or 16, got " + Twine(b));
+  if (accumulatorBits != 0 && (accumulatorBits < 2 || accumulatorBits > 32))
+    return fail("accumulator-bits must be 0 or in [2, 32], got " +
+                Twine(int64_t(accumulatorBits)));
   if (!targetSize.empty() && compressionRatio != 0.0)
     return fail("give target-size or compression-ratio, not both");
   if (!targetSize.empty() && !parseByteSize(targetSize))
@@ -361,9 +403,13 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
     LayerFacts &f = facts[index];
     SmallVector<int64_t> bits =
         isPinned(index) ? SmallVector<int64_t>{8} : SmallVector<int64_t>(wBits);
+    SmallVector<int64_t> inputBits =
+        isPinned(index) ? SmallVector<int64_t>{8} : SmallVector<int64_t>(aBits);
     for (int64_t wb : bits)
-      if (!f.weightOmega.count(wb))
-        f.weightOmega[wb] = f.trace * weightNoise(f, wb, clip);
+      for (int64_t ab : accumulatorBits ? inputBits : SmallVector<int64_t>{0})
+        if (!f.weightOmega.count({unsigned(wb), unsigned(ab)}))
+          f.weightOmega[{unsigned(wb), unsigned(ab)}] =
+              f.trace * weightNoise(f, wb, clip, accumulatorBits, ab);
   });
   for (auto [index, f] : llvm::enumerate(facts)) {
     PlanLayer planLayer;
@@ -375,8 +421,12 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
       layerABits = {8};
     }
     for (int64_t wb : layerWBits)
-      for (int64_t ab : layerABits)
-        planLayer.options.push_back(measureOption(f, wb, ab, clip));
+      for (int64_t ab : layerABits) {
+        PlanOption option = measureOption(f, wb, ab, clip, accumulatorBits);
+        // Weights that cannot fit the accumulator are no option.
+        if (std::isfinite(option.error))
+          planLayer.options.push_back(option);
+      }
     problem.layers.push_back(std::move(planLayer));
   }
   problem.tieGroups = std::move(sharedInputs);
@@ -406,7 +456,8 @@ void PlanPass::writePlanAttrs(const PlanProblem &problem, const Plan &plan,
 /// gets the options it would have had (cached in `facts`).
 static UniformPlans measureUniformPlans(const PlanProblem &problem,
                                         MutableArrayRef<LayerFacts> facts,
-                                        WeightClip clip) {
+                                        WeightClip clip,
+                                        unsigned accumulatorBits) {
   UniformPlans uniform;
   SmallVector<unsigned> widths;
   for (const PlanLayer &layer : problem.layers)
@@ -423,6 +474,7 @@ static UniformPlans measureUniformPlans(const PlanProblem &problem,
     layer.allowedOptions.clear();
   for (unsigned bits : widths) {
     std::vector<int> choice;
+    bool fits = true;
     for (auto [index, f] : llvm::enumerate(facts)) {
       PlanLayer &layer = open.layers[index];
       auto it = llvm::find_if(layer.options, [&](const PlanOption &o) {
@@ -430,12 +482,17 @@ static UniformPlans measureUniformPlans(const PlanProblem &problem,
                o.activationBits == uniform.activationBits;
       });
       if (it == layer.options.end()) {
-        layer.options.push_back(
-            measureOption(f, bits, uniform.activationBits, clip));
+        layer.options.push_back(measureOption(
+            f, bits, uniform.activationBits, clip, accumulatorBits));
         it = std::prev(layer.options.end());
       }
+      fits &= std::isfinite(it->error);
       choice.push_back(int(it - layer.options.begin()));
     }
+    // A width some layer's weights cannot fit the accumulator with is no
+    // baseline.
+    if (!fits)
+      continue;
     uniform.plans.push_back(evaluatePlan(open, choice));
     uniform.weightBits.push_back(bits);
   }
@@ -449,7 +506,8 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
                                     std::optional<int64_t> sizeBudget) {
   if (report.empty() && paretoSvg.empty())
     return success();
-  UniformPlans uniform = measureUniformPlans(problem, facts, clip);
+  UniformPlans uniform =
+      measureUniformPlans(problem, facts, clip, accumulatorBits);
   PlanProblem sweep = problem;
   sweep.sizeBudget.reset();
   llvm::Expected<std::vector<Plan>> frontier = paretoFrontier(sweep);
@@ -478,7 +536,12 @@ static llvm::json::Array layersJson(const PlanProblem &problem,
     const PlanOption &o = layer.options[choice];
     llvm::json::Array options;
     for (const PlanOption &option : layer.options) {
-      double weightOmega = f.weightOmega.lookup(option.weightBits);
+      // Keyed by the activation bits too when an accumulator constrains
+      // the weights.
+      auto it = f.weightOmega.find({option.weightBits, option.activationBits});
+      if (it == f.weightOmega.end())
+        it = f.weightOmega.find({option.weightBits, 0});
+      double weightOmega = it == f.weightOmega.end() ? 0.0 : it->second;
       options.push_back(llvm::json::Object{
           {"weight_bits", int64_t(option.weightBits)},
           {"activation_bits", int64_t(option.activationBits)},

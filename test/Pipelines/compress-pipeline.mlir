@@ -33,7 +33,7 @@
 // PLAN-NEXT:   ),
 // PLAN-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy entry= method=mse percentile=9.999000e+01 samples=0},
 // PLAN-NEXT:   compress-sensitivity{calibration={{.*}}.npy entry= method=fisher probes=8 samples=256 seed=0 tolerance=1.000000e-02},
-// PLAN-NEXT:   compress-plan{ bops-budget=0 compression-ratio=8.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size=  weight-clip=max},
+// PLAN-NEXT:   compress-plan{accumulator-bits=0  bops-budget=0 compression-ratio=8.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size=  weight-clip=max},
 // PLAN-NEXT:   compress-quantize{accumulator-bits=0 activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=gptq weight-bits=8 weight-clip=max},
 // PLAN-NEXT:   func.func(
 // PLAN-NEXT:     compress-pack-weights
@@ -46,7 +46,7 @@
 /// derived one.
 // LIST:      Pass Manager with 8 passes:
 // LIST:        compress-sensitivity{
-// LIST-NEXT:   compress-plan{ bops-budget=0 compression-ratio=0.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size= weight-bits={4,8} weight-clip=max},
+// LIST-NEXT:   compress-plan{accumulator-bits=0  bops-budget=0 compression-ratio=0.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size= weight-bits={4,8} weight-clip=max},
 // LIST-NEXT:   compress-quantize{{{.*}} rounding=nearest weight-bits=8 weight-clip=max},
 
 /// Every other option reaches its pass unchanged; the widest widths become
@@ -59,7 +59,7 @@
 /// proves the result and types the accumulators.
 // ACC:      Pass Manager with 7 passes:
 // ACC:        compress-quantize{accumulator-bits=18 activation-bits=8 {{.*}}},
-// ACC-NEXT:   compress-narrow-accumulators{accumulator-bits=18 report= },
+// ACC-NEXT:   compress-narrow-accumulators{accumulator-bits=18 report= tile-terms=0 },
 // ACC-NEXT:   func.func(
 // ACC-NEXT:     compress-pack-weights
 module {

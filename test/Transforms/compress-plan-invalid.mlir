@@ -281,3 +281,22 @@ module {
     }
   }
 #-}
+
+// -----
+
+// expected-error @unknown {{compress-plan: accumulator-bits must be 0 or in [2, 32], got 40}}
+module {
+  func.func @main(%x: tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32> {
+    return %x : tensor<1x1x1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-plan{target-size=84 accumulator-bits=40})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}

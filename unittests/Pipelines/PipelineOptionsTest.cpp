@@ -112,6 +112,7 @@ const Mapping kMappings[] = {
     {"rescale-rounding", "compress-quantize", "rescale-rounding"},
     {"report", "compress-quantize", "report"},
     {"report-samples", "compress-quantize", "report-samples"},
+    {"accumulator-bits", "compress-plan", "accumulator-bits"},
     {"accumulator-bits", "compress-quantize", "accumulator-bits"},
 };
 

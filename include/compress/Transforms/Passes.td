@@ -290,6 +290,12 @@ def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
     A layer's activation width is that of its input as `compress-quantize`
     quantizes it: the tensor a chain of pooling and data-movement ops
     starts from. Layers that read one such tensor share its width.
+
+    With `accumulator-bits=P` each option's weight error is predicted with
+    the weights made to fit a P-bit accumulator for inputs of the option's
+    activation width (each channel's scale grown until round-to-nearest
+    fits, as `compress-quantize accumulator-bits=P` starts from), and
+    options whose weights cannot fit (binary ones) are dropped.
   }];
   let options = [
     ListOption<"weightBits", "weight-bits", "int64_t",
@@ -313,6 +319,11 @@ def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
            /*default=*/"::compress::qint::WeightClip::Max",
            "Weight scales as compress-quantize will choose them: max or mse",
            [{::compress::weightClipValues()}]>,
+    Option<"accumulatorBits", "accumulator-bits", "int64_t",
+           /*default=*/"0",
+           "Predict each option's weight error with its weights made to fit "
+           "this many accumulator bits (as compress-quantize does), and "
+           "drop options that cannot fit; 0: no constraint">,
     Option<"report", "report", "std::string", /*default=*/"",
            "Write the plan, uniform widths and Pareto frontier as JSON here">,
     Option<"paretoSvg", "pareto-svg", "std::string", /*default=*/"",
