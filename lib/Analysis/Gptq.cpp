@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 using namespace compress;
 using namespace compress::qint;
@@ -71,7 +72,8 @@ void roundRows(llvm::ArrayRef<float> weights, int64_t columns,
                const std::vector<bool> &dead, const MatrixMap &u,
                int64_t blockSize, int64_t begin, int64_t count,
                const std::optional<AccumulatorBudget> &accumulator,
-               llvm::ArrayRef<int64_t> biases, std::vector<int8_t> &result) {
+               llvm::ArrayRef<int64_t> biases, std::vector<int8_t> &result,
+               std::vector<double> &loss) {
   Matrix shift = Matrix::Zero(count, columns);
   Matrix errors(count, blockSize);
   std::vector<ChannelBudget> budgets;
@@ -98,6 +100,7 @@ void roundRows(llvm::ArrayRef<float> weights, int64_t columns,
         }
         result[row * columns + c] = q;
         errors(r, i) = float((value - double(q)) / d);
+        loss[row] += double(errors(r, i)) * double(errors(r, i));
       }
       int64_t rest = width - i - 1;
       shift.middleCols(c + 1, rest).noalias() +=
@@ -145,18 +148,53 @@ compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
   }
   float damp = float(options.damp * diagonalSum / double(columns));
   h.diagonal().array() += damp;
+
+  // With a budget, round-to-nearest is kept for a row where it fits and
+  // its loss (w - q)^T H (w - q) (in units of the row's scale, damped H) is
+  // below GPTQ's, which is the sum of the squared scaled errors of its
+  // sweep: clipping can make the greedy sweep lose to it.
+  std::vector<double> nearestLoss;
+  std::vector<int8_t> nearest;
+  if (options.accumulator) {
+    nearest.resize(weights.size());
+    Matrix e(rows, columns);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < columns; ++c) {
+        double value = dead[c] ? 0.0
+                               : double(weights[r * columns + c]) /
+                                     double(scales[r]);
+        int8_t q = roundWeight(value, bits);
+        nearest[r * columns + c] = q;
+        e(r, c) = float(value - double(q));
+      }
+    Matrix he = h.selfadjointView<Eigen::Lower>() * e.transpose();
+    nearestLoss.resize(rows);
+    for (int64_t r = 0; r < rows; ++r) {
+      std::vector<int64_t> row(nearest.begin() + r * columns,
+                               nearest.begin() + (r + 1) * columns);
+      nearestLoss[r] = options.accumulator->fits(row, biases[r])
+                           ? double(e.row(r).dot(he.col(r)))
+                           : std::numeric_limits<double>::infinity();
+    }
+  }
   if (!invertCholeskyUpper(h, context))
     return std::nullopt;
 
   std::vector<int8_t> result(weights.size());
+  std::vector<double> loss(rows, 0.0);
   int64_t blockSize = std::max<int64_t>(1, options.blockSize);
   int64_t tasks = (rows + kRowsPerTask - 1) / kRowsPerTask;
   parallelForIndices(context, 0, tasks, [&](size_t t) {
     int64_t begin = int64_t(t) * kRowsPerTask;
     roundRows(weights, columns, scales, bits, dead, h, blockSize, begin,
               std::min(kRowsPerTask, rows - begin), options.accumulator,
-              biases, result);
+              biases, result, loss);
   });
+  for (int64_t r = 0; r < int64_t(nearestLoss.size()); ++r)
+    if (nearestLoss[r] < loss[r])
+      std::copy(nearest.begin() + r * columns,
+                nearest.begin() + (r + 1) * columns,
+                result.begin() + r * columns);
   return result;
 }
 

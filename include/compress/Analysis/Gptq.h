@@ -40,7 +40,9 @@ struct GptqOptions {
   /// weight is clipped, as it is rounded, to the room its row has left, so
   /// that the row fits the accumulator whatever the later weights are
   /// (AXE's greedy projection); the error the clipping causes is fed back
-  /// to the later columns like the rounding error.
+  /// to the later columns like the rounding error. A row keeps
+  /// round-to-nearest's integers instead where those fit and have the
+  /// smaller loss (w - q)^T H (w - q).
   std::optional<AccumulatorBudget> accumulator;
 };
 
