@@ -14,12 +14,9 @@
 #include "FunctionQuantizer.h"
 
 #include "compress/Analysis/WeightLayers.h"
+#include "compress/Dialect/QInt/Utils/IntegerRanges.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 
-#include "mlir/Analysis/DataFlow/ConstantPropagationAnalysis.h"
-#include "mlir/Analysis/DataFlow/DeadCodeAnalysis.h"
-#include "mlir/Analysis/DataFlow/IntegerRangeAnalysis.h"
-#include "mlir/Analysis/DataFlowFramework.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -212,17 +209,13 @@ void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
 }
 
 std::pair<int64_t, int64_t> FunctionQuantizer::provenRange(Value value) {
-  unsigned width = getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth();
-  ConstantIntRanges range = ConstantIntRanges::maxRange(width);
-  DataFlowSolver solver(DataFlowConfig().setInterprocedural(false));
-  solver.load<dataflow::DeadCodeAnalysis>();
-  solver.load<dataflow::SparseConstantPropagation>();
-  solver.load<dataflow::IntegerRangeAnalysis>();
-  if (succeeded(solver.initializeAndRun(func)))
-    if (const auto *lattice =
-            solver.lookupState<dataflow::IntegerValueRangeLattice>(value))
-      if (!lattice->getValue().isUninitialized())
-        range = lattice->getValue().getValue();
+  IntegerRanges ranges;
+  // Without the analysis only the type bounds the value.
+  ConstantIntRanges range =
+      succeeded(ranges.run(func))
+          ? ranges.rangeOf(value)
+          : ConstantIntRanges::maxRange(
+                getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth());
   return {range.smin().getSExtValue(), range.smax().getSExtValue()};
 }
 

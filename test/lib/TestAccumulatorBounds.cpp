@@ -15,13 +15,10 @@
 
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
+#include "compress/Dialect/QInt/Utils/IntegerRanges.h"
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Parallel.h"
 
-#include "mlir/Analysis/DataFlow/ConstantPropagationAnalysis.h"
-#include "mlir/Analysis/DataFlow/DeadCodeAnalysis.h"
-#include "mlir/Analysis/DataFlow/IntegerRangeAnalysis.h"
-#include "mlir/Analysis/DataFlowFramework.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
@@ -301,11 +298,8 @@ struct TestAccumulatorBoundsPass
     auto helper = getContext().getLoadedDialect<CompressionDialect>()
                       ->getLayerAttrHelper();
     for (auto func : getOperation().getOps<func::FuncOp>()) {
-      DataFlowSolver solver(DataFlowConfig().setInterprocedural(false));
-      solver.load<dataflow::DeadCodeAnalysis>();
-      solver.load<dataflow::SparseConstantPropagation>();
-      solver.load<dataflow::IntegerRangeAnalysis>();
-      if (failed(solver.initializeAndRun(func)))
+      IntegerRanges ranges;
+      if (failed(ranges.run(func)))
         return signalPassFailure();
       func.walk([&](Operation *op) {
         if (!isa<Conv2DOp, DepthwiseConv2DOp, MatmulOp>(op))
@@ -314,16 +308,8 @@ struct TestAccumulatorBoundsPass
         for (Operation *user : op->getUsers())
           if (StringAttr name = helper.getAttr(user))
             job.name = name.str();
-        for (Value operand : op->getOperands()) {
-          const auto *lattice =
-              solver.lookupState<dataflow::IntegerValueRangeLattice>(operand);
-          unsigned width =
-              getElementTypeOrSelf(operand.getType()).getIntOrFloatBitWidth();
-          job.ranges.push_back(
-              lattice && !lattice->getValue().isUninitialized()
-                  ? lattice->getValue().getValue()
-                  : ConstantIntRanges::maxRange(width));
-        }
+        for (Value operand : op->getOperands())
+          job.ranges.push_back(ranges.rangeOf(operand));
         jobs.push_back(std::move(job));
       });
     }

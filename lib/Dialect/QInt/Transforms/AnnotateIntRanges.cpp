@@ -13,10 +13,8 @@
 
 #include "compress/Dialect/QInt/IR/QInt.h"
 
-#include "mlir/Analysis/DataFlow/ConstantPropagationAnalysis.h"
-#include "mlir/Analysis/DataFlow/DeadCodeAnalysis.h"
-#include "mlir/Analysis/DataFlow/IntegerRangeAnalysis.h"
-#include "mlir/Analysis/DataFlowFramework.h"
+#include "compress/Dialect/QInt/Utils/IntegerRanges.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -54,19 +52,8 @@ struct AnnotateIntRangesPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // The pass runs on one function at a time, possibly in parallel with
-    // others, so the solver must not enter callees: a call's results get the
-    // full range of their type instead.
-    DataFlowSolver solver(DataFlowConfig().setInterprocedural(false));
-    // Dead code analysis marks the blocks the range analysis visits. It
-    // decides branches from the constant lattice, which sparse constant
-    // propagation fills in (and the range analysis refines when a range
-    // narrows to one value): without it, a branch on a value that has no
-    // integer range is never decided and the blocks behind it stay dead.
-    solver.load<dataflow::DeadCodeAnalysis>();
-    solver.load<dataflow::SparseConstantPropagation>();
-    solver.load<dataflow::IntegerRangeAnalysis>();
-    if (failed(solver.initializeAndRun(func))) {
+    IntegerRanges ranges;
+    if (failed(ranges.run(func))) {
       func.emitError("integer range analysis failed");
       return signalPassFailure();
     }
@@ -87,11 +74,10 @@ struct AnnotateIntRangesPass
       Value result = op->getResult(0);
       if (!isa<IntegerType>(getElementTypeOrSelf(result.getType())))
         return;
-      const auto *lattice =
-          solver.lookupState<dataflow::IntegerValueRangeLattice>(result);
-      if (!lattice || lattice->getValue().isUninitialized())
+      std::optional<ConstantIntRanges> proven = ranges.proven(result);
+      if (!proven)
         return;
-      const ConstantIntRanges &range = lattice->getValue().getValue();
+      const ConstantIntRanges &range = *proven;
       op->setAttr(kRangeAttrName,
                   builder.getDenseI64ArrayAttr({range.smin().getSExtValue(),
                                                 range.smax().getSExtValue()}));

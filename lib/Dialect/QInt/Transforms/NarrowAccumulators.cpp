@@ -13,11 +13,8 @@
 
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
+#include "compress/Dialect/QInt/Utils/IntegerRanges.h"
 
-#include "mlir/Analysis/DataFlow/ConstantPropagationAnalysis.h"
-#include "mlir/Analysis/DataFlow/DeadCodeAnalysis.h"
-#include "mlir/Analysis/DataFlow/IntegerRangeAnalysis.h"
-#include "mlir/Analysis/DataFlowFramework.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -115,16 +112,6 @@ std::string layerName(Operation *op) {
   return text;
 }
 
-/// The range the solver proved for `value`, or its type's whole range.
-ConstantIntRanges rangeOf(DataFlowSolver &solver, Value value) {
-  const auto *lattice =
-      solver.lookupState<dataflow::IntegerValueRangeLattice>(value);
-  if (lattice && !lattice->getValue().isUninitialized())
-    return lattice->getValue().getValue();
-  unsigned width = getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth();
-  return ConstantIntRanges::maxRange(width);
-}
-
 Value biasOf(Operation *op) {
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return conv.getBias();
@@ -134,19 +121,19 @@ Value biasOf(Operation *op) {
 }
 
 /// Proves the range of `op`'s accumulator and the bits it needs.
-Accumulator analyse(Operation *op, DataFlowSolver &solver) {
+Accumulator analyse(Operation *op, const IntegerRanges &ranges) {
   Accumulator acc{op, layerName(op)};
   Value result = op->getResult(0);
   acc.before = getElementTypeOrSelf(result.getType()).getIntOrFloatBitWidth();
   SmallVector<ConstantIntRanges> operandRanges;
   for (Value operand : op->getOperands())
-    operandRanges.push_back(rangeOf(solver, operand));
+    operandRanges.push_back(ranges.rangeOf(operand));
   acc.bounds = getAccumulatorBounds(op, operandRanges);
   if (acc.bounds && !acc.bounds->lo.empty()) {
     acc.lo = *llvm::min_element(acc.bounds->lo);
     acc.hi = *llvm::max_element(acc.bounds->hi);
   } else {
-    ConstantIntRanges range = rangeOf(solver, result);
+    ConstantIntRanges range = ranges.rangeOf(result);
     acc.lo = range.smin().getSExtValue();
     acc.hi = range.smax().getSExtValue();
   }
@@ -284,23 +271,18 @@ struct NarrowAccumulatorsPass
     std::vector<Accumulator> accumulators;
     bool failed = false;
     for (auto func : getOperation().getOps<func::FuncOp>()) {
-      // Functions are analysed one at a time; a call's results get the
-      // whole range of their type.
-      DataFlowSolver solver(DataFlowConfig().setInterprocedural(false));
-      solver.load<dataflow::DeadCodeAnalysis>();
-      solver.load<dataflow::SparseConstantPropagation>();
-      solver.load<dataflow::IntegerRangeAnalysis>();
-      if (mlir::failed(solver.initializeAndRun(func))) {
+      IntegerRanges ranges;
+      if (mlir::failed(ranges.run(func))) {
         func.emitError("integer range analysis failed");
         return signalPassFailure();
       }
-      // Analyse everything before rewriting: the solver's states belong to
-      // the IR as it was.
+      // Analyse everything before rewriting: the analysis describes the IR
+      // as it was.
       size_t first = accumulators.size();
       func.walk([&](Operation *op) {
         if (!isa<Conv2DOp, DepthwiseConv2DOp, MatmulOp>(op))
           return;
-        accumulators.push_back(analyse(op, solver));
+        accumulators.push_back(analyse(op, ranges));
         Accumulator &acc = accumulators.back();
         if (tileTerms > 0 && acc.bounds && !acc.bounds->lo.empty())
           acc.tile = tileRange(op, *acc.bounds, tileTerms);
