@@ -94,8 +94,11 @@ void roundRows(llvm::ArrayRef<float> weights, int64_t columns,
                           double(shift(r, c));
         int8_t q = roundWeight(value, bits);
         if (accumulator) {
+          // Binary weights have no 0 to clip to: they keep their sign, and
+          // a row that then does not fit falls back to round-to-nearest.
           auto [lo, hi] = budgets[r].allowed();
-          q = int8_t(std::clamp<int64_t>(q, lo, hi));
+          if (bits > 1)
+            q = int8_t(std::clamp<int64_t>(q, lo, hi));
           budgets[r].take(q);
         }
         result[row * columns + c] = q;
@@ -190,11 +193,16 @@ compress::gptqRound(llvm::ArrayRef<float> weights, int64_t rows,
               std::min(kRowsPerTask, rows - begin), options.accumulator,
               biases, result, loss);
   });
-  for (int64_t r = 0; r < int64_t(nearestLoss.size()); ++r)
+  for (int64_t r = 0; r < int64_t(nearestLoss.size()); ++r) {
+    std::vector<int64_t> row(result.begin() + r * columns,
+                             result.begin() + (r + 1) * columns);
+    if (!options.accumulator->fits(row, biases[r]))
+      loss[r] = std::numeric_limits<double>::infinity();
     if (nearestLoss[r] < loss[r])
       std::copy(nearest.begin() + r * columns,
                 nearest.begin() + (r + 1) * columns,
                 result.begin() + r * columns);
+  }
   return result;
 }
 

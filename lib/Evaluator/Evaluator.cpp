@@ -192,6 +192,18 @@ ArrayRef<std::pair<DType, Shape>> Program::argumentTypes() const {
   return impl->argTypes;
 }
 
+/// Whether `type`'s elements have a width the evaluator's dtypes name
+/// exactly; others (i24) are held in a wider dtype, and only the qint
+/// accumulating ops, which wrap to their result's width, produce them.
+static bool hasExactDType(Type type) {
+  auto intType = dyn_cast<IntegerType>(getElementTypeOrSelf(type));
+  if (!intType)
+    return true;
+  unsigned width = intType.getWidth();
+  return width == 1 || width == 8 || width == 16 || width == 32 ||
+         width == 48 || width == 64;
+}
+
 FailureOr<Program> Program::compile(func::FuncOp func) {
   if (func.isExternal())
     return func.emitError("cannot evaluate a function without a body");
@@ -210,7 +222,7 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     DType dtype;
-    if (!type || !type.hasStaticShape() ||
+    if (!type || !type.hasStaticShape() || !hasExactDType(type) ||
         !dtypeFromMLIR(type.getElementType(), dtype))
       return func.emitError("reference evaluator needs statically shaped "
                             "tensor arguments of a supported element type, "
@@ -253,6 +265,12 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
     if (it == table.end())
       return op.emitError("reference evaluator does not support '")
              << op.getName() << "'";
+    if (!isa<qint::Conv2DOp, qint::DepthwiseConv2DOp, qint::MatmulOp>(op))
+      for (Type type : op.getResultTypes())
+        if (!hasExactDType(type))
+          return op.emitError("reference evaluator computes ")
+                 << getElementTypeOrSelf(type)
+                 << " values only as qint accumulators";
     Step step;
     step.op = &op;
     step.kernel = it->second;

@@ -209,6 +209,28 @@ void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
 }
 
 std::pair<int64_t, int64_t> FunctionQuantizer::provenRange(Value value) {
+  // A quantize, requantize or add bounds its result by its clamp, whatever
+  // its operands: its own inference gives the range the analysis would,
+  // without analysing the function again for every layer.
+  Operation *def = value.getDefiningOp();
+  if (isa_and_nonnull<QuantizeOp, RequantizeOp, AddOp>(def)) {
+    SmallVector<IntegerValueRange> operands;
+    for (Value operand : def->getOperands())
+      operands.push_back(
+          isa<IntegerType>(getElementTypeOrSelf(operand.getType()))
+              ? IntegerValueRange(ConstantIntRanges::maxRange(
+                    getElementTypeOrSelf(operand.getType())
+                        .getIntOrFloatBitWidth()))
+              : IntegerValueRange());
+    std::optional<ConstantIntRanges> inferred;
+    cast<InferIntRangeInterface>(def).inferResultRangesFromOptional(
+        operands, [&](Value result, const IntegerValueRange &range) {
+          if (result == value && !range.isUninitialized())
+            inferred = range.getValue();
+        });
+    if (inferred)
+      return {inferred->smin().getSExtValue(), inferred->smax().getSExtValue()};
+  }
   IntegerRanges ranges;
   // Without the analysis only the type bounds the value.
   ConstantIntRanges range =
@@ -229,10 +251,9 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
       quantizeWeights(weights, type.getShape(), axis, bits, options.clip);
   // Channel c's integer bias at weight scale `scale`.
   auto biasOf = [&](int64_t c, double scale) -> int64_t {
-    double b = bias.empty() ? 0.0
-                            : bias[bias.size() == 1 ? 0 : c] /
-                                  (inputScale * scale);
-    return int64_t(std::clamp(std::round(b), -2147483648.0, 2147483647.0));
+    return bias.empty() ? 0
+                        : quantizeBias(bias[bias.size() == 1 ? 0 : c],
+                                       inputScale * scale);
   };
   std::optional<AccumulatorBudget> budget;
   ChannelLayout layout = ChannelLayout::of(*getLayerKind(layer), type.getShape());
@@ -254,7 +275,8 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
                        << options.accumulatorBits
                        << (bits == 1 ? ": binary weights keep their "
                                        "magnitude at any scale"
-                                     : ": the bias alone does not fit");
+                                     : ": growing the scales does not make "
+                                       "every channel fit");
     hadError = true;
   }
   if (std::optional<LayerHessian> hessian =

@@ -47,8 +47,10 @@ struct LayerInfo {
   int64_t weightBytes;
   AffineParams output;
   double signal = 0.0, noise = 0.0;
-  /// The accumulator's proven range over all channels (from the weights,
-  /// bias and the input's proven range), with accumulator-bits.
+  /// With accumulator-bits, the accumulator's range over all channels that
+  /// the weights were fitted to: from the weights, the bias and the input's
+  /// proven range widened to contain 0, so it contains the range
+  /// compress-narrow-accumulators proves.
   std::optional<std::pair<int64_t, int64_t>> accumulatorBound;
   /// The smallest and largest accumulator value the report's samples
   /// produced.

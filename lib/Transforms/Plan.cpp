@@ -210,11 +210,10 @@ static double weightNoise(const LayerFacts &facts, unsigned bits,
                              input.qmax - input.zeroPoint);
     ChannelLayout layout = ChannelLayout::of(facts.layer.kind, facts.shape);
     auto biasOf = [&](int64_t c, double scale) -> int64_t {
-      if (facts.bias.empty())
-        return 0;
-      double b = facts.bias[facts.bias.size() == 1 ? 0 : c] /
-                 (input.scale * scale);
-      return int64_t(std::clamp(std::round(b), -2147483648.0, 2147483647.0));
+      return facts.bias.empty()
+                 ? 0
+                 : quantizeBias(facts.bias[facts.bias.size() == 1 ? 0 : c],
+                                input.scale * scale);
     };
     if (!fitByScaling(facts.weights, layout, bits, budget, biasOf, q.scales,
                       q.values))

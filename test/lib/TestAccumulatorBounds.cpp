@@ -29,6 +29,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -151,12 +152,11 @@ llvm::Expected<test::BoundCheck> compress::test::checkAccumulatorBounds(
   int64_t tlo = bounds->termLo, thi = bounds->termHi;
 
   // Each channel's weights, and its bias: the bound minus the terms' part.
-  std::vector<SmallVector<int64_t>> weights;
+  SmallVector<SmallVector<int64_t>> weights = getChannelWeights(op);
   std::vector<int64_t> bias;
   for (int64_t c = 0; c < check.channels; ++c) {
-    weights.push_back(getChannelWeights(op, c));
     int64_t low = 0, high = 0;
-    for (int64_t w : weights.back()) {
+    for (int64_t w : weights[c]) {
       low += std::min(w * tlo, w * thi);
       high += std::max(w * tlo, w * thi);
     }
@@ -313,7 +313,7 @@ struct TestAccumulatorBoundsPass
         jobs.push_back(std::move(job));
       });
     }
-    bool failedAny = false;
+    std::atomic<bool> failedAny = false;
     parallelForIndices(&getContext(), 0, jobs.size(), [&](size_t i) {
       Job &job = jobs[i];
       auto check = test::checkAccumulatorBounds(job.op, job.ranges, samples, inputs,

@@ -46,8 +46,10 @@ def ConvertQIntToTosaPass : Pass<"convert-qint-to-tosa"> {
     is standard TOSA that upstream tools read without compress.
 
     An op that TOSA cannot express is an error on that op and the pass
-    fails: accumulators other than i32 (TOSA accumulates i8 products in i32
-    only), i16 convolution or matmul inputs, zero points on i16 average
+    fails: accumulators wider than i32 (TOSA accumulates i8 products in
+    i32 only; narrower ones are computed in i32 and wrapped to their width
+    by two shifts, and only a requantize or dequantize may read them),
+    i16 convolution or matmul inputs, zero points on i16 average
     pooling, strided windows over a dynamic spatial size, and
     dequantization that would need integer arithmetic wider than i32.
 
@@ -86,7 +88,8 @@ def ConvertQIntToX86Pass : Pass<"convert-qint-to-x86", "mlir::ModuleOp"> {
   let summary = "Lower qint convolutions and matmuls to AVX-512 VNNI kernels";
   let description = [{
     Replaces each `qint.conv2d`, `qint.depthwise_conv2d` and `qint.matmul`
-    with an i32 accumulator,
+    with an accumulator of at most 32 bits (one narrower than i32 only with
+    a requantize, which wraps the i32 sum to its width first),
     i8 activations and constant weights, together with the
     `qint.requantize` that consumes it and the `qint.add` that consumes
     that (a residual connection), by one loop nest of vector code whose

@@ -306,7 +306,8 @@ static std::string accumulatorBlocker(ArrayRef<Type> operandTypes,
   for (Type type : operandTypes)
     if (!type.isInteger(8))
       return llvm::formatv("{0} operands accumulate in i48 in TOSA; only i8 "
-                           "operands with an i32 accumulator are exported",
+                           "operands with accumulators of at most 32 bits "
+                           "are exported",
                            type)
           .str();
   if (accumulatorType.getIntOrFloatBitWidth() > 32)
@@ -337,8 +338,9 @@ static std::string narrowUsersBlocker(Value result) {
 /// Why the bias of an accumulator narrower than i32 cannot be widened to
 /// the i32 bias TOSA takes: it must be a constant.
 static std::string narrowBiasBlocker(Value bias, Type accumulatorType) {
+  DenseIntElementsAttr values;
   if (!bias || accumulatorType.getIntOrFloatBitWidth() >= 32 ||
-      matchPattern(bias, m_Constant()))
+      matchPattern(bias, m_Constant(&values)))
     return {};
   return llvm::formatv("the bias of the {0} accumulator is not a constant, "
                        "so it cannot be widened to TOSA's i32",

@@ -1,8 +1,9 @@
 //===- KernelMatching.cpp - qint ops to kernel descriptions ---------------===//
 //
 // Reads a qint.conv2d, depthwise_conv2d or matmul with constant weights and
-// an i32 accumulator, and the requantize and residual add that consume it,
-// into a KernelSpec. Anything else is left for the TOSA path.
+// an accumulator of at most 32 bits (narrower ones only with a requantize
+// to read them), and the requantize and residual add that consume it, into
+// a KernelSpec. Anything else is left for the TOSA path.
 //
 //===----------------------------------------------------------------------===//
 

@@ -39,7 +39,7 @@ func.func @matmul_i16_accumulator(%a: tensor<1x2x3xi8>, %b: tensor<1x3x4xi8>)
 /// TOSA multiplies i16 activations into i48, never into i32.
 func.func @conv2d_i16_input(%x: tensor<1x4x4x2xi16>, %w: tensor<3x1x1x2xi8>)
     -> tensor<1x4x4x3xi32> {
-  // expected-error @+1 {{'qint.conv2d' op cannot be exported to TOSA: i16 operands accumulate in i48 in TOSA; only i8 operands with an i32 accumulator are exported}}
+  // expected-error @+1 {{'qint.conv2d' op cannot be exported to TOSA: i16 operands accumulate in i48 in TOSA; only i8 operands with accumulators of at most 32 bits are exported}}
   %acc = qint.conv2d %x, %w {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
       stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
       : (tensor<1x4x4x2xi16>, tensor<3x1x1x2xi8>) -> tensor<1x4x4x3xi32>

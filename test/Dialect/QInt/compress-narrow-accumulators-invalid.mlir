@@ -64,3 +64,20 @@ func.func @kept(%x: tensor<1x1x2xi8>, %b: tensor<2xi32>) -> (tensor<1x1x2xi32>, 
       : tensor<1x1x2xi32> -> tensor<1x1x2xf32>
   return %acc, %f : tensor<1x1x2xi32>, tensor<1x1x2xf32>
 }
+
+// -----
+
+/// Above 32 bits the IR names only i48 and i64: i16 inputs against 4096
+/// weights of 127 reach 127 * 32767 * 4096, 35 bits, so without
+/// accumulator-bits an i64 accumulator becomes i48.
+// KEPT-LABEL: func.func @wide
+// KEPT: qint.matmul {{.*}} -> tensor<1x1x2xi48>
+func.func @wide(%x: tensor<1x1x4096xi16>) -> tensor<1x1x2xf32> {
+  %w = arith.constant dense<127> : tensor<1x4096x2xi8>
+  %acc = qint.matmul %x, %w {lhs_zp = 0 : i64}
+      : (tensor<1x1x4096xi16>, tensor<1x4096x2xi8>) -> tensor<1x1x2xi64>
+  // expected-error@-2 {{is not proven to fit accumulator-bits=20: it needs 35 bits; output channel 0 ranges over [-17045651456, 17045131264]}}
+  %f = qint.dequantize %acc {scale = 0.05 : f64, zero_point = 0 : i64}
+      : tensor<1x1x2xi64> -> tensor<1x1x2xf32>
+  return %f : tensor<1x1x2xf32>
+}

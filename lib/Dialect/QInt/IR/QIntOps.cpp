@@ -267,18 +267,19 @@ unsigned AccumulatorBounds::bitsNeeded() const {
   return lo.empty() ? 1 : signedBitsFor(lo[c], hi[c]);
 }
 
-SmallVector<int64_t> compress::qint::getChannelWeights(Operation *op,
-                                                       int64_t channel) {
+SmallVector<SmallVector<int64_t>>
+compress::qint::getChannelWeights(Operation *op) {
   std::optional<AccumulatorShape> shape = accumulatorShape(op);
   std::optional<SmallVector<int64_t>> weights;
-  if (!shape || shape->channels < 0 || channel < 0 ||
-      channel >= shape->channels || !(weights = constantInts(shape->weights)))
+  if (!shape || shape->channels < 0 ||
+      !(weights = constantInts(shape->weights)))
     return {};
-  SmallVector<int64_t> row;
-  for (int64_t k = 0; k < shape->reduction; ++k)
-    row.push_back((*weights)[shape->weightIndex(channel, k)] -
-                  shape->weightZp);
-  return row;
+  SmallVector<SmallVector<int64_t>> channels(shape->channels);
+  for (int64_t c = 0; c < shape->channels; ++c)
+    for (int64_t k = 0; k < shape->reduction; ++k)
+      channels[c].push_back((*weights)[shape->weightIndex(c, k)] -
+                            shape->weightZp);
+  return channels;
 }
 
 std::optional<AccumulatorBounds> compress::qint::getAccumulatorBounds(

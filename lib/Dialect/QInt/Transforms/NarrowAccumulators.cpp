@@ -62,20 +62,23 @@ struct Accumulator {
   std::optional<std::pair<int64_t, int64_t>> tile;
 };
 
-/// The smallest and largest partial sum, bias excluded, over `tile`
-/// consecutive terms of any channel (a shorter reduction is one tile).
+/// The smallest and largest partial sum, bias excluded, over at most
+/// `tile` consecutive terms of any channel. The term range is widened to
+/// contain 0, so that a window's bound also holds for every shorter run (a
+/// last, partial tile).
 std::pair<int64_t, int64_t> tileRange(Operation *op,
                                       const AccumulatorBounds &bounds,
                                       int64_t tile) {
+  int64_t termLo = std::min<int64_t>(bounds.termLo, 0);
+  int64_t termHi = std::max<int64_t>(bounds.termHi, 0);
   int64_t lo = 0, hi = 0;
-  for (size_t c = 0; c < bounds.lo.size(); ++c) {
-    SmallVector<int64_t> w = getChannelWeights(op, int64_t(c));
+  for (const SmallVector<int64_t> &w : getChannelWeights(op)) {
     int64_t n = int64_t(w.size()), t = std::min(tile, n);
     // Sliding sums of each term's smallest and largest product.
     int64_t sumLo = 0, sumHi = 0;
     for (int64_t k = 0; k < n; ++k) {
       auto add = [&](int64_t at, int64_t sign) {
-        int64_t a = w[at] * bounds.termLo, b = w[at] * bounds.termHi;
+        int64_t a = w[at] * termLo, b = w[at] * termHi;
         sumLo += sign * std::min(a, b);
         sumHi += sign * std::max(a, b);
       };
@@ -254,10 +257,13 @@ struct NarrowAccumulatorsPass
     return success();
   }
 
-  /// The width `acc` gets, or its own if none narrower is allowed.
+  /// The width `acc` gets, or its own if none narrower is allowed. Above
+  /// 32 bits the IR names only i48 and i64.
   unsigned chooseWidth(const Accumulator &acc) const {
     if (accumulatorBits != 0)
       return std::min<unsigned>(acc.before, unsigned(accumulatorBits));
+    if (acc.needed > 32)
+      return acc.needed <= 48 ? std::min(acc.before, 48u) : acc.before;
     if (widths.empty())
       return acc.needed;
     unsigned best = acc.before;

@@ -156,3 +156,8 @@ double compress::qint::sqnrDecibels(double signalEnergy, double noiseEnergy) {
     return std::numeric_limits<double>::infinity();
   return 10.0 * std::log10(signalEnergy / noiseEnergy);
 }
+
+int32_t compress::qint::quantizeBias(double bias, double accScale) {
+  return int32_t(
+      std::clamp(std::round(bias / accScale), -2147483648.0, 2147483647.0));
+}

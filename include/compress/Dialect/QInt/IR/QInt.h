@@ -70,12 +70,12 @@ std::optional<AccumulatorBounds>
 getAccumulatorBounds(mlir::Operation *op,
                      llvm::ArrayRef<mlir::ConstantIntRanges> operandRanges);
 
-/// The weight of output channel `channel` and reduction term `k` in
-/// `getAccumulatorBounds`'s order, with the weight zero point taken off;
-/// `values` are the weights as `constantInts` reads them. Used to build the
-/// inputs that attain the bounds.
-llvm::SmallVector<int64_t> getChannelWeights(mlir::Operation *op,
-                                             int64_t channel);
+/// Each output channel's weights in `getAccumulatorBounds`'s term order,
+/// with the weight zero point taken off: what the inputs that attain the
+/// bounds are built from. Empty unless the weights are constants with a
+/// static shape.
+llvm::SmallVector<llvm::SmallVector<int64_t>>
+getChannelWeights(mlir::Operation *op);
 
 } // namespace compress::qint
 

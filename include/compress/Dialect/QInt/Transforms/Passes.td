@@ -118,8 +118,8 @@ def NarrowAccumulatorsPass
     it. Without constant weights the bound is the product of the ranges.
 
     * By default each accumulator gets exactly the bits it needs (an i21,
-      say); `widths=16,24,32` restricts the choice to the smallest listed
-      width that holds it.
+      say; above 32 bits, i48 where that holds it); `widths=16,24,32`
+      restricts the choice to the smallest listed width that holds it.
     * `accumulator-bits=P` requires width P: every accumulator that fits
       becomes iP (or stays narrower), and each one that does not is an
       error naming the layer, its widest output channel, that channel's

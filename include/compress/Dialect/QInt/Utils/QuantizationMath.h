@@ -69,6 +69,11 @@ std::vector<float> dequantizeWeights(const QuantizedWeights &q,
 int64_t quantizedLayerBytes(int64_t weights, unsigned bits, int64_t scales,
                             int64_t channels);
 
+/// A float bias as the i32 it becomes at accumulator scale `accScale` (the
+/// input scale times the weight scale): rounded half away from zero,
+/// saturated.
+int32_t quantizeBias(double bias, double accScale);
+
 /// Largest representable magnitude of narrow-range `bits`-bit weights.
 int64_t weightMax(unsigned bits);
 
