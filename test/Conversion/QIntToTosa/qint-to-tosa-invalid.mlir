@@ -110,3 +110,20 @@ func.func @dequantize_i32_zero_point(%q: tensor<4xi32>) -> tensor<4xf32> {
       : tensor<4xi32> -> tensor<4xf32>
   return %x : tensor<4xf32>
 }
+
+// -----
+
+/// A narrow accumulator is computed in i32, so its bias must be widened to
+/// i32 at compile time: it must be a constant.
+func.func @narrow_bias_not_constant(%x: tensor<1x4x4x2xi8>, %b: tensor<3xi20>)
+    -> tensor<1x4x4x3xi8> {
+  %w = arith.constant dense<1> : tensor<3x1x1x2xi8>
+  // expected-error @+1 {{'qint.conv2d' op cannot be exported to TOSA: the bias of the i20 accumulator is not a constant, so it cannot be widened to TOSA's i32}}
+  %acc = qint.conv2d %x, %w, %b {input_zp = 0 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x2xi8>, tensor<3x1x1x2xi8>, tensor<3xi20>) -> tensor<1x4x4x3xi20>
+  %y = qint.requantize %acc {multiplier = array<i32: 1073741824>,
+      shift = array<i8: 40>, output_zp = 0 : i64, clamp_min = -128 : i64,
+      clamp_max = 127 : i64} : tensor<1x4x4x3xi20> -> tensor<1x4x4x3xi8>
+  return %y : tensor<1x4x4x3xi8>
+}
