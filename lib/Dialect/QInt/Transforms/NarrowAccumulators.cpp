@@ -135,16 +135,18 @@ Accumulator analyse(Operation *op, const IntegerRanges &ranges) {
   if (acc.bounds && !acc.bounds->lo.empty()) {
     acc.lo = *llvm::min_element(acc.bounds->lo);
     acc.hi = *llvm::max_element(acc.bounds->hi);
+    // Bounds beyond the type mean the sum can wrap.
+    acc.proven = signedBitsFor(acc.lo, acc.hi) <= acc.before;
   } else {
+    // Without exact bounds the analysis gives the whole type when the sum
+    // can wrap.
     ConstantIntRanges range = ranges.rangeOf(result);
     acc.lo = range.smin().getSExtValue();
     acc.hi = range.smax().getSExtValue();
+    acc.proven =
+        !(range.smin().isMinSignedValue() && range.smax().isMaxSignedValue());
   }
   acc.needed = std::max(2u, signedBitsFor(acc.lo, acc.hi));
-  // A range that needs every bit of the type may be the whole type: the
-  // sum can wrap, and nothing is proven.
-  acc.proven = acc.needed < acc.before ||
-               (acc.bounds && acc.bounds->bitsNeeded() <= acc.before);
 
   // The new type must also hold the bias constants and the zero points
   // the users subtract from the accumulator.
