@@ -321,7 +321,8 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
       DenseElementsAttr::get(valuesType, ArrayRef<int8_t>(qw.values)),
       builder.getI64IntegerAttr(bits), builder.getDenseF32ArrayAttr(qw.scales),
       builder.getI64IntegerAttr(axis), builder.getBoolAttr(true),
-      WeightLayoutAttr::get(builder.getContext(), WeightLayout::dense));
+      WeightLayoutAttr::get(builder.getContext(), WeightLayout::dense),
+      /*mask=*/nullptr, /*block=*/nullptr);
   auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
   result.bias = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(biasType, ArrayRef(biasValues)));

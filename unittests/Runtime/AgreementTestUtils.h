@@ -64,17 +64,37 @@ inline std::string denseLiteral(llvm::ArrayRef<int64_t> values,
 
 /// The `values` attribute of packed `qint.weights` holding `values` as
 /// `bits`-bit fields: `dense<[...]> : tensor<Nxi8>`.
+/// A `dense<[...]> : tensor<Nxi8>` literal of bytes.
+inline std::string bytesLiteral(llvm::ArrayRef<uint8_t> bytes) {
+  std::string text = "dense<[";
+  for (size_t i = 0; i < bytes.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(int8_t(bytes[i]));
+  return text + "]> : tensor<" + std::to_string(bytes.size()) + "xi8>";
+}
+
 inline std::string packedWeightsLiteral(llvm::ArrayRef<int64_t> values,
                                         int64_t bits, bool isSigned) {
   std::vector<int8_t> narrow(values.begin(), values.end());
-  std::vector<uint8_t> bytes = qint::packWeights(narrow, bits, isSigned);
-  std::vector<int64_t> asInts;
-  for (uint8_t b : bytes)
-    asInts.push_back(int8_t(b));
-  std::string text = "dense<[";
-  for (size_t i = 0; i < asInts.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(asInts[i]);
-  return text + "]> : tensor<" + std::to_string(bytes.size()) + "xi8>";
+  return bytesLiteral(qint::packWeights(narrow, bits, isSigned));
+}
+
+/// The `mask = ..., values = ...` attributes (and `block = ...` unless all
+/// ones) of `values` in the sparse layout with blocks of `block`.
+inline std::string sparseWeightsAttributes(llvm::ArrayRef<int64_t> values,
+                                           llvm::ArrayRef<int64_t> shape,
+                                           llvm::ArrayRef<int64_t> block,
+                                           int64_t bits, bool isSigned) {
+  std::vector<int8_t> narrow(values.begin(), values.end());
+  qint::SparseWeights sparse = qint::encodeSparseWeights(
+      narrow, qint::WeightBlocks(shape, block), bits, isSigned);
+  std::string text = "mask = " + bytesLiteral(sparse.mask) + ", ";
+  if (llvm::any_of(block, [](int64_t b) { return b != 1; })) {
+    text += "block = array<i64: ";
+    for (size_t i = 0; i < block.size(); ++i)
+      text += (i ? ", " : "") + std::to_string(block[i]);
+    text += ">, ";
+  }
+  return text + "values = " + bytesLiteral(sparse.values);
 }
 
 /// Integers uniform over the range of `dtype`.

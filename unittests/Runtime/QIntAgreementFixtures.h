@@ -11,6 +11,8 @@
 
 #include "AgreementTestUtils.h"
 
+#include "compress/Dialect/QInt/IR/QInt.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -295,6 +297,19 @@ protected:
   std::string weightsConstant(BatchedModule &module,
                               llvm::ArrayRef<int64_t> shape, int64_t axis,
                               int64_t bits, bool isSigned, bool packed) {
+    return weightsConstant(module, shape, axis, bits, isSigned,
+                           packed ? qint::WeightLayout::packed
+                                  : qint::WeightLayout::dense);
+  }
+
+  /// A qint.weights constant of `shape` with random `bits`-bit values in
+  /// `layout`. Sparse weights (not binary) are pruned in random blocks of
+  /// single elements or of up to 4 along the last or second-to-last
+  /// dimension, from none to all of them. Returns the SSA name.
+  std::string weightsConstant(BatchedModule &module,
+                              llvm::ArrayRef<int64_t> shape, int64_t axis,
+                              int64_t bits, bool isSigned,
+                              qint::WeightLayout layout) {
     Tensor values(DType::I8, shape);
     int64_t hi =
         isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
@@ -306,11 +321,32 @@ protected:
       scales += i ? ", 0.5" : "0.5";
     std::string name = module.freshValue();
     std::string type = tensorTypeName(values);
-    std::string storage =
-        packed ? "layout = #qint.layout<packed>, values = " +
-                     packedWeightsLiteral(values.ints(), bits, isSigned)
-               : "values = dense<" + denseLiteral(values.ints(), shape) +
-                     "> : " + type;
+    std::string storage;
+    switch (layout) {
+    case qint::WeightLayout::dense:
+      storage = "values = dense<" + denseLiteral(values.ints(), shape) +
+                "> : " + type;
+      break;
+    case qint::WeightLayout::packed:
+      storage = "layout = #qint.layout<packed>, values = " +
+                packedWeightsLiteral(values.ints(), bits, isSigned);
+      break;
+    case qint::WeightLayout::sparse: {
+      std::vector<int64_t> block(shape.size(), 1);
+      if (int64_t rank = shape.size(); oneIn(2) && rank >= 2)
+        block[rank - uniform(1, 2)] = uniform(2, 4);
+      qint::WeightBlocks blocks(shape, block);
+      int64_t pruned = uniform(0, 10);
+      for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b)
+        if (uniform(0, 9) < pruned)
+          for (int64_t i : blocks.getElements(b))
+            values.ints()[i] = 0;
+      storage = "layout = #qint.layout<sparse>, " +
+                sparseWeightsAttributes(values.ints(), shape, block, bits,
+                                        isSigned);
+      break;
+    }
+    }
     module.addLine(llvm::formatv(
         "{0} = qint.weights {{axis = {1} : i64, bits = {2} : i64, is_signed "
         "= {3}, scales = array<f32: {4}>, {5}} : {6}",

@@ -271,6 +271,42 @@ TEST_F(QIntWindowAgreement, PackedMatmul) {
 }
 
 //===----------------------------------------------------------------------===//
+// Sparse weights: exported dense
+//===----------------------------------------------------------------------===//
+
+/// Every width from 2 to 8 (binary weights cannot be sparse), pruned in
+/// random blocks.
+TEST_F(QIntWindowAgreement, SparseConvolutions) {
+  for (bool depthwise : {false, true})
+    runCases(21, [&](BatchedModule &module, int64_t index) {
+      int64_t bits = index % 7 + 2;
+      bool isSigned = bits == 8 || index % 3 != 2;
+      Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
+      int64_t n = uniform(1, 2), c = uniform(1, 9);
+      int64_t o = depthwise ? uniform(1, 3) : uniform(1, 6);
+      addConvolution(module, w, n, c, o, depthwise,
+                     [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+                       return weightsConstant(module, shape, axis, bits,
+                                              isSigned,
+                                              qint::WeightLayout::sparse);
+                     });
+    });
+}
+
+TEST_F(QIntWindowAgreement, SparseMatmul) {
+  runCases(21, [&](BatchedModule &module, int64_t index) {
+    int64_t bits = index % 7 + 2;
+    bool isSigned = bits == 8 || index % 3 != 2;
+    int64_t b = uniform(1, 2), m = uniform(1, 5);
+    int64_t k = uniform(1, 32), n = uniform(1, 8);
+    addMatmul(module, b, m, k, n, [&](llvm::ArrayRef<int64_t> shape, int64_t axis) {
+      return weightsConstant(module, shape, axis, bits, isSigned,
+                             qint::WeightLayout::sparse);
+    });
+  });
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 

@@ -58,8 +58,9 @@ protected:
     });
   }
 
-  /// Constant weights of `shape`: qint.weights of any width 1..8, dense or
-  /// (below 8 bits) packed, or an arith.constant of any i8 values.
+  /// Constant weights of `shape`: qint.weights of any width 1..8, dense,
+  /// (below 8 bits) packed or (but binary) sparse, or an arith.constant of
+  /// any i8 values.
   std::string constantWeights(BatchedModule &module,
                               llvm::ArrayRef<int64_t> shape, int64_t axis) {
     if (oneIn(5)) {
@@ -75,8 +76,12 @@ protected:
     }
     bool isSigned = !oneIn(5);
     int64_t bits = isSigned ? uniform(1, 8) : uniform(1, 7);
-    return weightsConstant(module, shape, axis, bits, isSigned,
-                           /*packed=*/bits < 8 && oneIn(2));
+    qint::WeightLayout layout = qint::WeightLayout::dense;
+    if (!(isSigned && bits == 1) && oneIn(4))
+      layout = qint::WeightLayout::sparse;
+    else if (bits < 8 && oneIn(2))
+      layout = qint::WeightLayout::packed;
+    return weightsConstant(module, shape, axis, bits, isSigned, layout);
   }
 
   /// The accumulator width of chain `index`: i32, or for a third of the

@@ -73,10 +73,21 @@ struct WeightsOpConversion : OpConversionPattern<WeightsOp> {
   matchAndRewrite(WeightsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     // Packed weights stay packed in the exported program and are decoded
-    // when it runs; dense values are what tosa.const means.
-    if (op.getLayout() == WeightLayout::packed) {
+    // when it runs; dense values are what tosa.const means. TOSA has no
+    // sparse tensors, so sparse weights are exported dense.
+    switch (op.getLayout()) {
+    case WeightLayout::packed:
       rewriter.replaceOp(op, createPackedWeightsDecoding(rewriter, op));
       return success();
+    case WeightLayout::sparse: {
+      std::vector<int8_t> values = op.getUnpackedValues();
+      rewriter.replaceOpWithNewOp<tosa::ConstOp>(
+          op, op.getType(),
+          DenseElementsAttr::get(op.getType(), ArrayRef<int8_t>(values)));
+      return success();
+    }
+    case WeightLayout::dense:
+      break;
     }
     rewriter.replaceOpWithNewOp<tosa::ConstOp>(op, op.getType(),
                                                op.getValues());

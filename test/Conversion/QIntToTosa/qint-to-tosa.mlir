@@ -344,6 +344,23 @@ func.func @negative_float_tosa(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+/// TOSA has no sparse tensors: sparse weights are exported dense (the
+/// 1x4-block example of compress-pack-weights.mlir).
+// CHECK-LABEL: func.func @weights_sparse
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}1, 2, 3, 4, 0, 0, 0, 0]]], {{\[\[\[}}5, 6, 7, 8, 0, 0, 0, 0]]]]> : tensor<2x1x1x8xi8>}>
+// CHECK-NOT: qint.
+// CHECK: return %[[W]]
+func.func @weights_sparse() -> tensor<2x1x1x8xi8> {
+  %w = qint.weights {bits = 8 : i64, block = array<i64: 1, 1, 1, 4>,
+                     layout = #qint.layout<sparse>, mask = dense<5> : tensor<1xi8>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[1, 2, 3, 4, 5, 6, 7, 8]> : tensor<8xi8>}
+      : tensor<2x1x1x8xi8>
+  return %w : tensor<2x1x1x8xi8>
+}
+
+// -----
+
 /// Packed weights stay packed: a constant of the bytes padded to whole
 /// groups of 8 weights ([G, bits]), decoded when the program runs. Five
 /// 3-bit weights take 2 bytes, padded to one group of 3. Fields straddle

@@ -147,6 +147,112 @@ func.func @weights_zero_scale() -> tensor<2xi8> {
 
 // -----
 
+/// The sparse layout needs its mask.
+func.func @weights_sparse_no_mask() -> tensor<2xi8> {
+  // expected-error @+1 {{'qint.weights' op sparse layout needs a mask}}
+  %w = qint.weights {bits = 8 : i64, layout = #qint.layout<sparse>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[1]> : tensor<1xi8>} : tensor<2xi8>
+  return %w : tensor<2xi8>
+}
+
+// -----
+
+func.func @weights_mask_on_dense() -> tensor<2xi8> {
+  // expected-error @+1 {{'qint.weights' op mask and block belong to the sparse layout}}
+  %w = qint.weights {bits = 8 : i64, mask = dense<3> : tensor<1xi8>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[1, 2]> : tensor<2xi8>} : tensor<2xi8>
+  return %w : tensor<2xi8>
+}
+
+// -----
+
+/// 20 blocks need 3 mask bytes.
+func.func @weights_sparse_mask_bytes() -> tensor<20xi8> {
+  // expected-error @+1 {{'qint.weights' op sparse layout expects a mask of type tensor<3xi8> (one bit per block, 20 blocks), got 'tensor<2xi8>'}}
+  %w = qint.weights {bits = 8 : i64, layout = #qint.layout<sparse>,
+                     mask = dense<[1, 0]> : tensor<2xi8>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[1]> : tensor<1xi8>} : tensor<20xi8>
+  return %w : tensor<20xi8>
+}
+
+// -----
+
+/// Five elements in 1x4 blocks are two blocks: bits 2..7 of the mask are
+/// unused.
+func.func @weights_sparse_mask_padding() -> tensor<1x5xi8> {
+  // expected-error @+1 {{'qint.weights' op mask must leave the 6 unused high bits of the last byte zero}}
+  %w = qint.weights {bits = 8 : i64, layout = #qint.layout<sparse>,
+                     block = array<i64: 1, 4>, mask = dense<5> : tensor<1xi8>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[1, 2, 3, 4]> : tensor<4xi8>} : tensor<1x5xi8>
+  return %w : tensor<1x5xi8>
+}
+
+// -----
+
+/// The mask keeps block 0 (four weights) and block 1 (one weight): five
+/// 4-bit weights need 3 bytes.
+func.func @weights_sparse_value_bytes() -> tensor<1x5xi8> {
+  // expected-error @+1 {{'qint.weights' op sparse layout expects values of type tensor<3xi8> (5 kept weights of 4 bits), got 'tensor<2xi8>'}}
+  %w = qint.weights {bits = 4 : i64, layout = #qint.layout<sparse>,
+                     block = array<i64: 1, 4>, mask = dense<3> : tensor<1xi8>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[1, 2]> : tensor<2xi8>} : tensor<1x5xi8>
+  return %w : tensor<1x5xi8>
+}
+
+// -----
+
+func.func @weights_sparse_block_rank() -> tensor<1x5xi8> {
+  // expected-error @+1 {{'qint.weights' op block needs 2 positive extents, one per dimension}}
+  %w = qint.weights {bits = 8 : i64, layout = #qint.layout<sparse>,
+                     block = array<i64: 4>, mask = dense<1> : tensor<1xi8>,
+                     scales = array<f32: 1.0>,
+                     values = dense<[1, 2, 3, 4]> : tensor<4xi8>} : tensor<1x5xi8>
+  return %w : tensor<1x5xi8>
+}
+
+// -----
+
+func.func @weights_sparse_binary() -> tensor<2xi8> {
+  // expected-error @+1 {{'qint.weights' op sparse layout cannot hold binary weights, which have no zero}}
+  %w = qint.weights {bits = 1 : i64, layout = #qint.layout<sparse>,
+                     mask = dense<1> : tensor<1xi8>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[1]> : tensor<1xi8>} : tensor<2xi8>
+  return %w : tensor<2xi8>
+}
+
+// -----
+
+/// One kept 3-bit weight uses 3 bits of its byte.
+func.func @weights_sparse_value_padding() -> tensor<2xi8> {
+  // expected-error @+1 {{'qint.weights' op sparse values must leave the 5 unused high bits of the last byte zero}}
+  %w = qint.weights {bits = 3 : i64, layout = #qint.layout<sparse>,
+                     mask = dense<1> : tensor<1xi8>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[9]> : tensor<1xi8>} : tensor<2xi8>
+  return %w : tensor<2xi8>
+}
+
+// -----
+
+/// Stored fields are checked against the bit width like dense values: the
+/// 3-bit field 4 is -4, outside the narrow range [-3, 3].
+func.func @weights_sparse_value_range() -> tensor<2xi8> {
+  // expected-error @+1 {{'qint.weights' op value -4 at flat index 0 does not fit 3-bit signed weights}}
+  %w = qint.weights {bits = 3 : i64, layout = #qint.layout<sparse>,
+                     mask = dense<1> : tensor<1xi8>,
+                     scales = array<f32: 1.0, 1.0>,
+                     values = dense<[4]> : tensor<1xi8>} : tensor<2xi8>
+  return %w : tensor<2xi8>
+}
+
+// -----
+
 /// The packed layout is for sub-byte weights.
 func.func @weights_packed_eight_bits() -> tensor<2xi8> {
   // expected-error @+1 {{'qint.weights' op packed layout needs fewer than 8 bits; 8-bit weights are stored dense}}

@@ -57,6 +57,26 @@ func.func @weights_packed() -> (tensor<2x3xi8>, tensor<1x9xi8>) {
   return %p3, %p1 : tensor<2x3xi8>, tensor<1x9xi8>
 }
 
+/// Sparse weights: the example of qint.weights (unstructured, 4-bit), and
+/// 8-bit 2x5 weights in 1x4 blocks of which blocks 0 and 3 are kept
+/// (mask 0b1001): 1, 0, 0, -1 then 5.
+// CHECK-LABEL: func.func @weights_sparse
+// CHECK: qint.weights {bits = 4 : i64, layout = #qint.layout<sparse>, mask = dense<7> : tensor<1xi8>, scales = array<f32: 5.000000e-01, 2.500000e-01>, values = dense<[-105, 1]> : tensor<2xi8>} : tensor<2x2xi8>
+// CHECK: qint.weights {bits = 8 : i64, block = array<i64: 1, 4>, layout = #qint.layout<sparse>, mask = dense<9> : tensor<1xi8>, scales = array<f32: 1.000000e+00, 1.000000e+00>, values = dense<[1, 0, 0, -1, 5]> : tensor<5xi8>} : tensor<2x5xi8>
+// GENERIC-LABEL: sym_name = "weights_sparse"
+// GENERIC: "qint.weights"() <{axis = 0 : i64, bits = 4 : i64, is_signed = true, layout = #qint.layout<sparse>, mask = dense<7> : tensor<1xi8>,
+func.func @weights_sparse() -> (tensor<2x2xi8>, tensor<2x5xi8>) {
+  %s4 = qint.weights {bits = 4 : i64, layout = #qint.layout<sparse>,
+                      mask = dense<7> : tensor<1xi8>,
+                      scales = array<f32: 0.5, 0.25>,
+                      values = dense<[-105, 1]> : tensor<2xi8>} : tensor<2x2xi8>
+  %s8 = qint.weights {bits = 8 : i64, layout = #qint.layout<sparse>,
+                      block = array<i64: 1, 4>, mask = dense<9> : tensor<1xi8>,
+                      scales = array<f32: 1.0, 1.0>,
+                      values = dense<[1, 0, 0, -1, 5]> : tensor<5xi8>} : tensor<2x5xi8>
+  return %s4, %s8 : tensor<2x2xi8>, tensor<2x5xi8>
+}
+
 /// Quantize with the type's range or an explicit [qmin, qmax] (4-bit
 /// activations in i8), to i8 and i16, and back to float.
 // CHECK-LABEL: func.func @quantize_dequantize

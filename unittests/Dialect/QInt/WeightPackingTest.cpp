@@ -103,4 +103,59 @@ TEST(WeightPacking, UnsignedFieldsAreTheValues) {
   EXPECT_EQ(packWeights(values, 4, false), (std::vector<uint8_t>{0x0F, 0x09}));
 }
 
+TEST(WeightPacking, SparseRoundTripsEveryBlockShape) {
+  std::mt19937 rng(20261207);
+  std::uniform_int_distribution<int64_t> extent(1, 7), blockExtent(1, 5),
+      rank(1, 4), tenths(0, 10), bitsOf(2, 8);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<int64_t> shape(rank(rng)), block(shape.size());
+    int64_t count = 1;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      shape[d] = extent(rng);
+      block[d] = blockExtent(rng);
+      count *= shape[d];
+    }
+    int64_t bits = bitsOf(rng);
+    bool isSigned = bits == 8 || trial % 3 != 0;
+    std::vector<int8_t> values = randomWeights(rng, count, bits, isSigned);
+    // Prune whole blocks, from none to all of them.
+    WeightBlocks blocks(shape, block);
+    int64_t pruned = tenths(rng), kept = 0;
+    for (int64_t b = 0; b < blocks.getNumBlocks(); ++b) {
+      bool prune = int64_t(rng() % 10) < pruned;
+      bool nonzero = false;
+      for (int64_t i : blocks.getElements(b)) {
+        if (prune)
+          values[i] = 0;
+        nonzero |= values[i] != 0;
+      }
+      kept += nonzero ? blocks.getElements(b).size() : 0;
+    }
+    SparseWeights sparse = encodeSparseWeights(values, blocks, bits, isSigned);
+    ASSERT_EQ(int64_t(sparse.mask.size()),
+              getPackedByteCount(blocks.getNumBlocks(), 1));
+    ASSERT_EQ(countKeptWeights(sparse.mask, blocks), kept);
+    ASSERT_EQ(int64_t(sparse.values.size()), getPackedByteCount(kept, bits));
+    EXPECT_EQ(decodeSparseWeights(sparse.mask, sparse.values, blocks, bits,
+                                  isSigned),
+              values)
+        << "trial " << trial;
+  }
+}
+
+TEST(WeightPacking, SparseBlocksGroupRowMajorElements) {
+  // A 2x5 tensor in 1x4 blocks: [0..3], [4], [5..8], [9].
+  WeightBlocks blocks({2, 5}, {1, 4});
+  ASSERT_EQ(blocks.getNumBlocks(), 4);
+  EXPECT_EQ(blocks.getElements(0).vec(), (std::vector<int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(blocks.getElements(1).vec(), (std::vector<int64_t>{4}));
+  EXPECT_EQ(blocks.getElements(3).vec(), (std::vector<int64_t>{9}));
+  // Blocks 0 and 3 hold nonzeros: mask 0b1001; 4-bit fields 1, 0, 0, -1
+  // then 5: bytes 0x01, 0xF0, 0x05.
+  std::vector<int8_t> values = {1, 0, 0, -1, 0, 0, 0, 0, 0, 5};
+  SparseWeights sparse = encodeSparseWeights(values, blocks, 4, true);
+  EXPECT_EQ(sparse.mask, (std::vector<uint8_t>{0x09}));
+  EXPECT_EQ(sparse.values, (std::vector<uint8_t>{0x01, 0xF0, 0x05}));
+}
+
 } // namespace

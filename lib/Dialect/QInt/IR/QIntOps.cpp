@@ -393,14 +393,62 @@ int64_t WeightsOp::getNumWeights() {
   return getResult().getType().getNumElements();
 }
 
+/// An i8 attribute's elements as bytes (see readInt8s).
+static std::optional<std::vector<uint8_t>> readBytes(ElementsAttr attr) {
+  std::optional<std::vector<int8_t>> values = readInt8s(attr);
+  if (!values)
+    return std::nullopt;
+  return std::vector<uint8_t>(values->begin(), values->end());
+}
+
+SmallVector<int64_t> WeightsOp::getBlockShape() {
+  if (std::optional<ArrayRef<int64_t>> block = getBlock())
+    return SmallVector<int64_t>(*block);
+  return SmallVector<int64_t>(getResult().getType().getRank(), 1);
+}
+
 std::vector<int8_t> WeightsOp::getUnpackedValues() {
-  std::optional<std::vector<int8_t>> stored = readInt8s(getValues());
+  if (getLayout() == WeightLayout::dense) {
+    std::optional<std::vector<int8_t>> values = readInt8s(getValues());
+    assert(values && "checked by the verifier");
+    return std::move(*values);
+  }
+  std::optional<std::vector<uint8_t>> stored = readBytes(getValues());
   assert(stored && "checked by the verifier");
-  if (getLayout() == WeightLayout::dense)
-    return std::move(*stored);
-  std::vector<uint8_t> bytes(stored->begin(), stored->end());
-  return unpackWeights(bytes, getNumWeights(), getBitsAttr().getInt(),
-                       getIsSigned());
+  int64_t bits = getBitsAttr().getInt();
+  switch (getLayout()) {
+  case WeightLayout::dense:
+    break;
+  case WeightLayout::packed:
+    return unpackWeights(*stored, getNumWeights(), bits, getIsSigned());
+  case WeightLayout::sparse: {
+    std::optional<std::vector<uint8_t>> mask = readBytes(*getMask());
+    assert(mask && "checked by the verifier");
+    WeightBlocks blocks(getResult().getType().getShape(), getBlockShape());
+    return decodeSparseWeights(*mask, *stored, blocks, bits, getIsSigned());
+  }
+  }
+  llvm_unreachable("unknown weight layout");
+}
+
+int64_t WeightsOp::getStorageBytes() {
+  int64_t bytes = cast<ShapedType>(getValues().getType()).getNumElements() +
+                  4 * int64_t(getScales().size());
+  if (ElementsAttr mask = getMaskAttr())
+    bytes += mask.getNumElements();
+  return bytes;
+}
+
+/// Checks that an LSB-first bitstream of `usedBits` bits in `bytes` leaves
+/// the unused high bits of its last byte zero.
+static LogicalResult verifyStreamEnd(WeightsOp op, StringRef name,
+                                     ArrayRef<uint8_t> bytes,
+                                     int64_t usedBits) {
+  int64_t lastBits = usedBits % 8;
+  if (lastBits && !bytes.empty() && (bytes.back() >> lastBits) != 0)
+    return op.emitOpError() << name << " must leave the " << 8 - lastBits
+                            << " unused high bits of the last byte zero";
+  return success();
 }
 
 /// Checks the storage of packed weights: byte count and padding bits.
@@ -419,18 +467,64 @@ static LogicalResult verifyPackedStorage(WeightsOp op, ShapedType valuesType,
     return op.emitOpError() << "packed layout expects values of type tensor<"
                             << expected << "xi8> (" << count << " fields of "
                             << bits << " bits), got " << valuesType;
-  int64_t usedBits = (count * bits) % 8;
-  if (usedBits && (uint8_t(bytes.back()) >> usedBits) != 0)
-    return op.emitOpError() << "packed values must leave the " << 8 - usedBits
-                            << " unused high bits of the last byte zero";
-  return success();
+  return verifyStreamEnd(op, "packed values",
+                         ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(
+                                               bytes.data()),
+                                           bytes.size()),
+                         count * bits);
+}
+
+/// Checks the storage of sparse weights: block shape, mask and value bytes.
+static LogicalResult verifySparseStorage(WeightsOp op, ShapedType valuesType,
+                                         ArrayRef<uint8_t> bytes) {
+  auto type = op.getResult().getType();
+  int64_t bits = op.getBitsAttr().getInt();
+  if (!type.hasStaticShape())
+    return op.emitOpError("sparse layout needs a static result shape");
+  if (op.getIsSigned() && bits == 1)
+    return op.emitOpError("sparse layout cannot hold binary weights, which "
+                          "have no zero");
+  SmallVector<int64_t> block = op.getBlockShape();
+  if (int64_t(block.size()) != type.getRank() ||
+      llvm::any_of(block, [](int64_t b) { return b < 1; }))
+    return op.emitOpError() << "block needs " << type.getRank()
+                            << " positive extents, one per dimension";
+  ElementsAttr maskAttr = op.getMaskAttr();
+  if (!maskAttr)
+    return op.emitOpError("sparse layout needs a mask");
+  std::optional<std::vector<uint8_t>> mask = readBytes(maskAttr);
+  WeightBlocks blocks(type.getShape(), block);
+  int64_t numBlocks = blocks.getNumBlocks();
+  auto maskType = cast<ShapedType>(maskAttr.getType());
+  if (!mask || !maskType.getElementType().isInteger(8) ||
+      maskType.getRank() != 1 ||
+      maskType.getDimSize(0) != getPackedByteCount(numBlocks, 1))
+    return op.emitOpError() << "sparse layout expects a mask of type tensor<"
+                            << getPackedByteCount(numBlocks, 1)
+                            << "xi8> (one bit per block, " << numBlocks
+                            << " blocks), got " << maskAttr.getType();
+  if (failed(verifyStreamEnd(op, "mask", *mask, numBlocks)))
+    return failure();
+  int64_t kept = countKeptWeights(*mask, blocks);
+  int64_t expected = getPackedByteCount(kept, bits);
+  if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != expected)
+    return op.emitOpError() << "sparse layout expects values of type tensor<"
+                            << expected << "xi8> (" << kept
+                            << " kept weights of " << bits << " bits), got "
+                            << valuesType;
+  return verifyStreamEnd(op, "sparse values", bytes, kept * bits);
 }
 
 LogicalResult WeightsOp::verify() {
   auto type = getResult().getType();
   auto valuesType = cast<ShapedType>(getValues().getType());
-  bool packed = getLayout() == WeightLayout::packed;
-  if (!packed && valuesType.getShape() != type.getShape())
+  WeightLayout layout = getLayout();
+  bool packed = layout == WeightLayout::packed;
+  bool sparse = layout == WeightLayout::sparse;
+  if (!sparse && (getMaskAttr() || getBlockAttr()))
+    return emitOpError("mask and block belong to the sparse layout");
+  if (layout == WeightLayout::dense &&
+      valuesType.getShape() != type.getShape())
     return emitOpError("values shape does not match the result type");
   if (!valuesType.getElementType().isInteger(8))
     return emitOpError("values must be i8");
@@ -443,6 +537,11 @@ LogicalResult WeightsOp::verify() {
   if (!getIsSigned() && getBitsAttr().getInt() > 7)
     return emitOpError("unsigned weights need at most 7 bits in i8 storage");
   if (packed && failed(verifyPackedStorage(*this, valuesType, *stored)))
+    return failure();
+  if (sparse &&
+      failed(verifySparseStorage(
+          *this, valuesType,
+          std::vector<uint8_t>(stored->begin(), stored->end()))))
     return failure();
   int64_t axis = getAxisAttr().getInt();
   if (axis < 0 || axis >= type.getRank())
@@ -458,7 +557,8 @@ LogicalResult WeightsOp::verify() {
   auto [lo, hi] = getValueBounds();
   bool binary = getIsSigned() && getBitsAttr().getInt() == 1;
   // A packed signed field can hold -2^(bits-1), outside the narrow range.
-  std::vector<int8_t> values = packed ? getUnpackedValues() : *stored;
+  std::vector<int8_t> values =
+      layout == WeightLayout::dense ? *stored : getUnpackedValues();
   for (int64_t index = 0, e = values.size(); index < e; ++index) {
     int64_t x = values[index];
     if (x < lo || x > hi || (binary && x == 0))

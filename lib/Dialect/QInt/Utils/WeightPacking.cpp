@@ -2,11 +2,14 @@
 //
 // Packing and unpacking of the `packed` weight layout. Fields are read and
 // written one bit-aligned window at a time through a 16-bit word, since a
-// field of at most 8 bits spans at most two bytes.
+// field of at most 8 bits spans at most two bytes. The sparse layout stores
+// the weights of its kept blocks in the same bitstream.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/QInt/Utils/WeightPacking.h"
+
+#include "llvm/ADT/STLExtras.h"
 
 #include <cassert>
 
@@ -69,4 +72,91 @@ std::vector<int8_t> compress::qint::unpackWeights(llvm::ArrayRef<uint8_t> bytes,
                                   isSigned);
   }
   return values;
+}
+
+WeightBlocks::WeightBlocks(llvm::ArrayRef<int64_t> shape,
+                           llvm::ArrayRef<int64_t> block) {
+  assert(shape.size() == block.size() && "one block extent per dimension");
+  int64_t rank = shape.size(), count = 1, numBlocks = 1;
+  std::vector<int64_t> grid(rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    assert(block[d] >= 1 && "block extents are positive");
+    grid[d] = (shape[d] + block[d] - 1) / block[d];
+    count *= shape[d];
+    numBlocks *= grid[d];
+  }
+  // The block of every element, then a counting sort by block that keeps
+  // row-major order within each block.
+  std::vector<int64_t> blockOf(count);
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t b = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      b = b * grid[d] + index[d] / block[d];
+    blockOf[e] = b;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  starts.assign(numBlocks + 1, 0);
+  for (int64_t b : blockOf)
+    ++starts[b + 1];
+  for (int64_t b = 0; b < numBlocks; ++b)
+    starts[b + 1] += starts[b];
+  order.resize(count);
+  std::vector<int64_t> next(starts.begin(), starts.end() - 1);
+  for (int64_t e = 0; e < count; ++e)
+    order[next[blockOf[e]]++] = e;
+}
+
+SparseWeights compress::qint::encodeSparseWeights(llvm::ArrayRef<int8_t> values,
+                                                  const WeightBlocks &blocks,
+                                                  int64_t bits, bool isSigned) {
+  assert(int64_t(values.size()) == blocks.getNumElements() &&
+         "one value per element");
+  SparseWeights result;
+  result.mask.assign(getPackedByteCount(blocks.getNumBlocks(), 1), 0);
+  std::vector<int8_t> kept;
+  for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b) {
+    llvm::ArrayRef<int64_t> elements = blocks.getElements(b);
+    if (llvm::all_of(elements, [&](int64_t i) { return values[i] == 0; }))
+      continue;
+    result.mask[b / 8] |= uint8_t(1u << (b % 8));
+    for (int64_t i : elements)
+      kept.push_back(values[i]);
+  }
+  result.values = packWeights(kept, bits, isSigned);
+  return result;
+}
+
+/// Whether bit `b` of an LSB-first bitmask is set.
+static bool isKept(llvm::ArrayRef<uint8_t> mask, int64_t b) {
+  return (mask[b / 8] >> (b % 8)) & 1;
+}
+
+int64_t compress::qint::countKeptWeights(llvm::ArrayRef<uint8_t> mask,
+                                         const WeightBlocks &blocks) {
+  int64_t kept = 0;
+  for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b)
+    if (isKept(mask, b))
+      kept += blocks.getElements(b).size();
+  return kept;
+}
+
+std::vector<int8_t> compress::qint::decodeSparseWeights(
+    llvm::ArrayRef<uint8_t> mask, llvm::ArrayRef<uint8_t> values,
+    const WeightBlocks &blocks, int64_t bits, bool isSigned) {
+  assert(int64_t(mask.size()) >= getPackedByteCount(blocks.getNumBlocks(), 1) &&
+         "one mask bit per block");
+  std::vector<int8_t> kept =
+      unpackWeights(values, countKeptWeights(mask, blocks), bits, isSigned);
+  std::vector<int8_t> result(blocks.getNumElements(), 0);
+  size_t next = 0;
+  for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b)
+    if (isKept(mask, b))
+      for (int64_t i : blocks.getElements(b))
+        result[i] = kept[next++];
+  return result;
 }

@@ -78,8 +78,31 @@ def QInt_WeightsOp : QInt_RangeOp<"weights"> {
                        : tensor<2x2xi8>
     ```
 
-    `compress-pack-weights` rewrites dense weights of fewer than 8 bits to
-    the packed layout.
+    With `layout = sparse` (pruned weights, any bit width but binary), the
+    result is cut into blocks of shape `block` (one extent per dimension;
+    all ones when absent, i.e. unstructured sparsity), blocks at the upper
+    edges holding what is left. Blocks are numbered in row-major order of
+    the block grid. `mask` is a `tensor<Mxi8>` bitmask of
+    `M = ceil(blocks / 8)` bytes, LSB-first like the packed bitstream: bit
+    `b` is 1 when block `b` is stored. `values` is the packed bitstream (as
+    above) of the stored blocks' elements, block after block, each block's
+    elements in row-major order. Elements of blocks that are not stored are
+    0. A 1x4 block along the reduction dimension (`block = array<i64: 1, 1,
+    1, 4>` for convolution weights) is the unit a dot-product kernel can
+    skip. The same weights as above, with unstructured sparsity (`mask`
+    0b0111 keeps every element but the trailing zero):
+
+    ```mlir
+    %w = qint.weights {bits = 4 : i64, layout = #qint.layout<sparse>,
+                       mask = dense<7> : tensor<1xi8>,
+                       scales = array<f32: 0.5, 0.25>,
+                       values = dense<[-105, 1]> : tensor<2xi8>}
+                       : tensor<2x2xi8>
+    ```
+
+    `compress-pack-weights` rewrites dense weights to the smallest of the
+    layouts: packed for fewer than 8 bits, sparse when pruning left enough
+    zeros.
   }];
   let arguments = (ins
     ElementsAttr:$values,
@@ -87,7 +110,9 @@ def QInt_WeightsOp : QInt_RangeOp<"weights"> {
     DenseF32ArrayAttr:$scales,
     DefaultValuedAttr<I64Attr, "0">:$axis,
     DefaultValuedAttr<BoolAttr, "true">:$is_signed,
-    DefaultValuedAttr<QInt_WeightLayoutAttr, "WeightLayout::dense">:$layout
+    DefaultValuedAttr<QInt_WeightLayoutAttr, "WeightLayout::dense">:$layout,
+    OptionalAttr<ElementsAttr>:$mask,
+    OptionalAttr<DenseI64ArrayAttr>:$block
   );
   let results = (outs QInt_WeightTensor:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
@@ -102,6 +127,11 @@ def QInt_WeightsOp : QInt_RangeOp<"weights"> {
     int64_t getNumWeights();
     /// The weights in row-major order of the result, whatever the layout.
     std::vector<int8_t> getUnpackedValues();
+    /// The block shape of the sparse layout: `block`, or all ones.
+    llvm::SmallVector<int64_t> getBlockShape();
+    /// The bytes the weights are stored in: values, the sparse layout's
+    /// mask, and four per scale.
+    int64_t getStorageBytes();
   }];
 }
 

@@ -26,9 +26,11 @@ inline constexpr llvm::StringLiteral kRangeAttrName = "qint.range";
 inline constexpr llvm::StringLiteral kAccBitsNeededAttrName =
     "qint.acc_bits_needed";
 
-/// Adds the pattern of `compress-pack-weights`: a dense `qint.weights` of
-/// fewer than 8 bits becomes the same weights in the packed layout.
-void populatePackWeightsPatterns(mlir::RewritePatternSet &patterns);
+/// Adds the pattern of `compress-pack-weights`: a dense `qint.weights`
+/// becomes the same weights in its smallest layout, packed or (when
+/// `sparse`) sparse.
+void populatePackWeightsPatterns(mlir::RewritePatternSet &patterns,
+                                 bool sparse = true);
 
 #define GEN_PASS_DECL
 #include "compress/Dialect/QInt/Transforms/Passes.h.inc"

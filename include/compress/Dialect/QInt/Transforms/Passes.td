@@ -65,16 +65,25 @@ def AnnotateIntRangesPass
 }
 
 def PackWeightsPass : Pass<"compress-pack-weights", "mlir::func::FuncOp"> {
-  let summary = "Store sub-byte qint.weights as packed bitstreams";
+  let summary = "Store qint.weights in their smallest layout: packed or sparse";
   let description = [{
-    Rewrites every `qint.weights` with `layout = dense` and fewer than 8
-    bits to `layout = packed`: the values become `ceil(count * bits / 8)`
-    bytes holding one `bits`-bit field per weight, in row-major order, as
-    one little-endian LSB-first bitstream (two's complement for signed
-    weights; binary weights store 0 for -1 and 1 for +1). The result type
-    and the integers it means do not change, so no user of the weights is
-    touched; the IR, and the compiled program, hold `bits / 8` of the
-    bytes. 8-bit weights stay dense: packing would not shrink them.
+    Rewrites every `qint.weights` with `layout = dense` to the layout that
+    stores it in the fewest bytes; the result type and the integers it
+    means do not change, so no user of the weights is touched.
+
+    - `packed` (fewer than 8 bits): `ceil(count * bits / 8)` bytes holding
+      one `bits`-bit field per weight, in row-major order, as one
+      little-endian LSB-first bitstream (two's complement for signed
+      weights; binary weights store 0 for -1 and 1 for +1). 8-bit weights
+      stay dense unless sparse storage is smaller.
+    - `sparse` (with `sparse=true`, the default; pruned weights): a bitmask
+      of the blocks that hold a nonzero weight and the packed bitstream of
+      those blocks' weights. Two block shapes are tried: single elements
+      (unstructured) and, when the weights have one user that reduces over
+      a dimension, 1x4 blocks along it (`[1, 1, 1, 4]` for `qint.conv2d`'s
+      OHWI weights, `[1, 4, 1]` for `qint.matmul`'s right-hand side), the
+      unit a dot-product kernel can skip. On a tie the packed layout wins,
+      then the 1x4 blocks.
 
     Before (ternary weights, five values in five bytes):
     ```mlir
@@ -91,11 +100,17 @@ def PackWeightsPass : Pass<"compress-pack-weights", "mlir::func::FuncOp"> {
         : tensor<1x5xi8>
     ```
   }];
+  let options = [
+    Option<"sparse", "sparse", "bool", /*default=*/"true",
+           "Also try the sparse layout (unstructured and 1x4 blocks)">,
+  ];
   let statistics = [
     Statistic<"numWeightsPacked", "weights-packed",
               "qint.weights constants rewritten to the packed layout">,
+    Statistic<"numWeightsSparse", "weights-sparse",
+              "qint.weights constants rewritten to the sparse layout">,
     Statistic<"numBytesSaved", "bytes-saved",
-              "Bytes of weight storage removed by packing">,
+              "Bytes of weight storage removed">,
   ];
 }
 

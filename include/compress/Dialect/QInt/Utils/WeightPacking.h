@@ -1,7 +1,9 @@
 //===- WeightPacking.h - Sub-byte weight bitstreams -------------*- C++ -*-===//
 //
-// The byte encoding of `qint.weights` with `layout = packed`: every weight is
-// a `bits`-bit field of one little-endian, LSB-first bitstream.
+// The byte encodings of `qint.weights`: with `layout = packed` every weight
+// is a `bits`-bit field of one little-endian, LSB-first bitstream; with
+// `layout = sparse` a bitmask names the blocks that hold a nonzero weight
+// and only their weights are stored, as such a bitstream.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,6 +40,52 @@ std::vector<uint8_t> packWeights(llvm::ArrayRef<int8_t> values, int64_t bits,
 /// bits) of them) hold; the inverse of `packWeights`.
 std::vector<int8_t> unpackWeights(llvm::ArrayRef<uint8_t> bytes, int64_t count,
                                   int64_t bits, bool isSigned);
+
+/// The weights of a tensor of `shape` cut into blocks of `block` (one extent
+/// per dimension, each at least 1; blocks at the upper edges hold what is
+/// left). Blocks are numbered in row-major order of the block grid; the
+/// elements of a block in row-major order within it.
+class WeightBlocks {
+public:
+  WeightBlocks(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block);
+
+  int64_t getNumBlocks() const { return int64_t(starts.size()) - 1; }
+  int64_t getNumElements() const { return int64_t(order.size()); }
+  /// The row-major indices of the elements of block `b`.
+  llvm::ArrayRef<int64_t> getElements(int64_t b) const {
+    return llvm::ArrayRef<int64_t>(order).slice(starts[b],
+                                                starts[b + 1] - starts[b]);
+  }
+
+private:
+  /// Element indices grouped by block; block b is [starts[b], starts[b+1]).
+  std::vector<int64_t> order;
+  std::vector<int64_t> starts;
+};
+
+/// The storage of the sparse layout: bit b of the LSB-first bitmask `mask`
+/// says whether block b is kept; `values` is the bitstream (as packWeights
+/// makes it) of the kept blocks' weights, block after block.
+struct SparseWeights {
+  std::vector<uint8_t> mask;
+  std::vector<uint8_t> values;
+};
+
+/// Keeps exactly the blocks that hold a nonzero weight.
+SparseWeights encodeSparseWeights(llvm::ArrayRef<int8_t> values,
+                                  const WeightBlocks &blocks, int64_t bits,
+                                  bool isSigned);
+
+/// The number of weights in the blocks `mask` keeps.
+int64_t countKeptWeights(llvm::ArrayRef<uint8_t> mask,
+                         const WeightBlocks &blocks);
+
+/// The dense weights (zero outside kept blocks) of a sparse encoding; the
+/// inverse of encodeSparseWeights. `values` must hold the kept weights.
+std::vector<int8_t> decodeSparseWeights(llvm::ArrayRef<uint8_t> mask,
+                                        llvm::ArrayRef<uint8_t> values,
+                                        const WeightBlocks &blocks,
+                                        int64_t bits, bool isSigned);
 
 } // namespace compress::qint
 
