@@ -17,6 +17,7 @@
 
 #include "compress/Analysis/AccumulatorBudget.h"
 #include "compress/Analysis/LayerKind.h"
+#include "compress/Analysis/Pruning.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -44,6 +45,16 @@ struct GptqOptions {
   /// round-to-nearest's integers instead where those fit and have the
   /// smaller loss (w - q)^T H (w - q).
   std::optional<AccumulatorBudget> accumulator;
+  /// Pruning in the same sweep (SparseGPT): at the start of each block of
+  /// columns, every row zeroes the fraction `prune->sparsity` of the units
+  /// starting in the block (or 2 of each group of 4) with the smallest
+  /// saliency `sum v_c^2 / U_cc^2`, v being the weight as updated so far;
+  /// their error is fed back like a rounding error. Weights that are 0
+  /// stay 0 with or without it.
+  std::optional<PruneSpec> prune;
+  /// The first column of each pruning unit (getPruneUnitStarts); empty:
+  /// every column. The layer functions set it from the layer's shape.
+  std::vector<int64_t> pruneUnitStarts;
 };
 
 /// Rounds a layer's weights with GPTQ. `weights` is row-major, one row per
@@ -57,7 +68,8 @@ struct GptqOptions {
 /// pool when given, with the same result for any number of threads.
 ///
 /// Columns whose Hessian diagonal is 0 (inputs that were always 0) are
-/// rounded to 0: nothing they do is observable.
+/// rounded to 0: nothing they do is observable. Weights that are exactly 0
+/// (pruned) round to 0.
 ///
 /// With `options.accumulator`, `biases` holds each row's integer bias.
 std::optional<std::vector<int8_t>>
@@ -83,6 +95,25 @@ gptqRoundLayer(LayerKind kind, llvm::ArrayRef<float> weights,
                const GptqOptions &options = {},
                mlir::MLIRContext *context = nullptr,
                llvm::ArrayRef<int64_t> biases = {});
+
+/// SparseGPT without rounding: prunes as `options.prune` says (weights
+/// that are 0 stay 0 in any case) and updates the kept weights to make up
+/// for the pruned ones, over the same damped Hessian as gptqRound (which
+/// it overwrites). Returns the pruned weights, or nothing as gptqRound.
+std::optional<std::vector<float>>
+sparseGptPrune(llvm::ArrayRef<float> weights, int64_t rows, int64_t columns,
+               llvm::MutableArrayRef<float> hessian,
+               const GptqOptions &options = {},
+               mlir::MLIRContext *context = nullptr);
+
+/// sparseGptPrune on a whole weight tensor, as gptqRoundLayer, with the
+/// pruning units of the layer (getPruneUnitStarts).
+std::optional<std::vector<float>>
+sparseGptPruneLayer(LayerKind kind, llvm::ArrayRef<float> weights,
+                    llvm::ArrayRef<int64_t> shape,
+                    llvm::MutableArrayRef<float> hessians,
+                    const GptqOptions &options = {},
+                    mlir::MLIRContext *context = nullptr);
 
 } // namespace compress
 
