@@ -14,6 +14,7 @@
 #include "compress/Evaluator/Evaluator.h"
 #include "compress/Support/Parallel.h"
 #include "compress/Support/Progress.h"
+#include "compress/Support/Samples.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -315,4 +316,26 @@ std::optional<LayerHessian> LayerHessians::take(Operation *layer) {
   entry.inputs.clear();
   finishLayerHessian(hessian);
   return hessian;
+}
+
+FailureOr<LayerHessians>
+LayerHessians::collectOnSamples(func::FuncOp func, StringRef calibration,
+                                int64_t numSamples) {
+  auto module = func->getParentOfType<ModuleOp>();
+  FailureOr<SampleSet> samples =
+      loadSamples(module, func, calibration, numSamples);
+  if (failed(samples))
+    return failure();
+  FailureOr<Program> program = Program::compile(func);
+  if (failed(program))
+    return failure();
+  auto inputsFor = [&](int64_t index) {
+    return samples->inputs(index, calibration);
+  };
+  auto collected = collect(func, *program, samples->count, inputsFor,
+                           func.getContext());
+  if (!collected)
+    return func.emitError("collecting the layers' input Hessians failed: ")
+           << llvm::toString(collected.takeError());
+  return std::move(*collected);
 }

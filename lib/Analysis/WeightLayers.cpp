@@ -50,6 +50,20 @@ Value compress::quantizationSource(Value value) {
   return value;
 }
 
+std::optional<std::vector<float>> compress::readFloatConstant(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  if (auto values = attr.tryGetValues<float>())
+    return std::vector<float>(values->begin(), values->end());
+  std::vector<float> result;
+  result.reserve(attr.getNumElements());
+  for (const APFloat &v : attr.getValues<APFloat>())
+    result.push_back(v.convertToFloat());
+  return result;
+}
+
 SmallVector<compress::WeightLayer>
 compress::collectWeightLayers(func::FuncOp func) {
   SmallVector<WeightLayer> layers;

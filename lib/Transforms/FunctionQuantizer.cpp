@@ -33,27 +33,9 @@ using namespace compress;
 using namespace compress::qint;
 using namespace compress::quantize;
 
-/// Bytes of `count` weights of `bits` bits, packed.
-static int64_t packedBytes(int64_t count, unsigned bits) {
-  return (count * bits + 7) / 8;
-}
-
-/// Reads a float constant operand.
-static std::optional<std::vector<float>> floatConstant(Value value) {
-  ElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
-    return std::nullopt;
-  std::vector<float> result;
-  result.reserve(attr.getNumElements());
-  for (const APFloat &v : attr.getValues<APFloat>())
-    result.push_back(v.convertToFloat());
-  return result;
-}
-
 /// True if `value` is a float constant that is zero everywhere.
 static bool isZeroConstant(Value value) {
-  auto values = floatConstant(value);
+  auto values = readFloatConstant(value);
   return values && llvm::all_of(*values, [](float v) { return v == 0.0f; });
 }
 
@@ -69,7 +51,7 @@ FailureOr<AffineParams> FunctionQuantizer::paramsFor(Value value) {
     return chooseAffineParams(range.getMin().convertToDouble(),
                               range.getMax().convertToDouble(), bits);
   // A constant needs no calibration: its values are its range.
-  if (auto values = floatConstant(value)) {
+  if (auto values = readFloatConstant(value)) {
     auto [lo, hi] = std::minmax_element(values->begin(), values->end());
     return chooseAffineParams(values->empty() ? 0.0 : *lo,
                               values->empty() ? 0.0 : *hi, bits);
@@ -326,16 +308,25 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
   auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
   result.bias = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(biasType, ArrayRef(biasValues)));
-  result.packedBytes = packedBytes(qw.values.size(), bits) +
-                       int64_t(qw.scales.size()) * 4 + channels * 4;
+  // The bytes compress-pack-weights will store the weights in.
+  std::optional<int64_t> reductionAxis;
+  if (isa<tosa::Conv2DOp>(layer))
+    reductionAxis = 3;
+  else if (isa<tosa::MatMulOp>(layer))
+    reductionAxis = 1;
+  result.storedBytes =
+      chooseWeightStorage(qw.values, type.getShape(), bits,
+                          /*isSigned=*/true, reductionAxis)
+          .bytes +
+      int64_t(qw.scales.size()) * 4 + channels * 4;
   return result;
 }
 
 LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
   bool depthwise = isa<tosa::DepthwiseConv2DOp>(op);
   Value input = op->getOperand(0), weightsValue = op->getOperand(1);
-  auto weights = floatConstant(weightsValue);
-  auto bias = floatConstant(op->getOperand(2));
+  auto weights = readFloatConstant(weightsValue);
+  auto bias = readFloatConstant(op->getOperand(2));
   if (!weights || !bias || !isZeroConstant(op->getOperand(3)) ||
       !isZeroConstant(op->getOperand(4)))
     return failure();
@@ -383,7 +374,7 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
     markReplaced(clamp);
   recordLayer(acc, layerOutput.getDefiningOp(), y.getDefiningOp(),
               {"", "", bits, out->bits, layer.rounding,
-               int64_t(weights->size() + bias->size()) * 4, layer.packedBytes,
+               int64_t(weights->size() + bias->size()) * 4, layer.storedBytes,
                *out, 0.0, 0.0, layer.accumulatorBound});
   return success();
 }
@@ -402,7 +393,7 @@ FunctionQuantizer::matchFullyConnectedTail(tosa::MatMulOp op, int64_t n) {
     Value other = tail.biasAdd.getInput1() == tail.reshape.getResult()
                       ? tail.biasAdd.getInput2()
                       : tail.biasAdd.getInput1();
-    tail.bias = floatConstant(other);
+    tail.bias = readFloatConstant(other);
     if (!tail.bias ||
         (tail.bias->size() != size_t(n) && tail.bias->size() != 1) ||
         tail.biasAdd.getType() != tail.reshape.getType())
@@ -417,7 +408,7 @@ FunctionQuantizer::matchFullyConnectedTail(tosa::MatMulOp op, int64_t n) {
 }
 
 LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
-  auto weights = floatConstant(op.getB());
+  auto weights = readFloatConstant(op.getB());
   auto bType = cast<RankedTensorType>(op.getB().getType());
   if (!weights || bType.getDimSize(0) != 1 || !isZeroConstant(op.getAZp()) ||
       !isZeroConstant(op.getBZp()))
@@ -469,7 +460,7 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   recordLayer(acc, layerOutput.getDefiningOp(), producer,
               {"", "", bits, out->bits, layer.rounding,
                int64_t(weights->size() + (bias ? bias->size() : 0)) * 4,
-               layer.packedBytes, *out, 0.0, 0.0, layer.accumulatorBound});
+               layer.storedBytes, *out, 0.0, 0.0, layer.accumulatorBound});
   return success();
 }
 
@@ -545,7 +536,7 @@ LogicalResult FunctionQuantizer::quantizeSameParams(Operation *op) {
                             TypeAttr::get(builder.getI32Type()));
   } else if (auto pad = dyn_cast<tosa::PadOp>(op)) {
     // Padding with the zero point pads with real 0.
-    auto padValues = floatConstant(pad.getPadConst());
+    auto padValues = readFloatConstant(pad.getPadConst());
     if (!padValues || padValues->size() != 1 || (*padValues)[0] != 0.0f)
       return failure();
     auto constType =

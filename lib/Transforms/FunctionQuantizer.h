@@ -112,7 +112,8 @@ private:
   struct LayerConstants {
     Value weights, bias;
     SmallVector<double> factors;
-    int64_t packedBytes;
+    /// Bytes of the weights in their smallest layout, scales and bias.
+    int64_t storedBytes;
     StringRef rounding;
     std::optional<std::pair<int64_t, int64_t>> accumulatorBound;
   };

@@ -99,6 +99,23 @@ ValuesClass compress::rescaleRoundingValues() {
                                      "tosa.rescale's SINGLE_ROUND"));
 }
 
+ValuesClass compress::prunePatternValues() {
+  return llvm::cl::values(
+      clEnumValN(PrunePattern::Unstructured, "unstructured", "any weights"),
+      clEnumValN(PrunePattern::Block4, "block4",
+                 "whole 1x4 blocks along the reduction dimension"),
+      clEnumValN(PrunePattern::TwoFour, "2:4",
+                 "two of every four along the reduction dimension"));
+}
+
+ValuesClass compress::pruneMethodValues() {
+  return llvm::cl::values(
+      clEnumValN(PruneMethod::Magnitude, "magnitude",
+                 "the smallest magnitudes of each layer"),
+      clEnumValN(PruneMethod::Hessian, "hessian",
+                 "SparseGPT over the Hessian of each layer's inputs"));
+}
+
 ValuesClass compress::bufferArenaValues() {
   return llvm::cl::values(
       clEnumValN(BufferArena::Heap, "heap", "one arena allocated per call"),

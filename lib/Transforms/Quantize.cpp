@@ -97,28 +97,6 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     return options;
   }
 
-  /// Runs `entry` in float on the first `gptq-samples` calibration samples
-  /// and returns the input Hessian of each of its layers.
-  FailureOr<LayerHessians> collectHessians(func::FuncOp entry) {
-    ModuleOp module = getOperation();
-    FailureOr<SampleSet> samples =
-        loadSamples(module, entry, calibration, gptqSamples);
-    if (failed(samples))
-      return failure();
-    FailureOr<Program> program = Program::compile(entry);
-    if (failed(program))
-      return failure();
-    auto inputsFor = [&](int64_t index) {
-      return samples->inputs(index, calibration);
-    };
-    auto collected = LayerHessians::collect(entry, *program, samples->count,
-                                            inputsFor, &getContext());
-    if (!collected)
-      return entry.emitError("collecting GPTQ Hessians failed: ")
-             << llvm::toString(collected.takeError());
-    return std::move(*collected);
-  }
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
     Options options = quantizerOptions();
@@ -135,7 +113,8 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     // Collected before any rewriting: GPTQ wants each layer's float input.
     std::optional<LayerHessians> hessians;
     if (options.gptq) {
-      FailureOr<LayerHessians> collected = collectHessians(entry);
+      FailureOr<LayerHessians> collected =
+          LayerHessians::collectOnSamples(entry, calibration, gptqSamples);
       if (failed(collected))
         return signalPassFailure();
       hessians = std::move(*collected);

@@ -120,6 +120,14 @@ public:
           int64_t numSamples, SampleSource inputsFor,
           mlir::MLIRContext *context = nullptr);
 
+  /// `collect` on the first `numSamples` samples of the `.npy` file
+  /// `calibration` (all when it has fewer), with `func` compiled for the
+  /// reference evaluator. Emits an error on `func` and fails when the file
+  /// does not fit the function or a run fails.
+  static mlir::FailureOr<LayerHessians>
+  collectOnSamples(mlir::func::FuncOp func, llvm::StringRef calibration,
+                   int64_t numSamples);
+
   /// The finished Hessian of `layer`'s input, or nothing if `layer` is not
   /// one of the function's layers or was taken before.
   std::optional<LayerHessian> take(mlir::Operation *layer);

@@ -16,6 +16,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace compress {
 
@@ -51,6 +52,10 @@ bool keepsQuantization(mlir::Operation *op);
 /// The tensor whose quantization `value` shares: `value` itself, or what a
 /// chain of `keepsQuantization` ops starts from.
 mlir::Value quantizationSource(mlir::Value value);
+
+/// The elements of `value` when it is a float32 constant (row-major);
+/// nothing otherwise.
+std::optional<std::vector<float>> readFloatConstant(mlir::Value value);
 
 /// The `tosa.conv2d`, `tosa.depthwise_conv2d` and `tosa.matmul` ops of
 /// `func` whose weight operand is a statically shaped float32 constant, in

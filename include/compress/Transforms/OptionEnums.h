@@ -14,6 +14,7 @@
 #define COMPRESS_TRANSFORMS_OPTIONENUMS_H
 
 #include "compress/Analysis/Calibration.h"
+#include "compress/Analysis/Pruning.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
 #include "compress/Support/FixedPoint.h"
 
@@ -27,6 +28,15 @@ enum class WeightRounding {
   Nearest,
   /// GPTQ: error feedback through the Hessian of the layer's inputs.
   Gptq,
+};
+
+/// How compress-prune chooses the weights to zero.
+enum class PruneMethod {
+  /// The smallest magnitudes of the layer.
+  Magnitude,
+  /// SparseGPT: the smallest OBS saliency over the Hessian of the layer's
+  /// inputs, with the kept weights updated to make up for them.
+  Hessian,
 };
 
 /// Where compress-plan-buffers puts a function's temporary buffers.
@@ -72,6 +82,10 @@ llvm::cl::ValuesClass weightClipValues();
 llvm::cl::ValuesClass weightRoundingValues();
 /// `double`, `single` (`rescale-rounding`).
 llvm::cl::ValuesClass rescaleRoundingValues();
+/// `unstructured`, `block4`, `2:4` (compress-prune's `pattern`).
+llvm::cl::ValuesClass prunePatternValues();
+/// `magnitude`, `hessian` (compress-prune's `method`).
+llvm::cl::ValuesClass pruneMethodValues();
 /// `heap`, `global`, `none` (`arena`).
 llvm::cl::ValuesClass bufferArenaValues();
 

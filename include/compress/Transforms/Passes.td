@@ -63,6 +63,75 @@ def CleanupPass : Pass<"compress-cleanup", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def PrunePass : Pass<"compress-prune", "mlir::ModuleOp"> {
+  let summary = "Zero a fraction of every layer's float weights";
+  let description = [{
+    Prunes the float32 constant weights of every `tosa.conv2d`,
+    `tosa.depthwise_conv2d` and `tosa.matmul` of a cleaned-up float graph:
+    `sparsity` percent of each layer's units become exactly 0. The units
+    follow `pattern`:
+
+    * `unstructured`: single weights;
+    * `block4`: 1x4 blocks along the reduction dimension, i.e. 4
+      consecutive input channels of one kernel tap of a convolution
+      (fewer where a tap's channels are not a multiple of 4) or 4
+      consecutive K of a matmul's `[1, K, N]` weights: the blocks that
+      `compress-pack-weights` stores as `block = [1, 1, 1, 4]` (or
+      `[1, 4, 1]`) and that a dot-product kernel can skip;
+    * `2:4`: two of every group of four along the reduction dimension
+      (always 50%; `sparsity` must be left at 50).
+
+    Depthwise convolutions reduce over kernel taps only and are pruned
+    unstructured whatever the pattern.
+
+    `method=magnitude` zeroes the units of each layer with the smallest sum
+    of squares. `method=hessian` is SparseGPT: the function runs in float on
+    `samples` samples of `calibration` to collect each layer's input
+    Hessian `H = 2 X X^T / N` (as GPTQ does), then each row sweeps its
+    columns, zeroing at every block of 128 columns the units with the
+    smallest saliency `w^2 / [H^-1]_cc` and updating the weights after them
+    to make up for the loss, so that the layer's outputs on the samples
+    change as little as possible.
+
+    Zeros are what the later passes read as pruned: `compress-quantize`
+    keeps them (with GPTQ too) and `compress-pack-weights` stores the
+    weights sparse when that is smaller.
+
+    ```
+    compress-opt model.mlir --compress-cleanup \
+      --compress-prune="sparsity=75 pattern=block4 method=hessian calibration=x.npy"
+    ```
+  }];
+  let options = [
+    Option<"sparsity", "sparsity", "int64_t", /*default=*/"50",
+           "Percent of each layer's units set to zero, in [0, 99]">,
+    Option<"pattern", "pattern", "::compress::PrunePattern",
+           /*default=*/"::compress::PrunePattern::Unstructured",
+           "What is zeroed: unstructured, block4 (1x4 blocks along the "
+           "reduction) or 2:4",
+           [{::compress::prunePatternValues()}]>,
+    Option<"method", "method", "::compress::PruneMethod",
+           /*default=*/"::compress::PruneMethod::Magnitude",
+           "How: magnitude, or hessian (SparseGPT on calibration samples)",
+           [{::compress::pruneMethodValues()}]>,
+    Option<"calibration", "calibration", "std::string", /*default=*/"",
+           "Samples (.npy) the Hessians of method=hessian are collected on">,
+    Option<"samples", "samples", "int64_t", /*default=*/"128",
+           "Calibration samples for method=hessian">,
+    Option<"damp", "damp", "double", /*default=*/"0.01",
+           "Dampening of the Hessians, relative to their mean diagonal">,
+    ListOption<"keepDense", "keep-dense", "std::string",
+               "Layers (by name, e.g. conv2d_0) left unpruned">,
+  ];
+  let statistics = [
+    Statistic<"numLayersPruned", "layers-pruned",
+              "Layers whose weights were pruned">,
+    Statistic<"numWeightsZeroed", "weights-zeroed",
+              "Weights set to zero (not counting those that were already)">,
+  ];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
   let summary = "Record the value ranges of a float graph on sample inputs";
   let description = [{

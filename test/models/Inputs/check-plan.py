@@ -1,5 +1,7 @@
 """Checks a mixed-precision result: the compress-quantize report's weights
-take at most 1/RATIO of the float32 bytes and match the plan's bytes, every
+take at most 1/RATIO of the float32 bytes and no more than the plan's bytes
+(fewer where weights with many zeros, such as ternary ones, are stored
+sparse), every
 quantized layer follows the plan, and the plan's predicted error is below
 that of every uniform width that fits the same budget.
 Usage: check-plan.py REPORT PLAN_REPORT RATIO"""
@@ -12,7 +14,7 @@ plan = json.load(open(plan_path))
 smaller = report["float_weight_bytes"] / report["weight_bytes"]
 print("float32 / compressed weight bytes: %.2f" % smaller)
 assert smaller >= float(ratio), "weights too large: %.3f < %s" % (smaller, ratio)
-assert report["weight_bytes"] == plan["plan"]["bytes"], (
+assert report["weight_bytes"] <= plan["plan"]["bytes"], (
     report["weight_bytes"], plan["plan"]["bytes"])
 assert report["float_weight_bytes"] == plan["budget"]["float_weight_bytes"]
 chosen = {l["name"]: l for l in plan["plan"]["layers"]}

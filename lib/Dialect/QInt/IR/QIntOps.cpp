@@ -882,3 +882,54 @@ void AvgPool2DOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
 
 #define GET_OP_CLASSES
 #include "compress/Dialect/QInt/IR/QIntOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Weight storage
+//===----------------------------------------------------------------------===//
+
+/// The bytes of the values and mask of `values` stored sparse in blocks.
+static int64_t getSparseBytes(ArrayRef<int8_t> values, ArrayRef<int64_t> shape,
+                              ArrayRef<int64_t> block, int64_t bits) {
+  WeightBlocks blocks(shape, block);
+  int64_t kept = 0;
+  for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b) {
+    ArrayRef<int64_t> elements = blocks.getElements(b);
+    if (llvm::any_of(elements, [&](int64_t i) { return values[i] != 0; }))
+      kept += elements.size();
+  }
+  return getPackedByteCount(blocks.getNumBlocks(), 1) +
+         getPackedByteCount(kept, bits);
+}
+
+WeightStorage compress::qint::chooseWeightStorage(
+    ArrayRef<int8_t> values, ArrayRef<int64_t> shape, int64_t bits,
+    bool isSigned, std::optional<int64_t> reductionAxis, bool trySparse) {
+  int64_t count = values.size();
+  WeightStorage best{WeightLayout::dense, {}, count};
+  if (bits < 8)
+    best = {WeightLayout::packed, {}, getPackedByteCount(count, bits)};
+  if (!trySparse || (isSigned && bits == 1))
+    return best;
+  SmallVector<SmallVector<int64_t>> blocks;
+  if (reductionAxis && *reductionAxis >= 0 &&
+      *reductionAxis < int64_t(shape.size())) {
+    SmallVector<int64_t> block(shape.size(), 1);
+    block[*reductionAxis] = 4;
+    blocks.push_back(block);
+  }
+  blocks.push_back(SmallVector<int64_t>(shape.size(), 1));
+  for (const SmallVector<int64_t> &block : blocks) {
+    int64_t bytes = getSparseBytes(values, shape, block, bits);
+    if (bytes < best.bytes)
+      best = {WeightLayout::sparse, block, bytes};
+  }
+  return best;
+}
+
+std::optional<int64_t> compress::qint::getWeightReductionAxis(Operation *op) {
+  if (isa<Conv2DOp>(op))
+    return cast<ShapedType>(op->getOperand(1).getType()).getRank() - 1;
+  if (isa<MatmulOp>(op))
+    return cast<ShapedType>(op->getOperand(1).getType()).getRank() - 2;
+  return std::nullopt;
+}

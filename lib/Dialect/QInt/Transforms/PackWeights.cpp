@@ -29,69 +29,14 @@ using namespace compress::qint;
 
 namespace {
 
-/// One way of storing a weights op and its bytes.
-struct Storage {
-  WeightLayout layout = WeightLayout::dense;
-  /// The block shape of the sparse layout.
-  SmallVector<int64_t> block;
-  int64_t bytes = 0;
-};
-
-/// The 1x4 block along the dimension the only user of `op` reduces over
-/// (the innermost one of conv2d's OHWI weights, K of matmul's [B, K, N]
-/// right-hand side); nothing for other users.
-std::optional<SmallVector<int64_t>> getReductionBlock(WeightsOp op) {
+/// The axis the only user of `op` reduces its weights over, if any.
+std::optional<int64_t> getUserReductionAxis(WeightsOp op) {
   if (!op->hasOneUse())
     return std::nullopt;
-  Operation *user = *op->user_begin();
-  int64_t rank = op.getType().getRank(), axis;
-  if (isa<Conv2DOp>(user) && user->getOperand(1) == op.getResult())
-    axis = rank - 1;
-  else if (isa<MatmulOp>(user) && user->getOperand(1) == op.getResult())
-    axis = rank - 2;
-  else
+  OpOperand &use = *op->use_begin();
+  if (use.getOperandNumber() != 1)
     return std::nullopt;
-  SmallVector<int64_t> block(rank, 1);
-  block[axis] = 4;
-  return block;
-}
-
-/// The bytes of the values and mask of `values` stored sparse in blocks.
-int64_t getSparseBytes(ArrayRef<int8_t> values, ArrayRef<int64_t> shape,
-                       ArrayRef<int64_t> block, int64_t bits) {
-  WeightBlocks blocks(shape, block);
-  int64_t kept = 0;
-  for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b) {
-    ArrayRef<int64_t> elements = blocks.getElements(b);
-    if (llvm::any_of(elements, [&](int64_t i) { return values[i] != 0; }))
-      kept += elements.size();
-  }
-  return getPackedByteCount(blocks.getNumBlocks(), 1) +
-         getPackedByteCount(kept, bits);
-}
-
-/// The smallest storage of dense weights `op`: dense, packed, or (when
-/// `trySparse`) sparse in 1x4 blocks along the reduction or unstructured,
-/// preferred in that order on ties.
-Storage chooseStorage(WeightsOp op, ArrayRef<int8_t> values, bool trySparse) {
-  int64_t bits = op.getBitsAttr().getInt(), count = op.getNumWeights();
-  Storage best{WeightLayout::dense, {}, count};
-  if (bits < 8)
-    best = {WeightLayout::packed, {}, getPackedByteCount(count, bits)};
-  auto type = op.getType();
-  bool binary = op.getIsSigned() && bits == 1;
-  if (!trySparse || binary || !type.hasStaticShape())
-    return best;
-  SmallVector<SmallVector<int64_t>> blocks;
-  if (std::optional<SmallVector<int64_t>> block = getReductionBlock(op))
-    blocks.push_back(*block);
-  blocks.push_back(SmallVector<int64_t>(type.getRank(), 1));
-  for (const SmallVector<int64_t> &block : blocks) {
-    int64_t bytes = getSparseBytes(values, type.getShape(), block, bits);
-    if (bytes < best.bytes)
-      best = {WeightLayout::sparse, block, bytes};
-  }
-  return best;
+  return getWeightReductionAxis(use.getOwner());
 }
 
 /// An i8 tensor attribute of `bytes`.
@@ -113,7 +58,11 @@ struct PackDenseWeights : OpRewritePattern<WeightsOp> {
     if (op.getLayout() != WeightLayout::dense)
       return rewriter.notifyMatchFailure(op, "already packed or sparse");
     std::vector<int8_t> values = op.getUnpackedValues();
-    Storage storage = chooseStorage(op, values, trySparse);
+    if (!op.getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    WeightStorage storage = chooseWeightStorage(
+        values, op.getType().getShape(), op.getBitsAttr().getInt(),
+        op.getIsSigned(), getUserReductionAxis(op), trySparse);
     if (storage.layout == WeightLayout::dense)
       return rewriter.notifyMatchFailure(op, "dense is the smallest");
     int64_t bits = op.getBitsAttr().getInt();

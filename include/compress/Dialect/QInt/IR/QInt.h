@@ -77,6 +77,29 @@ getAccumulatorBounds(mlir::Operation *op,
 llvm::SmallVector<llvm::SmallVector<int64_t>>
 getChannelWeights(mlir::Operation *op);
 
+/// A storage of `qint.weights` and the bytes of its values and mask.
+struct WeightStorage {
+  WeightLayout layout = WeightLayout::dense;
+  /// The block shape of the sparse layout.
+  llvm::SmallVector<int64_t> block;
+  int64_t bytes = 0;
+};
+
+/// The smallest storage of `bits`-bit `values` of `shape`, as
+/// compress-pack-weights chooses it: dense, packed (below 8 bits), or, when
+/// `trySparse` and the weights are not binary, sparse in 1x4 blocks along
+/// `reductionAxis` (when given) or unstructured; on ties in that order.
+WeightStorage chooseWeightStorage(llvm::ArrayRef<int8_t> values,
+                                  llvm::ArrayRef<int64_t> shape, int64_t bits,
+                                  bool isSigned,
+                                  std::optional<int64_t> reductionAxis,
+                                  bool trySparse = true);
+
+/// The axis of its weights (operand 1) that `op`, a `qint.conv2d` (the
+/// innermost of OHWI) or `qint.matmul` (K of [B, K, N]), reduces over;
+/// nothing for other ops.
+std::optional<int64_t> getWeightReductionAxis(mlir::Operation *op);
+
 } // namespace compress::qint
 
 #endif // COMPRESS_DIALECT_QINT_IR_QINT_H
