@@ -49,6 +49,18 @@ compress::getLayerMatrices(LayerKind kind, llvm::ArrayRef<int64_t> shape) {
   return m;
 }
 
+std::optional<int64_t> compress::getReductionAxis(LayerKind kind) {
+  switch (kind) {
+  case LayerKind::Conv2D:
+    return 3;
+  case LayerKind::Matmul:
+    return 1;
+  case LayerKind::DepthwiseConv2D:
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::vector<int64_t> compress::getPruneUnitStarts(LayerKind kind,
                                                   llvm::ArrayRef<int64_t> shape,
                                                   PrunePattern pattern) {
@@ -56,15 +68,15 @@ std::vector<int64_t> compress::getPruneUnitStarts(LayerKind kind,
   if (!m)
     return {};
   std::vector<int64_t> starts;
-  if (pattern == PrunePattern::Unstructured ||
-      kind == LayerKind::DepthwiseConv2D) {
+  std::optional<int64_t> axis = getReductionAxis(kind);
+  if (pattern == PrunePattern::Unstructured || !axis) {
     for (int64_t c = 0; c < m->columns; ++c)
       starts.push_back(c);
     return starts;
   }
   // Blocks of 4 along the innermost reduction dimension: the input
   // channels of each tap of a convolution, K of a matmul.
-  int64_t run = kind == LayerKind::Conv2D ? shape[3] : m->columns;
+  int64_t run = kind == LayerKind::Conv2D ? shape[*axis] : m->columns;
   for (int64_t tap = 0; tap < m->columns; tap += run)
     for (int64_t c = 0; c < run; c += 4)
       starts.push_back(tap + c);

@@ -51,6 +51,12 @@ LogicalResult compress::verifyCompressPipelineOptions(
   if (options.probes < 1)
     return emitError("probes must be at least 1, got " +
                      Twine(options.probes.getValue()));
+  if (options.prunes() && !options.plans())
+    return emitError("sparsity= is a choice of the plan: give a budget "
+                     "(target-size, compression-ratio or bops-budget)");
+  if (options.pruneSamples < 1)
+    return emitError("prune-samples must be positive, got " +
+                     Twine(options.pruneSamples.getValue()));
   if (!(options.tolerance >= 0.0))
     return emitError("tolerance must be non-negative, got " +
                      llvm::formatv("{0}", options.tolerance.getValue()));
@@ -99,7 +105,24 @@ void compress::buildCompressPipeline(OpPassManager &pm,
     plan.accumulatorBits = options.accumulatorBits;
     plan.report = options.planReport;
     plan.paretoSvg = options.paretoSvg;
+    plan.sparsity.assign(options.sparsity.begin(), options.sparsity.end());
+    plan.sparsityPattern = options.sparsityPattern;
     pm.addPass(createPlanPass(plan));
+  }
+  if (plans && options.prunes()) {
+    // Each layer to its planned sparsity, then ranges again: pruning
+    // changes every activation after the first pruned layer.
+    PrunePassOptions prune;
+    prune.sparsity = 0;
+    prune.pattern = options.sparsityPattern;
+    prune.method = options.prune;
+    if (options.prune == PruneMethod::Hessian) {
+      prune.calibration = options.calibration;
+      prune.samples = options.pruneSamples;
+    }
+    prune.damp = options.gptqDamp;
+    pm.addPass(createPrunePass(prune));
+    pm.addPass(createCalibratePass(calibrate));
   }
 
   QuantizePassOptions quantize;

@@ -13,6 +13,7 @@
 
 #include "FunctionQuantizer.h"
 
+#include "compress/Analysis/Pruning.h"
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/QInt/Utils/IntegerRanges.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
@@ -309,14 +310,10 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
   result.bias = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(biasType, ArrayRef(biasValues)));
   // The bytes compress-pack-weights will store the weights in.
-  std::optional<int64_t> reductionAxis;
-  if (isa<tosa::Conv2DOp>(layer))
-    reductionAxis = 3;
-  else if (isa<tosa::MatMulOp>(layer))
-    reductionAxis = 1;
   result.storedBytes =
       chooseWeightStorage(qw.values, type.getShape(), bits,
-                          /*isSigned=*/true, reductionAxis)
+                          /*isSigned=*/true,
+                          getReductionAxis(*getLayerKind(layer)))
           .bytes +
       int64_t(qw.scales.size()) * 4 + channels * 4;
   return result;

@@ -15,6 +15,7 @@
 #include "compress/Analysis/AccumulatorBudget.h"
 #include "compress/Analysis/BitPlanner.h"
 #include "compress/Analysis/ParetoPlot.h"
+#include "compress/Analysis/Pruning.h"
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Dialect/QInt/Utils/QuantizationMath.h"
@@ -71,6 +72,26 @@ static std::optional<int64_t> parseByteSize(StringRef text) {
 
 namespace {
 
+/// What the weights of a layer option are: weight bits, the activation
+/// bits an accumulator constraint depends on (0 without one), sparsity in
+/// percent.
+using WeightOptionKey = std::tuple<unsigned, unsigned, unsigned>;
+
+/// The weight term of Omega of an option and its weights' stored bytes
+/// (with scales and bias).
+struct WeightCost {
+  double omega = 0.0;
+  int64_t bytes = 0;
+};
+
+/// How options are measured: as compress-quantize will quantize, and
+/// compress-prune prune, the weights.
+struct WeightModel {
+  WeightClip clip = WeightClip::Max;
+  unsigned accumulatorBits = 0;
+  PrunePattern pattern = PrunePattern::Unstructured;
+};
+
 /// What the planner needs to know about a layer, read from the IR.
 struct LayerFacts {
   WeightLayer layer;
@@ -79,10 +100,11 @@ struct LayerFacts {
   SmallVector<int64_t> shape;
   int64_t outputChannels = 0;
   int64_t macs = 0;
-  /// The weight term of Omega, by weight bits and, with accumulator-bits
-  /// (where the constraint depends on the input's range), activation bits
-  /// (else 0). Infinite where the weights cannot fit the accumulator.
-  std::map<std::pair<unsigned, unsigned>, double> weightOmega;
+  /// The weight term of Omega and the stored bytes, by weight bits, by
+  /// activation bits with accumulator-bits (where the constraint depends
+  /// on the input's range; else 0), and by sparsity percent. Omega is
+  /// infinite where the weights cannot fit the accumulator.
+  std::map<WeightOptionKey, WeightCost> weightCosts;
   /// The float bias of each output channel, if the layer has a constant
   /// one (conv2d and depthwise_conv2d).
   std::vector<float> bias;
@@ -120,12 +142,13 @@ private:
   /// the layers that read one tensor tied together.
   PlanProblem buildProblem(MutableArrayRef<LayerFacts> facts,
                            ArrayRef<int64_t> wBits, ArrayRef<int64_t> aBits,
+                           ArrayRef<int64_t> sparsities,
                            std::optional<int64_t> sizeBudget,
                            std::vector<std::vector<int>> sharedInputs);
   /// Writes the chosen widths back as `#compress.plan` attributes.
   void writePlanAttrs(const PlanProblem &problem, const Plan &plan,
                       ArrayRef<LayerFacts> facts);
-  WeightClip clip = WeightClip::Max;
+  WeightModel model;
   /// Writes the JSON report and the Pareto chart, whichever was asked for.
   LogicalResult writeReport(const PlanProblem &problem, const Plan &plan,
                             MutableArrayRef<LayerFacts> facts, int64_t floatBytes,
@@ -193,20 +216,39 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
   return facts;
 }
 
-/// Squared error of the per-channel `bits`-bit quantization of a layer's
-/// weights, as compress-quantize would quantize them: with
-/// `accumulatorBits`, made to fit that accumulator for inputs quantized to
-/// `activationBits` (scales grown as round-to-nearest needs; infinite if
-/// they cannot fit).
-static double weightNoise(const LayerFacts &facts, unsigned bits,
-                          WeightClip clip, unsigned accumulatorBits = 0,
-                          unsigned activationBits = 0) {
-  QuantizedWeights q = quantizeWeights(facts.weights, facts.shape,
-                                       facts.layer.scaleAxis, bits, clip);
-  if (accumulatorBits && facts.inputRange) {
+/// The squared error of a layer's weights pruned to `sparsity` percent (by
+/// magnitude, in `model.pattern`) and quantized per channel to `bits` bits,
+/// as compress-prune and compress-quantize would do it, against the float
+/// weights, and the bytes they are stored in (with scales and bias). With
+/// `model.accumulatorBits`, made to fit that accumulator for inputs
+/// quantized to `activationBits` (scales grown as round-to-nearest needs;
+/// infinite if they cannot fit).
+static WeightCost weightCost(const LayerFacts &facts, unsigned bits,
+                             const WeightModel &model,
+                             unsigned activationBits, unsigned sparsity) {
+  std::vector<float> pruned;
+  if (sparsity)
+    pruned = *pruneByMagnitude(facts.layer.kind, facts.weights, facts.shape,
+                               {model.pattern, double(sparsity) / 100.0});
+  const std::vector<float> &weights = sparsity ? pruned : facts.weights;
+  QuantizedWeights q = quantizeWeights(weights, facts.shape,
+                                       facts.layer.scaleAxis, bits, model.clip);
+  int64_t scales = facts.shape[facts.layer.scaleAxis];
+  WeightCost cost;
+  // Dense options count packed weights; pruned ones their smallest layout.
+  cost.bytes =
+      sparsity ? chooseWeightStorage(q.values, facts.shape, bits,
+                                     /*isSigned=*/true,
+                                     getReductionAxis(facts.layer.kind))
+                         .bytes +
+                     4 * (scales + facts.outputChannels)
+               : quantizedLayerBytes(facts.layer.numWeights, bits, scales,
+                                     facts.outputChannels);
+  if (model.accumulatorBits && facts.inputRange) {
     AffineParams input = chooseAffineParams(
         facts.inputRange->first, facts.inputRange->second, activationBits);
-    AccumulatorBudget budget(accumulatorBits, input.qmin - input.zeroPoint,
+    AccumulatorBudget budget(model.accumulatorBits,
+                             input.qmin - input.zeroPoint,
                              input.qmax - input.zeroPoint);
     ChannelLayout layout = ChannelLayout::of(facts.layer.kind, facts.shape);
     auto biasOf = [&](int64_t c, double scale) -> int64_t {
@@ -215,16 +257,32 @@ static double weightNoise(const LayerFacts &facts, unsigned bits,
                  : quantizeBias(facts.bias[facts.bias.size() == 1 ? 0 : c],
                                 input.scale * scale);
     };
-    if (!fitByScaling(facts.weights, layout, bits, budget, biasOf, q.scales,
-                      q.values))
-      return std::numeric_limits<double>::infinity();
+    if (!fitByScaling(weights, layout, bits, budget, biasOf, q.scales,
+                      q.values)) {
+      cost.omega = std::numeric_limits<double>::infinity();
+      return cost;
+    }
   }
   std::vector<float> approx =
       dequantizeWeights(q, facts.shape, facts.layer.scaleAxis);
   double sum = 0;
   for (auto [a, w] : llvm::zip_equal(approx, facts.weights))
     sum += (double(a) - w) * (double(a) - w);
-  return sum;
+  cost.omega = facts.trace * sum;
+  return cost;
+}
+
+/// The cached weight cost of an option of `f` (computed on first use).
+static const WeightCost &getWeightCost(LayerFacts &f, unsigned weightBits,
+                                       unsigned activationBits,
+                                       unsigned sparsity,
+                                       const WeightModel &model) {
+  WeightOptionKey key{weightBits, model.accumulatorBits ? activationBits : 0,
+                      sparsity};
+  auto [it, inserted] = f.weightCosts.try_emplace(key);
+  if (inserted)
+    it->second = weightCost(f, weightBits, model, activationBits, sparsity);
+  return it->second;
 }
 
 /// Expected squared error of quantizing a layer's input to `bits`: uniform
@@ -238,25 +296,21 @@ static double activationNoise(const LayerFacts &facts, unsigned bits) {
   return double(facts.layer.numInputs) * step * step / 12.0;
 }
 
-/// What quantizing a layer with `weightBits` and `activationBits` costs and
-/// the error it is predicted to add.
+/// What compressing a layer with `weightBits`, `activationBits` and
+/// `sparsity` percent costs and the error it is predicted to add.
 static PlanOption measureOption(LayerFacts &f, unsigned weightBits,
-                                unsigned activationBits, WeightClip clip,
-                                unsigned accumulatorBits = 0) {
+                                unsigned activationBits, unsigned sparsity,
+                                const WeightModel &model) {
   PlanOption option;
   option.weightBits = weightBits;
   option.activationBits = activationBits;
-  option.bytes = quantizedLayerBytes(f.layer.numWeights, weightBits,
-                                     f.shape[f.layer.scaleAxis],
-                                     f.outputChannels);
+  option.sparsity = double(sparsity) / 100.0;
+  const WeightCost &cost =
+      getWeightCost(f, weightBits, activationBits, sparsity, model);
+  option.bytes = cost.bytes;
+  // Pruned weights still take their bit operations: no kernel skips them.
   option.bops = f.macs * weightBits * activationBits;
-  auto [it, inserted] = f.weightOmega.try_emplace(
-      {weightBits, accumulatorBits ? activationBits : 0}, 0.0);
-  if (inserted)
-    it->second = f.trace * weightNoise(f, weightBits, clip, accumulatorBits,
-                                       activationBits);
-  option.error =
-      it->second + f.inputTrace * activationNoise(f, activationBits);
+  option.error = cost.omega + f.inputTrace * activationNoise(f, activationBits);
   return option;
 }
 
@@ -270,6 +324,14 @@ LogicalResult PlanPass::initialize(MLIRContext *context) {
   for (int64_t b : activationBits)
     if (!((b >= 4 && b <= 8) || b == 16))
       return fail("activation bits must be 4..8 or 16, got " + Twine(b));
+  for (int64_t s : sparsity) {
+    if (s < 0 || s > 99)
+      return fail("sparsity must be a percent in [0, 99], got " + Twine(s));
+    if (sparsityPattern == PrunePattern::TwoFour && s != 0 && s != 50)
+      return fail("sparsity-pattern=2:4 prunes 50%; sparsity can only be 0 "
+                  "or 50, got " +
+                  Twine(s));
+  }
   if (accumulatorBits != 0 && (accumulatorBits < 2 || accumulatorBits > 32))
     return fail("accumulator-bits must be 0 or in [2, 32], got " +
                 Twine(int64_t(accumulatorBits)));
@@ -311,7 +373,8 @@ void PlanPass::runOnOperation() {
 
   SmallVector<int64_t> wBits = candidateBits(*weightBits, {2, 3, 4, 5, 6, 8});
   SmallVector<int64_t> aBits = candidateBits(*activationBits, {8});
-  clip = weightClip;
+  model = {weightClip, unsigned(accumulatorBits), sparsityPattern};
+  SmallVector<int64_t> sparsities = candidateBits(*sparsity, {0});
 
   std::optional<int64_t> sizeBudget;
   if (!targetSize.empty())
@@ -347,7 +410,8 @@ void PlanPass::runOnOperation() {
     sizeBudget = int64_t(std::floor(double(floatBytes) / compressionRatio));
 
   PlanProblem problem =
-      buildProblem(*facts, wBits, aBits, sizeBudget, std::move(sharedInputs));
+      buildProblem(*facts, wBits, aBits, sparsities, sizeBudget,
+                   std::move(sharedInputs));
   llvm::Expected<Plan> plan = solvePlan(problem);
   if (!plan)
     return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
@@ -387,6 +451,7 @@ PlanPass::readLayers(ArrayRef<WeightLayer> layers,
 PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
                                    ArrayRef<int64_t> wBits,
                                    ArrayRef<int64_t> aBits,
+                                   ArrayRef<int64_t> sparsities,
                                    std::optional<int64_t> sizeBudget,
                                    std::vector<std::vector<int>> sharedInputs) {
   PlanProblem problem;
@@ -396,36 +461,37 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
   auto isPinned = [&](size_t index) {
     return keepFirstLast8Bit && (index == 0 || index + 1 == facts.size());
   };
-  // Quantizing every layer at every candidate width is most of the plan's
-  // work; the layers are independent, so they run in parallel.
+  // Pinned layers stay 8-bit and dense.
+  auto candidates = [&](size_t index) {
+    struct {
+      SmallVector<int64_t> weightBits, activationBits, sparsities;
+    } c{SmallVector<int64_t>(wBits), SmallVector<int64_t>(aBits),
+        SmallVector<int64_t>(sparsities)};
+    if (isPinned(index))
+      c = {{8}, {8}, {0}};
+    return c;
+  };
+  // Pruning and quantizing every layer at every candidate is most of the
+  // plan's work; the layers are independent, so they run in parallel.
   parallelForIndices(&getContext(), 0, facts.size(), [&](size_t index) {
-    LayerFacts &f = facts[index];
-    SmallVector<int64_t> bits =
-        isPinned(index) ? SmallVector<int64_t>{8} : SmallVector<int64_t>(wBits);
-    SmallVector<int64_t> inputBits =
-        isPinned(index) ? SmallVector<int64_t>{8} : SmallVector<int64_t>(aBits);
-    for (int64_t wb : bits)
-      for (int64_t ab : accumulatorBits ? inputBits : SmallVector<int64_t>{0})
-        if (!f.weightOmega.count({unsigned(wb), unsigned(ab)}))
-          f.weightOmega[{unsigned(wb), unsigned(ab)}] =
-              f.trace * weightNoise(f, wb, clip, accumulatorBits, ab);
+    auto c = candidates(index);
+    for (int64_t wb : c.weightBits)
+      for (int64_t ab : c.activationBits)
+        for (int64_t sp : c.sparsities)
+          getWeightCost(facts[index], wb, ab, sp, model);
   });
   for (auto [index, f] : llvm::enumerate(facts)) {
     PlanLayer planLayer;
     planLayer.name = f.layer.name;
-    bool pinned = isPinned(index);
-    SmallVector<int64_t> layerWBits(wBits), layerABits(aBits);
-    if (pinned) {
-      layerWBits = {8};
-      layerABits = {8};
-    }
-    for (int64_t wb : layerWBits)
-      for (int64_t ab : layerABits) {
-        PlanOption option = measureOption(f, wb, ab, clip, accumulatorBits);
-        // Weights that cannot fit the accumulator are no option.
-        if (std::isfinite(option.error))
-          planLayer.options.push_back(option);
-      }
+    auto c = candidates(index);
+    for (int64_t wb : c.weightBits)
+      for (int64_t ab : c.activationBits)
+        for (int64_t sp : c.sparsities) {
+          PlanOption option = measureOption(f, wb, ab, sp, model);
+          // Weights that cannot fit the accumulator are no option.
+          if (std::isfinite(option.error))
+            planLayer.options.push_back(option);
+        }
     problem.layers.push_back(std::move(planLayer));
   }
   problem.tieGroups = std::move(sharedInputs);
@@ -442,7 +508,8 @@ void PlanPass::writePlanAttrs(const PlanProblem &problem, const Plan &plan,
         problem.layers[index].options[plan.choice[index]];
     planAttr.setAttr(f.layer.op,
                      LayerPlanAttr::get(ctx, option.weightBits,
-                                        option.activationBits, APFloat(0.0)));
+                                        option.activationBits,
+                                        APFloat(option.sparsity)));
   }
 }
 
@@ -455,8 +522,7 @@ void PlanPass::writePlanAttrs(const PlanProblem &problem, const Plan &plan,
 /// gets the options it would have had (cached in `facts`).
 static UniformPlans measureUniformPlans(const PlanProblem &problem,
                                         MutableArrayRef<LayerFacts> facts,
-                                        WeightClip clip,
-                                        unsigned accumulatorBits) {
+                                        const WeightModel &model) {
   UniformPlans uniform;
   SmallVector<unsigned> widths;
   for (const PlanLayer &layer : problem.layers)
@@ -477,12 +543,12 @@ static UniformPlans measureUniformPlans(const PlanProblem &problem,
     for (auto [index, f] : llvm::enumerate(facts)) {
       PlanLayer &layer = open.layers[index];
       auto it = llvm::find_if(layer.options, [&](const PlanOption &o) {
-        return o.weightBits == bits &&
+        return o.weightBits == bits && o.sparsity == 0.0 &&
                o.activationBits == uniform.activationBits;
       });
       if (it == layer.options.end()) {
         layer.options.push_back(measureOption(
-            f, bits, uniform.activationBits, clip, accumulatorBits));
+            f, bits, uniform.activationBits, /*sparsity=*/0, model));
         it = std::prev(layer.options.end());
       }
       fits &= std::isfinite(it->error);
@@ -506,7 +572,7 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
   if (report.empty() && paretoSvg.empty())
     return success();
   UniformPlans uniform =
-      measureUniformPlans(problem, facts, clip, accumulatorBits);
+      measureUniformPlans(problem, facts, model);
   PlanProblem sweep = problem;
   sweep.sizeBudget.reset();
   llvm::Expected<std::vector<Plan>> frontier = paretoFrontier(sweep);
@@ -537,13 +603,17 @@ static llvm::json::Array layersJson(const PlanProblem &problem,
     for (const PlanOption &option : layer.options) {
       // Keyed by the activation bits too when an accumulator constrains
       // the weights.
-      auto it = f.weightOmega.find({option.weightBits, option.activationBits});
-      if (it == f.weightOmega.end())
-        it = f.weightOmega.find({option.weightBits, 0});
-      double weightOmega = it == f.weightOmega.end() ? 0.0 : it->second;
+      unsigned sparsity = unsigned(std::lround(option.sparsity * 100.0));
+      auto it = f.weightCosts.find(
+          {option.weightBits, option.activationBits, sparsity});
+      if (it == f.weightCosts.end())
+        it = f.weightCosts.find({option.weightBits, 0, sparsity});
+      double weightOmega =
+          it == f.weightCosts.end() ? 0.0 : it->second.omega;
       options.push_back(llvm::json::Object{
           {"weight_bits", int64_t(option.weightBits)},
           {"activation_bits", int64_t(option.activationBits)},
+          {"sparsity", option.sparsity},
           {"bytes", option.bytes},
           {"omega", option.error},
           {"weight_omega", weightOmega},
@@ -555,6 +625,7 @@ static llvm::json::Array layersJson(const PlanProblem &problem,
         {"options", std::move(options)},
         {"weight_bits", int64_t(o.weightBits)},
         {"activation_bits", int64_t(o.activationBits)},
+        {"sparsity", o.sparsity},
         {"bytes", o.bytes},
         {"bops", o.bops},
         {"omega", o.error},

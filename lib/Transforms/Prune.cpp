@@ -12,6 +12,7 @@
 #include "compress/Analysis/LayerHessians.h"
 #include "compress/Analysis/Pruning.h"
 #include "compress/Analysis/WeightLayers.h"
+#include "compress/Dialect/Compression/IR/Compression.h"
 #include "compress/Support/Samples.h"
 #include "compress/Transforms/Passes.h"
 
@@ -40,9 +41,9 @@ struct PrunePass : public compress::impl::PrunePassBase<PrunePass> {
       return emitError(loc) << "compress-prune: sparsity must be a percent "
                                "in [0, 99], got "
                             << int64_t(sparsity);
-    if (pattern == PrunePattern::TwoFour && sparsity != 50)
+    if (pattern == PrunePattern::TwoFour && sparsity != 50 && sparsity != 0)
       return emitError(loc) << "compress-prune: pattern=2:4 zeroes 50% of "
-                               "the weights; sparsity must be 50, got "
+                               "the weights; sparsity must be 0 or 50, got "
                             << int64_t(sparsity);
     if (method == PruneMethod::Hessian && calibration.empty())
       return emitError(loc, "compress-prune: method=hessian needs "
@@ -107,11 +108,20 @@ struct PrunePass : public compress::impl::PrunePassBase<PrunePass> {
           return signalPassFailure();
         hessians = std::move(*collected);
       }
+      auto planAttr = getContext()
+                          .getLoadedDialect<CompressionDialect>()
+                          ->getPlanAttrHelper();
       for (const WeightLayer &layer : layers) {
+        // A layer's plan says how much of it to prune.
+        PruneSpec layerSpec = spec;
+        if (LayerPlanAttr plan = planAttr.getAttr(layer.op))
+          layerSpec.sparsity = plan.getSparsity().convertToDouble();
+        if (layerSpec.sparsity == 0.0)
+          continue;
         // collectWeightLayers took only float32 constants.
         std::vector<float> weights = *readFloatConstant(layer.weights);
         std::optional<std::vector<float>> pruned = pruneLayer(
-            layer, weights, spec, hessians ? &*hessians : nullptr);
+            layer, weights, layerSpec, hessians ? &*hessians : nullptr);
         if (!pruned)
           return signalPassFailure();
         numWeightsZeroed += countZeros(*pruned) - countZeros(weights);

@@ -11,6 +11,11 @@
 // RUN: not compress-opt %s --compress-pipeline="max-fold-elements=-1 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=FOLD
 // RUN: not compress-opt %s --compress-pipeline="compression-ratio=0.5 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=RATIO
 // RUN: not compress-opt %s --compress-pipeline="gptq-samples=0 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=GPTQ-SAMPLES
+// RUN: not compress-opt %s --compress-pipeline="sparsity=0,50 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=SPARSITY-BUDGET
+// RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity=0,100 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=SPARSITY
+// RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity=0,75 sparsity-pattern=2:4 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=SPARSITY-24
+// RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity-pattern=block8 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=PATTERN
+// RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity=0,50 prune-samples=0 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=PRUNE-SAMPLES
 // RUN: not compress-opt %s --compress-pipeline="weight-bits=8" 2>&1 | FileCheck %s --check-prefix=CALIBRATION
 // RUN: not compress-opt %s --compress-pipeline="calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=DATA
 
@@ -37,6 +42,12 @@
 // RATIO: error: compress-plan: compression-ratio must be at least 1, got 0.5
 // RATIO-NOT: samples are float32
 // GPTQ-SAMPLES: error: compress-quantize: gptq-samples must be positive, got 0
+// SPARSITY-BUDGET: error: compress-pipeline: sparsity= is a choice of the plan: give a budget (target-size, compression-ratio or bops-budget)
+// SPARSITY: error: compress-plan: sparsity must be a percent in [0, 99], got 100
+// SPARSITY-NOT: samples are float32
+// SPARSITY-24: error: compress-plan: sparsity-pattern=2:4 prunes 50%; sparsity can only be 0 or 50, got 75
+// PATTERN: for the --sparsity-pattern option: Cannot find option named 'block8'!
+// PRUNE-SAMPLES: error: compress-pipeline: prune-samples must be positive, got 0
 // CALIBRATION: error: compress-calibrate needs the sample inputs: calibration=FILE.npy
 // DATA: error: {{.*}}calibrate-3x4.npy: samples are float32 [4], but the model expects float32 [1, 5]
 func.func @main(%x: tensor<1x5xf32>) -> tensor<1x5xf32> {

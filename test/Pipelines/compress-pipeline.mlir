@@ -2,6 +2,8 @@
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy compression-ratio=8" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=PLAN
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy weight-bits=4,8 rounding=nearest" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=LIST
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy accumulator-bits=18" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=ACC
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy compression-ratio=16 sparsity=0,50,90 sparsity-pattern=block4" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=PRUNE
+// RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy compression-ratio=16 sparsity=0,50 prune=magnitude" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=MAGNITUDE
 // RUN: not compress-opt %s --compress-pipeline="calibration=%t.npy weight-bits=4 activation-bits=16 rounding=gptq calibration-method=percentile percentile=99 weight-clip=mse rescale-rounding=single gptq-samples=64 gptq-damp=0.1 report-samples=8 samples=100 max-fold-elements=64" --dump-pass-pipeline 2>&1 | FileCheck %s --check-prefix=OPTS
 
 /// The pass list of compress-pipeline: --dump-pass-pipeline prints the named
@@ -33,7 +35,7 @@
 // PLAN-NEXT:   ),
 // PLAN-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy entry= method=mse percentile=9.999000e+01 samples=0},
 // PLAN-NEXT:   compress-sensitivity{calibration={{.*}}.npy entry= method=fisher probes=8 samples=256 seed=0 tolerance=1.000000e-02},
-// PLAN-NEXT:   compress-plan{accumulator-bits=0  bops-budget=0 compression-ratio=8.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size=  weight-clip=max},
+// PLAN-NEXT:   compress-plan{accumulator-bits=0  bops-budget=0 compression-ratio=8.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= sparsity-pattern=unstructured target-size=  weight-clip=max},
 // PLAN-NEXT:   compress-quantize{accumulator-bits=0 activation-bits=8 calibration={{.*}}.npy gptq-damp=1.000000e-02 gptq-samples=256 report= report-samples=32 rescale-rounding=double rounding=gptq weight-bits=8 weight-clip=max},
 // PLAN-NEXT:   func.func(
 // PLAN-NEXT:     compress-pack-weights
@@ -42,11 +44,22 @@
 // PLAN-NEXT:   cse
 // PLAN-NEXT: )
 
+/// Candidate sparsities go to the plan, which chooses one per layer;
+/// compress-prune then prunes each layer to it (SparseGPT on the
+/// calibration samples by default; layers without a plan stay dense) and
+/// the ranges are calibrated again on the pruned model.
+// PRUNE:      Pass Manager with 10 passes:
+// PRUNE:        compress-plan{{{.*}} sparsity={0,50,90} sparsity-pattern=block4 {{.*}}},
+// PRUNE-NEXT:   compress-prune{calibration={{.*}}.npy damp=1.000000e-02 method=hessian pattern=block4 samples=128 sparsity=0},
+// PRUNE-NEXT:   compress-calibrate{bits=8 calibration={{.*}}.npy
+// PRUNE-NEXT:   compress-quantize{
+// MAGNITUDE:    compress-prune{calibration= damp=1.000000e-02 method=magnitude pattern=unstructured samples=128 sparsity=0},
+
 /// Several candidate widths plan too; a given rounding wins over the
 /// derived one.
 // LIST:      Pass Manager with 8 passes:
 // LIST:        compress-sensitivity{
-// LIST-NEXT:   compress-plan{accumulator-bits=0  bops-budget=0 compression-ratio=0.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= target-size= weight-bits={4,8} weight-clip=max},
+// LIST-NEXT:   compress-plan{accumulator-bits=0  bops-budget=0 compression-ratio=0.000000e+00 entry= keep-first-last-8bit=false pareto-svg= report= sparsity-pattern=unstructured target-size= weight-bits={4,8} weight-clip=max},
 // LIST-NEXT:   compress-quantize{{{.*}} rounding=nearest weight-bits=8 weight-clip=max},
 
 /// Every other option reaches its pass unchanged; the widest widths become

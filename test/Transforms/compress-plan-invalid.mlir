@@ -300,3 +300,41 @@ module {
     }
   }
 #-}
+
+// -----
+
+// expected-error @unknown {{compress-plan: sparsity must be a percent in [0, 99], got 100}}
+module {
+  func.func @main(%x: tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32> {
+    return %x : tensor<1x1x1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-plan{target-size=84 sparsity=0,100})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}
+
+// -----
+
+// expected-error @unknown {{compress-plan: sparsity-pattern=2:4 prunes 50%; sparsity can only be 0 or 50, got 75}}
+module {
+  func.func @main(%x: tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32> {
+    return %x : tensor<1x1x1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-plan{target-size=84 sparsity=0,75 sparsity-pattern=2:4})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}

@@ -6,6 +6,8 @@
 // RUN: compress-opt %s --compress-plan="entry=main weight-bits=2,8 target-size=1KB accumulator-bits=8" | FileCheck %s --check-prefix=ACC
 // RUN: compress-opt %s --compress-plan="entry=tied weight-bits=8 activation-bits=4,8 bops-budget=2048" | FileCheck %s --check-prefix=TIED
 // RUN: compress-opt %s --compress-plan="entry=tied weight-bits=8 activation-bits=4,8 bops-budget=2560" | FileCheck %s --check-prefix=TIED-WIDE
+// RUN: compress-opt %s --compress-plan="entry=main weight-bits=8 sparsity=0,50,75 target-size=90 report=%t.sparse.json" | FileCheck %s --check-prefix=SPARSE
+// RUN: FileCheck %s --check-prefix=SPARSE-REPORT < %t.sparse.json
 // RUN: compress-opt %s --compress-plan="entry=main weight-bits=2,8 target-size=84 report=%t.json pareto-svg=%t.svg" -o /dev/null
 // RUN: FileCheck %s --check-prefix=REPORT < %t.json
 // RUN: FileCheck %s --check-prefix=SVG < %t.svg
@@ -21,6 +23,24 @@
 // SIZE:         tosa.conv2d {{.*}}compress.plan = #compress.plan<weight_bits = 2, activation_bits = 8, sparsity = 0.000000e+00>
 // ROOMY-LABEL: func.func @main
 // ROOMY-COUNT-2: compress.plan = #compress.plan<weight_bits = 8,
+
+/// Sparsity as a choice: at 8 bits, half of a layer's 16 weights pruned by
+/// magnitude are stored as a 2-byte mask and 8 values (42 bytes with scales
+/// and biases, against 48 dense), three quarters in 2 + 4 (38). 90 bytes
+/// fit one layer at 50%: the one with the smaller trace, whose predicted
+/// error (0.5 times the pruned weights' energy) is the smallest.
+// SPARSE-LABEL: func.func @main
+// SPARSE:         tosa.conv2d {{.*}}compress.plan = #compress.plan<weight_bits = 8, activation_bits = 8, sparsity = 0.000000e+00>
+// SPARSE:         tosa.conv2d {{.*}}compress.plan = #compress.plan<weight_bits = 8, activation_bits = 8, sparsity = 5.000000e-01>
+// SPARSE-REPORT:      "name": "conv2d_1"
+// SPARSE-REPORT:      "options": [
+// SPARSE-REPORT:        "bytes": 48,
+// SPARSE-REPORT:        "sparsity": 0
+// SPARSE-REPORT:        "bytes": 42,
+// SPARSE-REPORT:        "sparsity": 0.5
+// SPARSE-REPORT:        "bytes": 38,
+// SPARSE-REPORT:        "sparsity": 0.75
+// SPARSE-REPORT:      "sparsity": 0.5
 
 /// BOPs: each layer has 4 outputs x 4 inputs = 16 MACs, so 2-bit weights
 /// cost 16 * 2 * 8 = 256 BOPs and 8-bit ones 1024; 600 allows only 2 bits.

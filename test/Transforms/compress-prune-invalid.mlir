@@ -11,7 +11,7 @@
 
 // SPARSITY: error: compress-prune: sparsity must be a percent in [0, 99], got 100
 // NEGATIVE: error: compress-prune: sparsity must be a percent in [0, 99], got -1
-// TWOFOUR: error: compress-prune: pattern=2:4 zeroes 50% of the weights; sparsity must be 50, got 75
+// TWOFOUR: error: compress-prune: pattern=2:4 zeroes 50% of the weights; sparsity must be 0 or 50, got 75
 // PATTERN: for the --pattern option: Cannot find option named 'block8'!
 // METHOD: for the --method option: Cannot find option named 'obs'!
 // HESSIAN: error: compress-prune: method=hessian needs calibration= samples to collect the Hessian of each layer's inputs

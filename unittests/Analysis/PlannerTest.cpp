@@ -327,6 +327,56 @@ TEST(BitPlanner, MatchesExhaustiveSearchOnRandomProblems) {
   EXPECT_GT(infeasible, 20);
 }
 
+/// Joint options, as compress-plan builds them with sparsity=: every weight
+/// width at every sparsity, bytes shrinking with both (values of the kept
+/// weights plus a mask bit per weight when pruned), errors growing with
+/// both. The planner does not care what an option is, but the search over
+/// width x sparsity must still be exact.
+TEST(BitPlanner, JointBitsAndSparsityMatchExhaustiveSearch) {
+  std::mt19937_64 rng(20261207);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int trial = 0; trial < 20; ++trial) {
+    PlanProblem problem;
+    int64_t minBytes = 0, maxBytes = 0;
+    for (int i = 0; i < 4; ++i) {
+      PlanLayer layer;
+      layer.name = "layer" + std::to_string(i);
+      int64_t weights = 1000 * (1 + int64_t(9 * unit(rng)));
+      double trace = std::pow(10.0, -2.0 + 4.0 * unit(rng));
+      double energy = unit(rng);
+      int64_t lo = INT64_MAX, hi = 0;
+      for (unsigned bits : {2u, 3u, 4u, 8u})
+        for (double sparsity : {0.0, 0.5, 0.75, 0.9}) {
+          PlanOption option;
+          option.weightBits = bits;
+          option.sparsity = sparsity;
+          double kept = double(weights) * (1.0 - sparsity);
+          option.bytes = int64_t(std::ceil(kept * bits / 8.0)) +
+                         (sparsity > 0.0 ? (weights + 7) / 8 : 0);
+          option.error =
+              trace * (std::pow(2.0, -2.0 * bits) * kept +
+                       energy * std::pow(sparsity, 2.0) * double(weights));
+          layer.options.push_back(option);
+          lo = std::min(lo, option.bytes);
+          hi = std::max(hi, option.bytes);
+        }
+      minBytes += lo;
+      maxBytes += hi;
+      problem.layers.push_back(std::move(layer));
+    }
+    problem.sizeBudget =
+        minBytes + int64_t(unit(rng) * 0.5 * double(maxBytes - minBytes));
+    auto expected = solvePlanExhaustively(problem);
+    auto actual = solvePlan(problem);
+    ASSERT_TRUE(bool(expected)) << errorText(expected.takeError());
+    ASSERT_TRUE(bool(actual)) << errorText(actual.takeError());
+    EXPECT_TRUE(isPlanFeasible(problem, *actual)) << "trial " << trial;
+    EXPECT_TRUE(nearlyEqual(actual->error, expected->error, 1e-9))
+        << "trial " << trial << ": " << actual->error << " vs "
+        << expected->error;
+  }
+}
+
 TEST(BitPlanner, FrontierIsMonotoneAndOptimalAtEveryPoint) {
   std::mt19937_64 rng(7);
   int checkedPoints = 0;

@@ -70,7 +70,7 @@ OptionValues passDefaults(const Pass &pass) {
 std::map<std::string, OptionValues> passDefaultsByName() {
   std::unique_ptr<Pass> passes[] = {createCleanupPass(), createCalibratePass(),
                                     createSensitivityPass(), createPlanPass(),
-                                    createQuantizePass()};
+                                    createPrunePass(), createQuantizePass()};
   std::map<std::string, OptionValues> defaults;
   for (const std::unique_ptr<Pass> &pass : passes)
     defaults[pass->getArgument().str()] = passDefaults(*pass);
@@ -114,12 +114,21 @@ const Mapping kMappings[] = {
     {"report-samples", "compress-quantize", "report-samples"},
     {"accumulator-bits", "compress-plan", "accumulator-bits"},
     {"accumulator-bits", "compress-quantize", "accumulator-bits"},
+    {"sparsity", "compress-plan", "sparsity"},
+    {"sparsity-pattern", "compress-plan", "sparsity-pattern"},
+    {"sparsity-pattern", "compress-prune", "pattern"},
+    {"calibration", "compress-prune", "calibration"},
+    {"prune-samples", "compress-prune", "samples"},
+    {"gptq-damp", "compress-prune", "damp"},
 };
 
 /// Pipeline options whose default is derived rather than a pass default.
 const std::set<std::string> kDerivedPipelineOptions = {
     // gptq when planning, nearest otherwise (RoundingIsDerived below).
     "rounding",
+    // hessian: the pipeline has the calibration samples SparseGPT needs,
+    // which compress-prune (default magnitude) may not be given.
+    "prune",
 };
 
 /// Pass options the pipeline sets from other options or leaves alone.
@@ -136,6 +145,11 @@ const std::set<std::pair<std::string, std::string>> kUnexposedPassOptions = {
     {"compress-calibrate", "entry"},
     {"compress-sensitivity", "entry"},
     {"compress-plan", "entry"},
+    // `prune`, whose default differs (see kDerivedPipelineOptions).
+    {"compress-prune", "method"},
+    // The plan chooses each layer's sparsity; no layer is left without one.
+    {"compress-prune", "sparsity"},
+    {"compress-prune", "keep-dense"},
 };
 
 /// The pipeline's options with their names, including the list options

@@ -1,7 +1,7 @@
 //===- BitPlanner.h - Exact mixed-precision bit-width planning --*- C++ -*-===//
 //
-// The planner chooses, for every layer of a network, one quantization option
-// (weight bits, activation bits) so that the total predicted error is as
+// The planner chooses, for every layer of a network, one compression option
+// (weight bits, activation bits, sparsity) so that the total predicted error is as
 // small as possible while the model fits a size budget and, optionally, a
 // BOPs and a latency budget. Layers whose activations must share one width
 // (layers reading one quantized tensor) form tie groups; a layer can be pinned to
@@ -31,7 +31,10 @@ namespace compress {
 struct PlanOption {
   unsigned weightBits = 8;
   unsigned activationBits = 8;
-  /// Bytes of the layer's packed weights under this option.
+  /// The fraction of the layer's weights pruned, in [0, 1).
+  double sparsity = 0.0;
+  /// Bytes of the layer's stored weights under this option (with the
+  /// sparse layout's mask when pruned).
   int64_t bytes = 0;
   /// Bit operations (MACs times weight bits times activation bits).
   int64_t bops = 0;

@@ -65,6 +65,11 @@ struct LayerMatrices {
 std::optional<LayerMatrices> getLayerMatrices(LayerKind kind,
                                               llvm::ArrayRef<int64_t> shape);
 
+/// The axis of a `kind` layer's weights that its 1x4 blocks run along: I
+/// of conv2d's [O, KH, KW, I], K of matmul's [1, K, N]; none for depthwise
+/// convolutions, whose reduction (KH x KW) has no contiguous channels.
+std::optional<int64_t> getReductionAxis(LayerKind kind);
+
 /// The first column of each pruning unit of a row of the matrices of a
 /// `kind` layer's weights of `shape`, in increasing order; a unit ends
 /// where the next starts. Every column for Unstructured and for depthwise

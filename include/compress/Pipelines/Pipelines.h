@@ -178,6 +178,26 @@ struct CompressPipelineOptions
                      "quantization), prove it and type the accumulators "
                      "iP; 0: no constraint"),
       llvm::cl::init(0)};
+  ListOption<int64_t> sparsity{
+      *this, "sparsity",
+      llvm::cl::desc("Candidate sparsities in percent (0..99) the plan "
+                     "combines with every weight width, e.g. 0,50,75,90; "
+                     "default 0 (no pruning)")};
+  Option<PrunePattern> sparsityPattern{
+      *this, "sparsity-pattern",
+      llvm::cl::desc("What pruning zeroes: unstructured, block4 (1x4 "
+                     "blocks along the reduction) or 2:4"),
+      llvm::cl::init(PrunePattern::Unstructured), prunePatternValues()};
+  Option<PruneMethod> prune{
+      *this, "prune",
+      llvm::cl::desc("How planned sparsity is pruned: magnitude, or hessian "
+                     "(SparseGPT on the calibration samples)"),
+      llvm::cl::init(PruneMethod::Hessian), pruneMethodValues()};
+  Option<int64_t> pruneSamples{
+      *this, "prune-samples",
+      llvm::cl::desc("Calibration samples prune=hessian collects layer "
+                     "inputs on"),
+      llvm::cl::init(128)};
   Option<std::string> planReport{
       *this, "plan-report",
       llvm::cl::desc("Write the plan, uniform widths and Pareto frontier as "
@@ -191,6 +211,11 @@ struct CompressPipelineOptions
     return !targetSize.empty() || compressionRatio != 0.0 ||
            bopsBudget != 0 || weightBits.size() > 1 ||
            activationBits.size() > 1;
+  }
+
+  /// True when the plan may prune: a nonzero candidate sparsity.
+  bool prunes() const {
+    return llvm::any_of(sparsity, [](int64_t s) { return s != 0; });
   }
 
   /// The weight rounding: as given, else derived from `plans()`.

@@ -79,10 +79,13 @@ def PrunePass : Pass<"compress-prune", "mlir::ModuleOp"> {
       `compress-pack-weights` stores as `block = [1, 1, 1, 4]` (or
       `[1, 4, 1]`) and that a dot-product kernel can skip;
     * `2:4`: two of every group of four along the reduction dimension
-      (always 50%; `sparsity` must be left at 50).
+      (always 50%; `sparsity` must be 50, or 0 to prune only planned
+      layers).
 
     Depthwise convolutions reduce over kernel taps only and are pruned
-    unstructured whatever the pattern.
+    unstructured whatever the pattern. A layer with a `#compress.plan`
+    (from `compress-plan sparsity=...`) is pruned to the plan's sparsity
+    instead, and left alone when the plan keeps it dense.
 
     `method=magnitude` zeroes the units of each layer with the smallest sum
     of squares. `method=hessian` is SparseGPT: the function runs in float on
@@ -129,7 +132,8 @@ def PrunePass : Pass<"compress-prune", "mlir::ModuleOp"> {
     Statistic<"numWeightsZeroed", "weights-zeroed",
               "Weights set to zero (not counting those that were already)">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect"];
+  let dependentDialects = ["compress::CompressionDialect",
+                           "mlir::tosa::TosaDialect"];
 }
 
 def CalibratePass : Pass<"compress-calibrate", "mlir::ModuleOp"> {
@@ -365,6 +369,15 @@ def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
     activation width (each channel's scale grown until round-to-nearest
     fits, as `compress-quantize accumulator-bits=P` starts from), and
     options whose weights cannot fit (binary ones) are dropped.
+
+    With `sparsity=s1,s2,...` every weight width is also offered pruned to
+    each sparsity (percent of the weights; `sparsity-pattern` says which:
+    single weights, 1x4 blocks along the reduction, or 2:4). Such an
+    option's error is measured on the weights pruned by magnitude and then
+    quantized, against the float weights, and its bytes are those of the
+    smallest storage of the result (`compress-pack-weights`' choice, mask
+    included). The plan's `sparsity` is what `compress-prune` then prunes
+    each layer to.
   }];
   let options = [
     ListOption<"weightBits", "weight-bits", "int64_t",
@@ -393,6 +406,14 @@ def PlanPass : Pass<"compress-plan", "mlir::ModuleOp"> {
            "Predict each option's weight error with its weights made to fit "
            "this many accumulator bits (as compress-quantize does), and "
            "drop options that cannot fit; 0: no constraint">,
+    ListOption<"sparsity", "sparsity", "int64_t",
+               "Candidate sparsities in percent, 0..99, combined with every "
+               "weight width; default 0 (no pruning)">,
+    Option<"sparsityPattern", "sparsity-pattern", "::compress::PrunePattern",
+           /*default=*/"::compress::PrunePattern::Unstructured",
+           "What pruned options zero (as compress-prune): unstructured, "
+           "block4 or 2:4",
+           [{::compress::prunePatternValues()}]>,
     Option<"report", "report", "std::string", /*default=*/"",
            "Write the plan, uniform widths and Pareto frontier as JSON here">,
     Option<"paretoSvg", "pareto-svg", "std::string", /*default=*/"",
