@@ -117,26 +117,26 @@ compress::pruneByMagnitude(LayerKind kind, llvm::ArrayRef<float> weights,
         }
     return result;
   }
-  // Every unit of the layer ranked by its sum of squares.
-  std::vector<std::pair<double, int64_t>> scores;
+  // Each row's units ranked by their sums of squares, as SparseGPT prunes
+  // each row: the same count per row whatever the scales of the rows
+  // (which batch norm folding makes differ).
+  auto drop = std::llround(std::clamp(spec.sparsity, 0.0, 1.0) *
+                           double(unitsPerRow));
+  std::vector<std::pair<double, size_t>> scores;
   for (int64_t g = 0; g < m->groups; ++g)
-    for (int64_t r = 0; r < m->rows; ++r)
+    for (int64_t r = 0; r < m->rows; ++r) {
+      scores.clear();
       for (size_t u = 0; u < unitsPerRow; ++u) {
         double sum = 0.0;
         for (int64_t i : unitElements(g, r, u))
           sum += double(weights[i]) * double(weights[i]);
-        scores.push_back({sum, int64_t((g * m->rows + r) * unitsPerRow + u)});
+        scores.push_back({sum, u});
       }
-  auto drop = std::min<int64_t>(
-      int64_t(scores.size()),
-      std::llround(std::clamp(spec.sparsity, 0.0, 1.0) * double(scores.size())));
-  std::nth_element(scores.begin(), scores.begin() + drop, scores.end());
-  for (int64_t i = 0; i < drop; ++i) {
-    int64_t id = scores[i].second;
-    int64_t u = id % int64_t(unitsPerRow), gr = id / int64_t(unitsPerRow);
-    for (int64_t e : unitElements(gr / m->rows, gr % m->rows, u))
-      result[e] = 0.0f;
-  }
+      std::nth_element(scores.begin(), scores.begin() + drop, scores.end());
+      for (int64_t i = 0; i < drop; ++i)
+        for (int64_t e : unitElements(g, r, scores[i].second))
+          result[e] = 0.0f;
+    }
   return result;
 }
 

@@ -235,15 +235,21 @@ static WeightCost weightCost(const LayerFacts &facts, unsigned bits,
                                        facts.layer.scaleAxis, bits, model.clip);
   int64_t scales = facts.shape[facts.layer.scaleAxis];
   WeightCost cost;
-  // Dense options count packed weights; pruned ones their smallest layout.
-  cost.bytes =
-      sparsity ? chooseWeightStorage(q.values, facts.shape, bits,
+  // Dense options count packed weights; pruned ones the smallest layout of
+  // the weights pruning keeps: rounding may zero more, never fewer.
+  if (sparsity) {
+    std::vector<int8_t> kept;
+    for (float w : pruned)
+      kept.push_back(w != 0.0f);
+    cost.bytes = chooseWeightStorage(kept, facts.shape, bits,
                                      /*isSigned=*/true,
                                      getReductionAxis(facts.layer.kind))
-                         .bytes +
-                     4 * (scales + facts.outputChannels)
-               : quantizedLayerBytes(facts.layer.numWeights, bits, scales,
+                     .bytes +
+                 4 * (scales + facts.outputChannels);
+  } else {
+    cost.bytes = quantizedLayerBytes(facts.layer.numWeights, bits, scales,
                                      facts.outputChannels);
+  }
   if (model.accumulatorBits && facts.inputRange) {
     AffineParams input = chooseAffineParams(
         facts.inputRange->first, facts.inputRange->second, activationBits);
@@ -478,7 +484,8 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
     for (int64_t wb : c.weightBits)
       for (int64_t ab : c.activationBits)
         for (int64_t sp : c.sparsities)
-          getWeightCost(facts[index], wb, ab, sp, model);
+          if (wb > 1 || sp == 0)
+            getWeightCost(facts[index], wb, ab, sp, model);
   });
   for (auto [index, f] : llvm::enumerate(facts)) {
     PlanLayer planLayer;
@@ -487,6 +494,9 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
     for (int64_t wb : c.weightBits)
       for (int64_t ab : c.activationBits)
         for (int64_t sp : c.sparsities) {
+          // Binary weights have no zero to prune to.
+          if (wb == 1 && sp != 0)
+            continue;
           PlanOption option = measureOption(f, wb, ab, sp, model);
           // Weights that cannot fit the accumulator are no option.
           if (std::isfinite(option.error))

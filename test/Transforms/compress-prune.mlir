@@ -6,12 +6,13 @@
 // RUN: compress-opt %S/compress-quantize-gptq.mlir --compress-prune="sparsity=34" | FileCheck %s --check-prefix=MAGNITUDE
 
 /// A convolution's OHWI weights, two filters of one tap and eight input
-/// channels. Half of the 16 weights by magnitude: the eight smallest.
+/// channels. Half of each filter's weights by magnitude: its four
+/// smallest.
 // HALF-LABEL: func.func @conv
 // HALF: "tosa.const"() <{values = dense<{{\[\[\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00]]], {{\[\[\[}}0.000000e+00, 9.000000e+00, 0.000000e+00, 9.000000e+00, 0.000000e+00, 9.000000e+00, 0.000000e+00, 9.000000e+00]]]]>
-/// Half of the four 1x4 blocks (channels 0..3 and 4..7 of each filter) by
-/// their sums of squares: filter 0's 1..4 (30) and filter 1's first block
-/// (0.01 + 81 + 0.01 + 81) lose to 5..8 (174) and the second block (162).
+/// Half of each filter's 1x4 blocks (channels 0..3 and 4..7) by their sums
+/// of squares: filter 0's 1..4 (30 against 174), and filter 1's first
+/// block, equal to its second (162.02), the earlier on a tie.
 // BLOCK-LABEL: func.func @conv
 // BLOCK: "tosa.const"() <{values = dense<{{\[\[\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00]]], {{\[\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e-01, 9.000000e+00, 1.000000e-01, 9.000000e+00]]]]>
 /// Two of every four: the two smallest of each group of four channels.

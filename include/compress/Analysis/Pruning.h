@@ -79,11 +79,11 @@ std::vector<int64_t> getPruneUnitStarts(LayerKind kind,
                                         llvm::ArrayRef<int64_t> shape,
                                         PrunePattern pattern);
 
-/// Magnitude pruning of a `kind` layer's weights of `shape`: the fraction
-/// `spec.sparsity` of the layer's units with the smallest sum of squares
-/// (ties to the earlier unit), or for TwoFour the two smallest of each
-/// group, set to zero. Returns nothing when the shape does not fit the
-/// kind.
+/// Magnitude pruning of a `kind` layer's weights of `shape`: in each row
+/// of its matrices, round(`spec.sparsity` x units) units with the smallest
+/// sum of squares (ties to the earlier unit), or for TwoFour the two
+/// smallest of each group, set to zero; the same count per row as
+/// SparseGPT prunes. Returns nothing when the shape does not fit the kind.
 std::optional<std::vector<float>>
 pruneByMagnitude(LayerKind kind, llvm::ArrayRef<float> weights,
                  llvm::ArrayRef<int64_t> shape, const PruneSpec &spec);

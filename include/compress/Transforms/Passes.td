@@ -87,8 +87,8 @@ def PrunePass : Pass<"compress-prune", "mlir::ModuleOp"> {
     (from `compress-plan sparsity=...`) is pruned to the plan's sparsity
     instead, and left alone when the plan keeps it dense.
 
-    `method=magnitude` zeroes the units of each layer with the smallest sum
-    of squares. `method=hessian` is SparseGPT: the function runs in float on
+    `method=magnitude` zeroes, in each row (output channel) of every layer,
+    the units with the smallest sum of squares. `method=hessian` is SparseGPT: the function runs in float on
     `samples` samples of `calibration` to collect each layer's input
     Hessian `H = 2 X X^T / N` (as GPTQ does), then each row sweeps its
     columns, zeroing at every block of 128 columns the units with the
