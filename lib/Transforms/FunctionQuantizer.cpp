@@ -180,6 +180,15 @@ void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
   StringRef kind = kernel->getName().stripDialect();
   info.name = (kind + "_" + Twine(layerCounts[kind]++)).str();
   info.kind = kind.str();
+  if (auto weights = kernel->getOperand(1).getDefiningOp<WeightsOp>()) {
+    std::vector<int8_t> values = weights.getUnpackedValues();
+    info.sparsity = values.empty() ? 0.0
+                                   : double(llvm::count(values, 0)) /
+                                         double(values.size());
+    info.storage = chooseWeightStorage(
+        values, weights.getType().getShape(), weights.getBits(),
+        weights.getIsSigned(), getWeightReductionAxis(kernel));
+  }
   StringAttr name = builder.getStringAttr(info.name);
   auto layerAttr = compression->getLayerAttrHelper();
   if (floatCopyOps)

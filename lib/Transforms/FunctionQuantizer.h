@@ -55,6 +55,11 @@ struct LayerInfo {
   /// The smallest and largest accumulator value the report's samples
   /// produced.
   std::optional<std::pair<int64_t, int64_t>> accumulatorSeen;
+  /// The fraction of the integer weights that are 0, and the layout (with
+  /// the block shape of a sparse one) compress-pack-weights will store
+  /// them in.
+  double sparsity = 0.0;
+  qint::WeightStorage storage;
 };
 
 struct Options {

@@ -120,6 +120,9 @@ LogicalResult compress::quantize::writeReport(StringRef path, const FunctionQuan
         {"rounding", layer.rounding},
         {"float_weight_bytes", layer.floatWeightBytes},
         {"weight_bytes", layer.weightBytes},
+        {"sparsity", layer.sparsity},
+        {"weight_layout", qint::stringifyWeightLayout(layer.storage.layout)},
+        {"sparse_block", llvm::json::Array(layer.storage.block)},
         {"sqnr_db", std::isfinite(sqnr) ? llvm::json::Value(sqnr)
                                         : llvm::json::Value(nullptr)},
         {"accumulator", std::move(accumulator)},

@@ -887,18 +887,39 @@ void AvgPool2DOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
 // Weight storage
 //===----------------------------------------------------------------------===//
 
-/// The bytes of the values and mask of `values` stored sparse in blocks.
+/// The bytes of the values and mask of `values` stored sparse in blocks:
+/// one pass over the values, without WeightBlocks' element order.
 static int64_t getSparseBytes(ArrayRef<int8_t> values, ArrayRef<int64_t> shape,
                               ArrayRef<int64_t> block, int64_t bits) {
-  WeightBlocks blocks(shape, block);
-  int64_t kept = 0;
-  for (int64_t b = 0, e = blocks.getNumBlocks(); b < e; ++b) {
-    ArrayRef<int64_t> elements = blocks.getElements(b);
-    if (llvm::any_of(elements, [&](int64_t i) { return values[i] != 0; }))
-      kept += elements.size();
+  int64_t count = values.size();
+  if (llvm::all_of(block, [](int64_t b) { return b == 1; }))
+    return getPackedByteCount(count, 1) +
+           getPackedByteCount(count - llvm::count(values, 0), bits);
+  int64_t rank = shape.size(), numBlocks = 1;
+  SmallVector<int64_t> grid(rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    grid[d] = (shape[d] + block[d] - 1) / block[d];
+    numBlocks *= grid[d];
   }
-  return getPackedByteCount(blocks.getNumBlocks(), 1) +
-         getPackedByteCount(kept, bits);
+  std::vector<int32_t> sizes(numBlocks, 0);
+  std::vector<uint8_t> nonzero(numBlocks, 0);
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t b = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      b = b * grid[d] + index[d] / block[d];
+    ++sizes[b];
+    nonzero[b] |= values[e] != 0;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  int64_t kept = 0;
+  for (int64_t b = 0; b < numBlocks; ++b)
+    kept += nonzero[b] ? sizes[b] : 0;
+  return getPackedByteCount(numBlocks, 1) + getPackedByteCount(kept, bits);
 }
 
 WeightStorage compress::qint::chooseWeightStorage(
@@ -909,6 +930,12 @@ WeightStorage compress::qint::chooseWeightStorage(
   if (bits < 8)
     best = {WeightLayout::packed, {}, getPackedByteCount(count, bits)};
   if (!trySparse || (isSigned && bits == 1))
+    return best;
+  // No sparse layout stores fewer than a mask bit per 4 weights and every
+  // nonzero weight: most quantized layers that were not pruned end here.
+  int64_t nonzero = count - llvm::count(values, 0);
+  if (getPackedByteCount(count, 1) / 4 + getPackedByteCount(nonzero, bits) >=
+      best.bytes)
     return best;
   SmallVector<SmallVector<int64_t>> blocks;
   if (reductionAxis && *reductionAxis >= 0 &&
