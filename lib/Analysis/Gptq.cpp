@@ -136,7 +136,10 @@ void selectPruned(const Sweep &sweep, const MatrixMap &u, int64_t first,
 /// Sweeps rows [begin, begin + count) over U: each column's result (an
 /// integer, or the kept float, or 0 when pruned) goes to `result`, its
 /// scaled error to the columns after it, and the sum of the squared scaled
-/// errors of each row to `loss`.
+/// errors of each row to `loss`. The rows' values are kept as
+/// `weights / scale - shift`, where `shift` collects the errors fed back so
+/// far, so that a column that receives none is rounded exactly as
+/// round-to-nearest rounds it.
 void sweepRows(llvm::ArrayRef<float> weights, int64_t columns,
                const Sweep &sweep, const std::vector<bool> &dead,
                const MatrixMap &u, int64_t blockSize, int64_t begin,
