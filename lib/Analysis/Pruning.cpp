@@ -92,50 +92,46 @@ compress::pruneByMagnitude(LayerKind kind, llvm::ArrayRef<float> weights,
     return std::nullopt;
   std::vector<int64_t> starts = getPruneUnitStarts(kind, shape, spec.pattern);
   starts.push_back(m->columns);
-  std::vector<float> result(weights.begin(), weights.end());
-  auto unitElements = [&](int64_t g, int64_t r, size_t u) {
-    std::vector<int64_t> elements;
-    for (int64_t c = starts[u]; c < starts[u + 1]; ++c)
-      elements.push_back(m->index(g, r, c));
-    return elements;
-  };
   size_t unitsPerRow = starts.size() - 1;
-  if (spec.pattern == PrunePattern::TwoFour) {
-    for (int64_t g = 0; g < m->groups; ++g)
-      for (int64_t r = 0; r < m->rows; ++r)
-        for (size_t u = 0; u < unitsPerRow; ++u) {
-          std::vector<int64_t> elements = unitElements(g, r, u);
-          size_t drop = elements.size() > 2 ? elements.size() - 2 : 0;
-          // Smallest magnitude first; equal ones in index order.
-          std::stable_sort(elements.begin(), elements.end(),
-                           [&](int64_t a, int64_t b) {
-                             return std::fabs(weights[a]) <
-                                    std::fabs(weights[b]);
-                           });
-          for (size_t i = 0; i < drop; ++i)
-            result[elements[i]] = 0.0f;
-        }
-    return result;
-  }
   // Each row's units ranked by their sums of squares, as SparseGPT prunes
   // each row: the same count per row whatever the scales of the rows
-  // (which batch norm folding makes differ).
+  // (which batch norm folding makes differ). TwoFour ranks single weights
+  // inside each group instead.
   auto drop = std::llround(std::clamp(spec.sparsity, 0.0, 1.0) *
                            double(unitsPerRow));
-  std::vector<std::pair<double, size_t>> scores;
+  std::vector<float> result(weights.begin(), weights.end());
+  std::vector<float> row(m->columns);
+  std::vector<std::pair<double, int64_t>> scores;
   for (int64_t g = 0; g < m->groups; ++g)
     for (int64_t r = 0; r < m->rows; ++r) {
+      for (int64_t c = 0; c < m->columns; ++c)
+        row[c] = weights[m->index(g, r, c)];
+      auto zero = [&](int64_t begin, int64_t end) {
+        for (int64_t c = begin; c < end; ++c)
+          result[m->index(g, r, c)] = 0.0f;
+      };
+      if (spec.pattern == PrunePattern::TwoFour) {
+        for (size_t u = 0; u < unitsPerRow; ++u) {
+          // Smallest magnitude first; equal ones in column order.
+          scores.clear();
+          for (int64_t c = starts[u]; c < starts[u + 1]; ++c)
+            scores.push_back({std::fabs(row[c]), c});
+          std::sort(scores.begin(), scores.end());
+          for (int64_t i = 0, e = int64_t(scores.size()) - 2; i < e; ++i)
+            zero(scores[i].second, scores[i].second + 1);
+        }
+        continue;
+      }
       scores.clear();
       for (size_t u = 0; u < unitsPerRow; ++u) {
         double sum = 0.0;
-        for (int64_t i : unitElements(g, r, u))
-          sum += double(weights[i]) * double(weights[i]);
-        scores.push_back({sum, u});
+        for (int64_t c = starts[u]; c < starts[u + 1]; ++c)
+          sum += double(row[c]) * double(row[c]);
+        scores.push_back({sum, int64_t(u)});
       }
       std::nth_element(scores.begin(), scores.begin() + drop, scores.end());
       for (int64_t i = 0; i < drop; ++i)
-        for (int64_t e : unitElements(g, r, scores[i].second))
-          result[e] = 0.0f;
+        zero(starts[scores[i].second], starts[scores[i].second + 1]);
     }
   return result;
 }

@@ -176,19 +176,14 @@ Value FunctionQuantizer::requantize(Location loc, Value acc,
 }
 
 void FunctionQuantizer::recordLayer(Operation *kernel, Operation *floatOp,
-                                    Operation *intOp, LayerInfo info) {
+                                    Operation *intOp, LayerInfo info,
+                                    const LayerConstants &constants) {
   StringRef kind = kernel->getName().stripDialect();
   info.name = (kind + "_" + Twine(layerCounts[kind]++)).str();
   info.kind = kind.str();
-  if (auto weights = kernel->getOperand(1).getDefiningOp<WeightsOp>()) {
-    std::vector<int8_t> values = weights.getUnpackedValues();
-    info.sparsity = values.empty() ? 0.0
-                                   : double(llvm::count(values, 0)) /
-                                         double(values.size());
-    info.storage = chooseWeightStorage(
-        values, weights.getType().getShape(), weights.getBits(),
-        weights.getIsSigned(), getWeightReductionAxis(kernel));
-  }
+  info.weightBytes = constants.storedBytes;
+  info.storage = constants.storage;
+  info.sparsity = constants.sparsity;
   StringAttr name = builder.getStringAttr(info.name);
   auto layerAttr = compression->getLayerAttrHelper();
   if (floatCopyOps)
@@ -318,13 +313,16 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
   auto biasType = RankedTensorType::get({channels}, builder.getI32Type());
   result.bias = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(biasType, ArrayRef(biasValues)));
-  // The bytes compress-pack-weights will store the weights in.
-  result.storedBytes =
+  // The layout compress-pack-weights will store the weights in.
+  result.storage =
       chooseWeightStorage(qw.values, type.getShape(), bits,
                           /*isSigned=*/true,
-                          getReductionAxis(*getLayerKind(layer)))
-          .bytes +
-      int64_t(qw.scales.size()) * 4 + channels * 4;
+                          getReductionAxis(*getLayerKind(layer)));
+  result.storedBytes = result.storage.bytes +
+                       int64_t(qw.scales.size()) * 4 + channels * 4;
+  if (!qw.values.empty())
+    result.sparsity =
+        double(llvm::count(qw.values, 0)) / double(qw.values.size());
   return result;
 }
 
@@ -380,8 +378,9 @@ LogicalResult FunctionQuantizer::quantizeConv(Operation *op) {
     markReplaced(clamp);
   recordLayer(acc, layerOutput.getDefiningOp(), y.getDefiningOp(),
               {"", "", bits, out->bits, layer.rounding,
-               int64_t(weights->size() + bias->size()) * 4, layer.storedBytes,
-               *out, 0.0, 0.0, layer.accumulatorBound});
+               int64_t(weights->size() + bias->size()) * 4, 0, *out, 0.0, 0.0,
+               layer.accumulatorBound},
+              layer);
   return success();
 }
 
@@ -466,7 +465,8 @@ LogicalResult FunctionQuantizer::quantizeMatmul(tosa::MatMulOp op) {
   recordLayer(acc, layerOutput.getDefiningOp(), producer,
               {"", "", bits, out->bits, layer.rounding,
                int64_t(weights->size() + (bias ? bias->size() : 0)) * 4,
-               layer.storedBytes, *out, 0.0, 0.0, layer.accumulatorBound});
+               0, *out, 0.0, 0.0, layer.accumulatorBound},
+              layer);
   return success();
 }
 

@@ -119,6 +119,9 @@ private:
     SmallVector<double> factors;
     /// Bytes of the weights in their smallest layout, scales and bias.
     int64_t storedBytes;
+    /// That layout, and the fraction of the integer weights that are 0.
+    qint::WeightStorage storage;
+    double sparsity = 0.0;
     StringRef rounding;
     std::optional<std::pair<int64_t, int64_t>> accumulatorBound;
   };
@@ -174,8 +177,9 @@ private:
   void markReplaced(Operation *op) { replaced.push_back(op); }
   /// Names the layer after its kernel (`conv2d_0`, `matmul_2`, ...) on the
   /// op producing its integer output and on the float twin of its output.
+  /// `info` gets the weights' bytes, storage and sparsity from `constants`.
   void recordLayer(Operation *kernel, Operation *floatOp, Operation *intOp,
-                   LayerInfo info);
+                   LayerInfo info, const LayerConstants &constants);
 
   func::FuncOp func;
   OpBuilder builder;

@@ -181,10 +181,8 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
   facts.trace = sensitivity.getTrace().convertToDouble();
   facts.activationTrace = sensitivity.getActivationTrace().convertToDouble();
 
-  ElementsAttr attr;
-  (void)matchPattern(layer.weights, m_Constant(&attr));
-  for (const APFloat &v : attr.getValues<APFloat>())
-    facts.weights.push_back(v.convertToFloat());
+  // collectWeightLayers took only float32 constants.
+  facts.weights = *readFloatConstant(layer.weights);
   auto weightType = cast<RankedTensorType>(layer.weights.getType());
   facts.shape.assign(weightType.getShape().begin(),
                      weightType.getShape().end());
@@ -216,21 +214,17 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
   return facts;
 }
 
-/// The squared error of a layer's weights pruned to `sparsity` percent (by
-/// magnitude, in `model.pattern`) and quantized per channel to `bits` bits,
-/// as compress-prune and compress-quantize would do it, against the float
+/// The squared error of a layer's `weights` (its float weights pruned to
+/// `sparsity` percent by pruneForPlan, or unpruned) quantized per channel
+/// to `bits` bits, as compress-quantize would do it, against the float
 /// weights, and the bytes they are stored in (with scales and bias). With
 /// `model.accumulatorBits`, made to fit that accumulator for inputs
 /// quantized to `activationBits` (scales grown as round-to-nearest needs;
 /// infinite if they cannot fit).
 static WeightCost weightCost(const LayerFacts &facts, unsigned bits,
                              const WeightModel &model,
-                             unsigned activationBits, unsigned sparsity) {
-  std::vector<float> pruned;
-  if (sparsity)
-    pruned = *pruneByMagnitude(facts.layer.kind, facts.weights, facts.shape,
-                               {model.pattern, double(sparsity) / 100.0});
-  const std::vector<float> &weights = sparsity ? pruned : facts.weights;
+                             unsigned activationBits, unsigned sparsity,
+                             ArrayRef<float> weights) {
   QuantizedWeights q = quantizeWeights(weights, facts.shape,
                                        facts.layer.scaleAxis, bits, model.clip);
   int64_t scales = facts.shape[facts.layer.scaleAxis];
@@ -239,7 +233,7 @@ static WeightCost weightCost(const LayerFacts &facts, unsigned bits,
   // the weights pruning keeps: rounding may zero more, never fewer.
   if (sparsity) {
     std::vector<int8_t> kept;
-    for (float w : pruned)
+    for (float w : weights)
       kept.push_back(w != 0.0f);
     cost.bytes = chooseWeightStorage(kept, facts.shape, bits,
                                      /*isSigned=*/true,
@@ -278,16 +272,31 @@ static WeightCost weightCost(const LayerFacts &facts, unsigned bits,
   return cost;
 }
 
-/// The cached weight cost of an option of `f` (computed on first use).
+/// `f`'s weights pruned by magnitude to `sparsity` percent, as the plan's
+/// options predict them.
+static std::vector<float> pruneForPlan(const LayerFacts &f, unsigned sparsity,
+                                       const WeightModel &model) {
+  return *pruneByMagnitude(f.layer.kind, f.weights, f.shape,
+                           {model.pattern, double(sparsity) / 100.0});
+}
+
+/// The cached weight cost of an option of `f` (computed on first use, from
+/// `pruned` when given: f's weights pruned to `sparsity`).
 static const WeightCost &getWeightCost(LayerFacts &f, unsigned weightBits,
                                        unsigned activationBits,
                                        unsigned sparsity,
-                                       const WeightModel &model) {
+                                       const WeightModel &model,
+                                       ArrayRef<float> pruned = {}) {
   WeightOptionKey key{weightBits, model.accumulatorBits ? activationBits : 0,
                       sparsity};
   auto [it, inserted] = f.weightCosts.try_emplace(key);
-  if (inserted)
-    it->second = weightCost(f, weightBits, model, activationBits, sparsity);
+  if (!inserted)
+    return it->second;
+  std::vector<float> own;
+  if (sparsity && pruned.empty())
+    pruned = own = pruneForPlan(f, sparsity, model);
+  it->second = weightCost(f, weightBits, model, activationBits, sparsity,
+                          sparsity ? pruned : ArrayRef<float>(f.weights));
   return it->second;
 }
 
@@ -481,11 +490,16 @@ PlanProblem PlanPass::buildProblem(MutableArrayRef<LayerFacts> facts,
   // plan's work; the layers are independent, so they run in parallel.
   parallelForIndices(&getContext(), 0, facts.size(), [&](size_t index) {
     auto c = candidates(index);
-    for (int64_t wb : c.weightBits)
-      for (int64_t ab : c.activationBits)
-        for (int64_t sp : c.sparsities)
+    for (int64_t sp : c.sparsities) {
+      // Pruned once for every width.
+      std::vector<float> pruned;
+      if (sp)
+        pruned = pruneForPlan(facts[index], sp, model);
+      for (int64_t wb : c.weightBits)
+        for (int64_t ab : c.activationBits)
           if (wb > 1 || sp == 0)
-            getWeightCost(facts[index], wb, ab, sp, model);
+            getWeightCost(facts[index], wb, ab, sp, model, pruned);
+    }
   });
   for (auto [index, f] : llvm::enumerate(facts)) {
     PlanLayer planLayer;

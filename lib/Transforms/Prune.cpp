@@ -94,10 +94,19 @@ struct PrunePass : public compress::impl::PrunePassBase<PrunePass> {
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isExternal())
         continue;
-      SmallVector<WeightLayer> layers = collectWeightLayers(func);
-      llvm::erase_if(layers, [&](const WeightLayer &layer) {
-        return llvm::is_contained(keepDense, layer.name);
-      });
+      // Each layer to prune and how much: its plan says, if it has one.
+      auto planAttr = getContext()
+                          .getLoadedDialect<CompressionDialect>()
+                          ->getPlanAttrHelper();
+      SmallVector<std::pair<WeightLayer, PruneSpec>> layers;
+      for (WeightLayer &layer : collectWeightLayers(func)) {
+        PruneSpec layerSpec = spec;
+        if (LayerPlanAttr plan = planAttr.getAttr(layer.op))
+          layerSpec.sparsity = plan.getSparsity().convertToDouble();
+        if (layerSpec.sparsity != 0.0 &&
+            !llvm::is_contained(keepDense, layer.name))
+          layers.push_back({std::move(layer), layerSpec});
+      }
       if (layers.empty())
         continue;
       std::optional<LayerHessians> hessians;
@@ -108,16 +117,7 @@ struct PrunePass : public compress::impl::PrunePassBase<PrunePass> {
           return signalPassFailure();
         hessians = std::move(*collected);
       }
-      auto planAttr = getContext()
-                          .getLoadedDialect<CompressionDialect>()
-                          ->getPlanAttrHelper();
-      for (const WeightLayer &layer : layers) {
-        // A layer's plan says how much of it to prune.
-        PruneSpec layerSpec = spec;
-        if (LayerPlanAttr plan = planAttr.getAttr(layer.op))
-          layerSpec.sparsity = plan.getSparsity().convertToDouble();
-        if (layerSpec.sparsity == 0.0)
-          continue;
+      for (const auto &[layer, layerSpec] : layers) {
         // collectWeightLayers took only float32 constants.
         std::vector<float> weights = *readFloatConstant(layer.weights);
         std::optional<std::vector<float>> pruned = pruneLayer(

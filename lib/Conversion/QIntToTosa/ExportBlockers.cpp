@@ -67,18 +67,29 @@ static std::string narrowBiasBlocker(Value bias, Type accumulatorType) {
       .str();
 }
 
+/// Why an accumulating op reading `input` and `weights` with `bias` into
+/// `output` cannot be exported: its accumulator type, a narrow accumulator's
+/// bias or its readers.
+static std::string accumulatingBlocker(Value input, Value weights, Value bias,
+                                       Value output) {
+  Type accType = getElementTypeOrSelf(output.getType());
+  std::string reason = accumulatorBlocker(
+      {getElementTypeOrSelf(input.getType()),
+       getElementTypeOrSelf(weights.getType())},
+      accType);
+  if (reason.empty())
+    reason = narrowBiasBlocker(bias, accType);
+  if (reason.empty())
+    reason = narrowUsersBlocker(output);
+  return reason;
+}
+
 std::string compress::getQIntToTosaExportBlocker(Operation *op) {
   return llvm::TypeSwitch<Operation *, std::string>(op)
       .Case<Conv2DOp, DepthwiseConv2DOp>([&](auto conv) {
-        Type accType = conv.getOutput().getType().getElementType();
         std::string reason =
-            accumulatorBlocker({conv.getInput().getType().getElementType(),
-                                conv.getWeights().getType().getElementType()},
-                               accType);
-        if (reason.empty())
-          reason = narrowBiasBlocker(conv.getBias(), accType);
-        if (reason.empty())
-          reason = narrowUsersBlocker(conv.getOutput());
+            accumulatingBlocker(conv.getInput(), conv.getWeights(),
+                                conv.getBias(), conv.getOutput());
         if (reason.empty())
           (void)fitWindows(conv.getInput().getType(),
                            dilatedExtent(kernelSize(op), conv.getDilation()),
@@ -86,16 +97,8 @@ std::string compress::getQIntToTosaExportBlocker(Operation *op) {
         return reason;
       })
       .Case([](MatmulOp matmul) {
-        Type accType = matmul.getOutput().getType().getElementType();
-        std::string reason = accumulatorBlocker(
-            {matmul.getLhs().getType().getElementType(),
-             matmul.getRhs().getType().getElementType()},
-            accType);
-        if (reason.empty())
-          reason = narrowBiasBlocker(matmul.getBias(), accType);
-        if (reason.empty())
-          reason = narrowUsersBlocker(matmul.getOutput());
-        return reason;
+        return accumulatingBlocker(matmul.getLhs(), matmul.getRhs(),
+                                   matmul.getBias(), matmul.getOutput());
       })
       .Case([](MaxPool2DOp pool) {
         std::string reason;

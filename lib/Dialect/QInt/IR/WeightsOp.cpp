@@ -236,27 +236,14 @@ static int64_t getSparseBytes(ArrayRef<int8_t> values, ArrayRef<int64_t> shape,
   if (llvm::all_of(block, [](int64_t b) { return b == 1; }))
     return getPackedByteCount(count, 1) +
            getPackedByteCount(count - llvm::count(values, 0), bits);
-  int64_t rank = shape.size(), numBlocks = 1;
-  SmallVector<int64_t> grid(rank);
-  for (int64_t d = 0; d < rank; ++d) {
-    grid[d] = (shape[d] + block[d] - 1) / block[d];
-    numBlocks *= grid[d];
-  }
+  // Each block's size and whether it holds a nonzero.
+  int64_t numBlocks = getNumBlocks(shape, block);
   std::vector<int32_t> sizes(numBlocks, 0);
   std::vector<uint8_t> nonzero(numBlocks, 0);
-  SmallVector<int64_t> index(rank, 0);
-  for (int64_t e = 0; e < count; ++e) {
-    int64_t b = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      b = b * grid[d] + index[d] / block[d];
+  forEachElementBlock(shape, block, [&](int64_t e, int64_t b) {
     ++sizes[b];
     nonzero[b] |= values[e] != 0;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < shape[d])
-        break;
-      index[d] = 0;
-    }
-  }
+  });
   int64_t kept = 0;
   for (int64_t b = 0; b < numBlocks; ++b)
     kept += nonzero[b] ? sizes[b] : 0;

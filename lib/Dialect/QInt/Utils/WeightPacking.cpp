@@ -77,37 +77,22 @@ std::vector<int8_t> compress::qint::unpackWeights(llvm::ArrayRef<uint8_t> bytes,
 WeightBlocks::WeightBlocks(llvm::ArrayRef<int64_t> shape,
                            llvm::ArrayRef<int64_t> block) {
   assert(shape.size() == block.size() && "one block extent per dimension");
-  int64_t rank = shape.size(), count = 1, numBlocks = 1;
-  std::vector<int64_t> grid(rank);
-  for (int64_t d = 0; d < rank; ++d) {
-    assert(block[d] >= 1 && "block extents are positive");
-    grid[d] = (shape[d] + block[d] - 1) / block[d];
-    count *= shape[d];
-    numBlocks *= grid[d];
-  }
+  assert(llvm::all_of(block, [](int64_t b) { return b >= 1; }) &&
+         "block extents are positive");
   // The block of every element, then a counting sort by block that keeps
   // row-major order within each block.
-  std::vector<int64_t> blockOf(count);
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t e = 0; e < count; ++e) {
-    int64_t b = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      b = b * grid[d] + index[d] / block[d];
-    blockOf[e] = b;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < shape[d])
-        break;
-      index[d] = 0;
-    }
-  }
+  std::vector<int64_t> blockOf;
+  forEachElementBlock(shape, block,
+                      [&](int64_t, int64_t b) { blockOf.push_back(b); });
+  int64_t numBlocks = compress::qint::getNumBlocks(shape, block);
   starts.assign(numBlocks + 1, 0);
   for (int64_t b : blockOf)
     ++starts[b + 1];
   for (int64_t b = 0; b < numBlocks; ++b)
     starts[b + 1] += starts[b];
-  order.resize(count);
+  order.resize(blockOf.size());
   std::vector<int64_t> next(starts.begin(), starts.end() - 1);
-  for (int64_t e = 0; e < count; ++e)
+  for (int64_t e = 0, count = blockOf.size(); e < count; ++e)
     order[next[blockOf[e]]++] = e;
 }
 

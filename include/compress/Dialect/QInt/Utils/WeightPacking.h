@@ -41,6 +41,42 @@ std::vector<uint8_t> packWeights(llvm::ArrayRef<int8_t> values, int64_t bits,
 std::vector<int8_t> unpackWeights(llvm::ArrayRef<uint8_t> bytes, int64_t count,
                                   int64_t bits, bool isSigned);
 
+/// The number of blocks of `block` (one positive extent per dimension) a
+/// tensor of `shape` is cut into; blocks at the upper edges hold what is
+/// left.
+inline int64_t getNumBlocks(llvm::ArrayRef<int64_t> shape,
+                            llvm::ArrayRef<int64_t> block) {
+  int64_t numBlocks = 1;
+  for (size_t d = 0; d < shape.size(); ++d)
+    numBlocks *= (shape[d] + block[d] - 1) / block[d];
+  return numBlocks;
+}
+
+/// Calls `fn(element, block)` for every element of a tensor of `shape`, in
+/// row-major order, with the index of its block of `block` (blocks are
+/// numbered in row-major order of the block grid).
+template <typename Fn>
+void forEachElementBlock(llvm::ArrayRef<int64_t> shape,
+                         llvm::ArrayRef<int64_t> block, Fn fn) {
+  int64_t rank = shape.size(), count = 1;
+  std::vector<int64_t> grid(rank), index(rank, 0);
+  for (int64_t d = 0; d < rank; ++d) {
+    grid[d] = (shape[d] + block[d] - 1) / block[d];
+    count *= shape[d];
+  }
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t b = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      b = b * grid[d] + index[d] / block[d];
+    fn(e, b);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
 /// The weights of a tensor of `shape` cut into blocks of `block` (one extent
 /// per dimension, each at least 1; blocks at the upper edges hold what is
 /// left). Blocks are numbered in row-major order of the block grid; the
