@@ -10,7 +10,10 @@
 //   qint.requantize to i8, against oneDNN's convolution (u8 x s8 -> s8, NHWC,
 //   per-channel output scales);
 // - GEMM 256x1024x1024 and GEMV 1x4096x4096 (int8, and int4 packed
-//   weights), against oneDNN's matmul (u8 x s8 -> s8).
+//   weights), against oneDNN's matmul (u8 x s8 -> s8);
+// - the sparse kernel on weights with 50%, 75% and 90% of their 1x4 blocks
+//   (along the reduction) zero, against the dense kernel of the same shape
+//   (two ResNet-20 convolutions and the GEMM).
 //
 // Both sides get their weights in their preferred layout ahead of time and
 // produce i8 outputs; each figure is the median of repeated calls.
@@ -54,6 +57,10 @@ namespace cl = llvm::cl;
 static cl::opt<double> minSeconds("min-seconds",
                                   cl::desc("Time spent per kernel and side"),
                                   cl::init(0.3));
+static cl::opt<bool> onlySparse("only-sparse",
+                                cl::desc("Measure only the sparse kernels "
+                                         "against the dense ones"),
+                                cl::init(false));
 static cl::opt<bool> skipGemv("skip-gemv",
                               cl::desc("Leave out the 4096x4096 GEMVs (their "
                                        "16 MB of weights take a while to "
@@ -139,7 +146,8 @@ std::string joinInts(llvm::ArrayRef<int64_t> values) {
 class CompiledKernel {
 public:
   CompiledKernel(MLIRContext &context, const std::string &source,
-                 llvm::ArrayRef<int64_t> inputShape, int64_t resultRank)
+                 llvm::ArrayRef<int64_t> inputShape, int64_t resultRank,
+                 int64_t sparseKernels = kDefaultSparseKernelPercent)
       : inputShape(inputShape), resultRank(resultRank) {
     OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source,
                                                                &context);
@@ -149,6 +157,7 @@ public:
     }
     JitOptions options;
     options.kernels = "x86-vnni";
+    options.sparseKernels = sparseKernels;
     auto compiled = compileForJit(*module, options);
     if (!compiled) {
       llvm::errs() << llvm::toString(compiled.takeError()) << "\n";
@@ -223,6 +232,24 @@ std::vector<int8_t> randomWeights(int64_t n, int64_t bits, std::mt19937 &rng) {
   for (int8_t &v : w)
     v = int8_t(int64_t(rng() % (2 * hi + 1)) - hi);
   return w;
+}
+
+/// Zeroes `percent` percent of the 1x4 blocks along the reduction of
+/// weights laid out `[outer][reduction][inner]`, chosen at random.
+void zeroBlocks(std::vector<int8_t> &w, int64_t reduction, int64_t inner,
+                int64_t percent, std::mt19937 &rng) {
+  int64_t outer = int64_t(w.size()) / (reduction * inner);
+  std::vector<int64_t> blocks(outer * (reduction / 4) * inner);
+  for (size_t b = 0; b < blocks.size(); ++b)
+    blocks[b] = int64_t(b);
+  std::shuffle(blocks.begin(), blocks.end(), rng);
+  blocks.resize(blocks.size() * percent / 100);
+  for (int64_t b : blocks) {
+    int64_t i = b % inner, q = b / inner % (reduction / 4),
+            x = b / inner / (reduction / 4);
+    for (int64_t k = 0; k < 4; ++k)
+      w[(x * reduction + 4 * q + k) * inner + i] = 0;
+  }
 }
 
 /// `values` as qint.weights: dense, or packed (LSB-first bitstream) below
@@ -419,8 +446,11 @@ DnnlCall dnnlMatmul(int64_t m, int64_t k, int64_t n, dnnl::engine &engine,
 // compress kernels
 //===----------------------------------------------------------------------===//
 
+/// A 3x3 (`k` x `k`) convolution with padding 1 and a requantize to i8;
+/// `sparsity` percent of its weights' 1x4 blocks zero.
 std::string convSource(int64_t h, int64_t w, int64_t c, int64_t o, int64_t k,
-                       int64_t stride, std::mt19937 &rng) {
+                       int64_t stride, std::mt19937 &rng,
+                       int64_t sparsity = 0) {
   int64_t oh = (h + 2 - k) / stride + 1, ow = (w + 2 - k) / stride + 1;
   std::string in = llvm::formatv("tensor<1x{0}x{1}x{2}xi8>", h, w, c);
   std::string wt = llvm::formatv("tensor<{0}x{1}x{1}x{2}xi8>", o, k, c);
@@ -429,6 +459,8 @@ std::string convSource(int64_t h, int64_t w, int64_t c, int64_t o, int64_t k,
   std::vector<int64_t> bias(o);
   for (int64_t &b : bias)
     b = int64_t(rng() % 4096) - 2048;
+  std::vector<int8_t> weights = randomWeights(o * k * k * c, 8, rng);
+  zeroBlocks(weights, c, 1, sparsity, rng);
   return llvm::formatv(R"(func.func @main(%x: {0}) -> {3} {{
   {4}
   %b = arith.constant dense<[{5}]> : tensor<{6}xi32>
@@ -437,14 +469,15 @@ std::string convSource(int64_t h, int64_t w, int64_t c, int64_t o, int64_t k,
   return %y : {3}
 })",
                        in, wt, acc, out,
-                       weightsOp(randomWeights(o * k * k * c, 8, rng), 8, wt,
-                                 o, /*axis=*/0),
+                       weightsOp(weights, 8, wt, o, /*axis=*/0),
                        joinInts(bias), o, stride,
                        requantizeAttributes(o, k * k * c, rng));
 }
 
 std::string matmulSource(int64_t m, int64_t k, int64_t n, int64_t bits,
-                         std::mt19937 &rng) {
+                         std::mt19937 &rng, int64_t sparsity = 0) {
+  std::vector<int8_t> weights = randomWeights(k * n, bits, rng);
+  zeroBlocks(weights, k, n, sparsity, rng);
   std::string lhs = llvm::formatv("tensor<1x{0}x{1}xi8>", m, k);
   std::string rhs = llvm::formatv("tensor<1x{0}x{1}xi8>", k, n);
   std::string acc = llvm::formatv("tensor<1x{0}x{1}xi32>", m, n);
@@ -456,8 +489,7 @@ std::string matmulSource(int64_t m, int64_t k, int64_t n, int64_t bits,
   return %y : {3}
 })",
                        lhs, rhs, acc, out,
-                       weightsOp(randomWeights(k * n, bits, rng), bits, rhs, n,
-                                 /*axis=*/2),
+                       weightsOp(weights, bits, rhs, n, /*axis=*/2),
                        requantizeAttributes(n, k, rng));
 }
 
@@ -490,6 +522,61 @@ void printRow(const Row &row, double peak) {
                                100.0 * oursRate / peak);
 }
 
+/// The sparse kernel against the dense one on the same shape, timed in
+/// alternation; at 50% it is asked for (sparse-kernels=0), above the
+/// default threshold it is what the lowering picks.
+void benchSparseKernels(MLIRContext &context, std::mt19937 &rng) {
+  llvm::outs() << "\nsparse kernel (1x4 blocks zero) against the dense "
+                  "kernel of the same shape:\n";
+  llvm::outs() << llvm::format("%-28s %9s %9s %9s   %6s\n", "kernel",
+                               "sparsity", "dense us", "sparse us",
+                               "speed-up");
+  struct SparseCase {
+    std::string name;
+    std::function<std::string(int64_t)> source;
+    llvm::SmallVector<int64_t> inputShape;
+    int64_t resultRank;
+  };
+  const SparseCase sparseCases[] = {
+      {"conv 16x16x32->32 s1",
+       [&](int64_t sparsity) {
+         return convSource(16, 16, 32, 32, 3, 1, rng, sparsity);
+       },
+       {1, 16, 16, 32},
+       4},
+      {"conv 8x8x64->64 s1",
+       [&](int64_t sparsity) {
+         return convSource(8, 8, 64, 64, 3, 1, rng, sparsity);
+       },
+       {1, 8, 8, 64},
+       4},
+      {"gemm 256x1024x1024",
+       [&](int64_t sparsity) {
+         return matmulSource(256, 1024, 1024, 8, rng, sparsity);
+       },
+       {1, 256, 1024},
+       3},
+  };
+  for (const SparseCase &c : sparseCases) {
+    CompiledKernel dense(context, c.source(0), c.inputShape, c.resultRank);
+    for (int64_t sparsity : {50, 75, 90}) {
+      CompiledKernel sparse(context,
+                            dumped(llvm::formatv("sparse-{0}-{1}",
+                                                 c.name.substr(0, 4),
+                                                 sparsity)
+                                       .str(),
+                                   c.source(sparsity)),
+                            c.inputShape, c.resultRank, /*sparseKernels=*/0);
+      auto [denseTime, sparseTime] = medianSecondsBoth(
+          [&] { dense.call(); }, [&] { sparse.call(); });
+      llvm::outs() << llvm::format("%-28s %8lld%% %9.2f %9.2f   %5.2fx\n",
+                                   c.name.c_str(), (long long)sparsity,
+                                   denseTime * 1e6, sparseTime * 1e6,
+                                   denseTime / sparseTime);
+    }
+  }
+}
+
 } // namespace
 
 // oneDNN's OpenMP runtime (libgomp) reads OMP_NUM_THREADS when it loads,
@@ -516,6 +603,10 @@ int main(int argc, char **argv) {
   double peak = measurePeak(context);
   llvm::outs() << llvm::format("vpdpbusd peak (one core): %.1f GMAC/s\n\n",
                                peak);
+  if (onlySparse) {
+    benchSparseKernels(context, rng);
+    return 0;
+  }
   llvm::outs() << llvm::format("%-28s %9s %9s   %6s   %6s\n", "kernel",
                                "compress", "oneDNN", "ratio", "%peak");
   llvm::outs() << llvm::format("%-28s %9s %9s\n", "", "GMAC/s", "GMAC/s");
@@ -612,5 +703,7 @@ int main(int argc, char **argv) {
     llvm::outs() << llvm::format("int4 GEMV against int8 GEMV: %.2fx\n",
                                  int8Time / int4Time);
   }
+
+  benchSparseKernels(context, rng);
   return 0;
 }

@@ -57,7 +57,7 @@ std::optional<BufferArena> compress::parseBufferArena(llvm::StringRef name) {
 void compress::buildLowerToLLVMPipeline(
     OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
   if (options.kernels == LoweringKernels::X86Vnni)
-    pm.addPass(createConvertQIntToX86Pass());
+    pm.addPass(createConvertQIntToX86Pass({options.sparseKernels}));
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createConvertQIntToTosaPass());
   if (options.cleanup)

@@ -189,6 +189,7 @@ compress::compileForJit(ModuleOp module, const JitOptions &options) {
                                    "' (expected heap, global or none)");
   lowering.kernels = *kernels;
   lowering.arena = *arena;
+  lowering.sparseKernels = options.sparseKernels;
 
   OwningOpRef<ModuleOp> lowered = cast<ModuleOp>(module->clone());
   PassManager pm(lowered.get()->getName());

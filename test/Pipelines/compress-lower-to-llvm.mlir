@@ -3,7 +3,7 @@
 // RUN: not compress-opt %s --compress-lower-to-llvm="kernels=fast" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not compress-opt %s --compress-lower-to-llvm="arena=stack" 2>&1 | FileCheck %s --check-prefix=BADARENA
 // RUN: compress-opt %s --compress-lower-to-llvm --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PASSES
-// RUN: compress-opt %s --compress-lower-to-llvm="kernels=x86-vnni cleanup=true arena=global" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PASSES-VNNI
+// RUN: compress-opt %s --compress-lower-to-llvm="kernels=x86-vnni cleanup=true arena=global sparse-kernels=65" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PASSES-VNNI
 // RUN: compress-opt %s --compress-lower-to-llvm="arena=none" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PASSES-NO-ARENA
 
 /// The pass list, as --dump-pass-pipeline expands the named pipeline.
@@ -47,7 +47,7 @@
 /// compress-cleanup after the export to TOSA, and the arena is passed on.
 // PASSES-VNNI:      Pass Manager with 21 passes:
 // PASSES-VNNI-NEXT: builtin.module(
-// PASSES-VNNI-NEXT:   convert-qint-to-x86,
+// PASSES-VNNI-NEXT:   convert-qint-to-x86{sparse-kernels=65},
 // PASSES-VNNI-NEXT:   func.func(
 // PASSES-VNNI-NEXT:     convert-qint-to-tosa,
 // PASSES-VNNI-NEXT:     compress-cleanup{max-fold-elements=1048576},

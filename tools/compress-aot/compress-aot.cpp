@@ -96,6 +96,13 @@ cl::opt<std::string> kernelsName(
     cl::desc("Kernels for qint convolutions and matmuls: auto (x86-vnni when "
              "the target CPU has AVX-512 VNNI, else tosa), x86-vnni or tosa"),
     cl::value_desc("KIND"), cl::init("auto"), cl::cat(category));
+cl::opt<int64_t> sparseKernels(
+    "sparse-kernels",
+    cl::desc("With the x86-vnni kernels, the percent of zero 1x4 weight "
+             "blocks from which a convolution or matmul takes the sparse "
+             "kernel (above 100: never)"),
+    cl::value_desc("PERCENT"), cl::init(kDefaultSparseKernelPercent),
+    cl::cat(category));
 cl::opt<std::string> arenaName(
     "arena",
     cl::desc("Temporary buffers: heap (one arena allocated per call; the "
@@ -364,9 +371,12 @@ LogicalResult AotCommand::lowerToLLVM(ModuleOp module,
   if (!arena)
     return fail("unknown --arena '" + arenaName +
                 "' (expected heap, global or none)");
+  if (sparseKernels < 0)
+    return fail("--sparse-kernels must be at least 0");
   LowerToLLVMPipelineOptions lowering;
   lowering.kernels = *kernels;
   lowering.arena = *arena;
+  lowering.sparseKernels = sparseKernels;
   buildLowerToLLVMPipeline(pm, lowering);
   if (failed(pm.run(module))) {
     diagnostics.failDiagnosed("lowering the model to LLVM failed");

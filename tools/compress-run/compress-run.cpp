@@ -57,6 +57,13 @@ cl::opt<std::string> kernels(
              "auto (x86-vnni where this CPU has AVX-512 VNNI, else tosa), "
              "x86-vnni or tosa"),
     cl::value_desc("KIND"), cl::init("auto"), cl::cat(category));
+cl::opt<int64_t> sparseKernels(
+    "sparse-kernels",
+    cl::desc("With the x86-vnni kernels, the percent of zero 1x4 weight "
+             "blocks from which a convolution or matmul takes the sparse "
+             "kernel (above 100: never)"),
+    cl::value_desc("PERCENT"), cl::init(kDefaultSparseKernelPercent),
+    cl::cat(category));
 cl::opt<std::string> outputPath("o",
                                 cl::desc("Write the outputs, stacked along "
                                          "the first axis (.npy; .npz for "
@@ -171,9 +178,12 @@ RunCommand::createRunner(ModuleOp module) {
   if (kernels != "auto" && !parseLoweringKernels(kernels))
     return fail("unknown --kernels '" + kernels +
                 "' (expected auto, x86-vnni or tosa)");
+  if (sparseKernels < 0)
+    return fail("--sparse-kernels must be at least 0");
   JitOptions jitOptions;
   if (kernels != "auto")
     jitOptions.kernels = kernels;
+  jitOptions.sparseKernels = sparseKernels;
   llvm::Expected<std::unique_ptr<ModelRunner>> runner =
       backend == Backend::Jit ? createJitRunner(module, entryName, jitOptions)
                               : createReferenceRunner(*entry);

@@ -13,7 +13,9 @@
 // (the accumulator wraps), weights of every width 1..8 dense and packed,
 // per-channel and per-tensor requantization in both rounding modes,
 // residual adds with the kernel on either side, and accumulators narrower
-// than i32 (i12..i31, wrapped in the epilogue) that overflow.
+// than i32 (i12..i31, wrapped in the epilogue) that overflow. The sparse
+// kernel (which skips zero 1x4 weight blocks) is checked on the same kinds
+// of chains with every eligible one sent to it.
 //
 // Skipped on a CPU without AVX-512 VNNI.
 //
@@ -24,6 +26,7 @@
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/QInt/IR/QInt.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -48,8 +51,11 @@ protected:
         mlir::parseSourceString<mlir::ModuleOp>(source, &context);
     ASSERT_TRUE(module);
     mlir::PassManager pm(&context);
-    pm.addPass(createConvertQIntToX86Pass());
+    pm.addPass(createConvertQIntToX86Pass({jitOptions.sparseKernels}));
     ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+    // Each sparse kernel views its pixel grid as words, and no other
+    // kernel does; pass statistics are not counted in release builds.
+    module->walk([&](mlir::memref::ViewOp) { ++sparseKernels; });
     module->walk([&](mlir::Operation *op) {
       if (mlir::isa<qint::Conv2DOp, qint::DepthwiseConv2DOp, qint::MatmulOp,
                     qint::RequantizeOp, qint::AddOp>(op))
@@ -57,6 +63,12 @@ protected:
                       << op->getName().getStringRef().str();
     });
   }
+
+  /// Kernels that took the sparse kernel, over every module checked.
+  int64_t sparseKernels = 0;
+  /// Input channel counts (convolutions) and reductions (matmuls) that are
+  /// multiples of 4, as the sparse kernel needs.
+  bool quadChannels = false;
 
   /// Constant weights of `shape`: qint.weights of any width 1..8, dense,
   /// (below 8 bits) packed or (but binary) sparse, or an arith.constant of
@@ -188,7 +200,9 @@ protected:
                            bool depthwise) {
     Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
     int64_t n = uniform(1, 2);
-    int64_t c = pick<int64_t>({1, 3, 4, 16, 17, 33, uniform(1, 40)});
+    int64_t c = quadChannels
+                    ? 4 * pick<int64_t>({1, 4, 8, uniform(1, 16)})
+                    : pick<int64_t>({1, 3, 4, 16, 17, 33, uniform(1, 40)});
     int64_t o = depthwise
                     ? c
                     : pick<int64_t>({1, 6, 16, 17, 33, 64, 65, 80,
@@ -267,6 +281,28 @@ TEST_F(X86KernelAgreement, MatmulChains) {
       return constantWeights(module, shape, /*axis=*/2);
     });
   });
+}
+
+/// The sparse kernel on every chain it can take (`sparse-kernels=0`), with
+/// weights dense, packed and sparse in blocks of every shape, so that its
+/// pixel grid (strides, dilations, padding, zero points) and its transposed
+/// epilogue meet the same cases as the dense kernel.
+TEST_F(X86KernelAgreement, SparseKernelChains) {
+  jitOptions.sparseKernels = 0;
+  quadChannels = true;
+  runCases(64, [&](BatchedModule &module, int64_t index) {
+    if (index % 4 != 3) {
+      addConvolutionChain(module, index, /*depthwise=*/false);
+      return;
+    }
+    int64_t m = pick<int64_t>({16, 40, uniform(9, 70)});
+    int64_t k = 4 * uniform(1, 40);
+    int64_t n = pick<int64_t>({1, 16, 33, uniform(1, 70)});
+    addMatmulChain(module, index, m, k, n, [&](llvm::ArrayRef<int64_t> shape) {
+      return constantWeights(module, shape, /*axis=*/2);
+    });
+  });
+  EXPECT_GE(sparseKernels, 16) << "chains the sparse kernel took";
 }
 
 /// Matrix-vector products with weights of 1 to 4 signed bits take the

@@ -124,6 +124,15 @@ def ConvertQIntToX86Pass : Pass<"convert-qint-to-x86", "mlir::ModuleOp"> {
     epilogue. A `qint.matmul` with one row and weights that fit 4 signed
     bits keeps them packed two to a byte and unpacks them in registers.
 
+    A convolution or matmul over a multiple of 4 input channels whose
+    weights are at least `sparse-kernels` percent zero in 1x4 blocks (four
+    input channels of one tap, what `compress-prune pattern=block4` zeroes)
+    takes the sparse kernel instead: accumulators hold 16 output pixels of
+    one channel, activations are copied once into a grid where those pixels'
+    four channels are one 64-byte vector, and each nonzero block is one
+    broadcast, so every zero block saves one `vpdpbusd` per 16 pixels. Its
+    results are the dense kernel's, bit for bit.
+
     The generated code needs AVX-512 F/BW and VNNI; `compress-lower-to-llvm`
     runs this pass only for targets that have them.
 
@@ -157,8 +166,16 @@ def ConvertQIntToX86Pass : Pass<"convert-qint-to-x86", "mlir::ModuleOp"> {
     "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
     "mlir::vector::VectorDialect"
   ];
+  let options = [
+    Option<"sparseKernels", "sparse-kernels", "int64_t",
+           /*default=*/"compress::kDefaultSparseKernelPercent",
+           "Percent of zero 1x4 weight blocks from which a convolution or "
+           "matmul takes the sparse kernel (0..100; above 100: never)">,
+  ];
   let statistics = [
     Statistic<"numKernels", "kernels", "Kernels generated">,
+    Statistic<"numSparseKernels", "sparse-kernels",
+              "Kernels that skip zero weight blocks">,
     Statistic<"numFusedRequantize", "fused-requantize",
               "qint.requantize ops applied in a kernel's epilogue">,
     Statistic<"numFusedAdd", "fused-add",

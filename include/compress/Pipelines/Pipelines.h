@@ -8,6 +8,7 @@
 #ifndef COMPRESS_PIPELINES_PIPELINES_H
 #define COMPRESS_PIPELINES_PIPELINES_H
 
+#include "compress/Conversion/QIntToX86/QIntToX86.h"
 #include "compress/Transforms/OptionEnums.h"
 
 #include "mlir/Pass/PassOptions.h"
@@ -48,6 +49,12 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::desc("Where temporary buffers live (compress-plan-buffers; "
                      "none skips that pass)"),
       llvm::cl::init(BufferArena::Heap), bufferArenaValues()};
+  Option<int64_t> sparseKernels{
+      *this, "sparse-kernels",
+      llvm::cl::desc("With kernels=x86-vnni, the percent of zero 1x4 weight "
+                     "blocks from which a convolution or matmul takes the "
+                     "sparse kernel (above 100: never)"),
+      llvm::cl::init(kDefaultSparseKernelPercent)};
 };
 
 /// Lowers a module of float TOSA or qint functions to the LLVM dialect:

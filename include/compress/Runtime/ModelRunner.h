@@ -9,6 +9,7 @@
 #ifndef COMPRESS_RUNTIME_MODELRUNNER_H
 #define COMPRESS_RUNTIME_MODELRUNNER_H
 
+#include "compress/Conversion/QIntToX86/QIntToX86.h"
 #include "compress/Support/Samples.h"
 #include "compress/Support/Tensor.h"
 
@@ -56,6 +57,10 @@ struct JitOptions {
   /// default one static arena per function, so a call allocates nothing
   /// but its results; runners built this way run one call at a time.
   std::string arena = "global";
+  /// With the x86-vnni kernels, the percent of zero 1x4 weight blocks from
+  /// which a convolution or matmul takes the sparse kernel
+  /// (compress-lower-to-llvm's `sparse-kernels`; above 100: never).
+  int64_t sparseKernels = kDefaultSparseKernelPercent;
 };
 
 /// Lowers a copy of `module` with the compress-lower-to-llvm pipeline (with

@@ -46,11 +46,12 @@ static std::vector<int8_t> packWeights(const KernelSpec &spec) {
 /// Kernel rows that read only padding are skipped (see buildTile), so the
 /// sum covers the rows an output row uses; where the padding value is
 /// nonzero (`zp != -128`) and rows differ in that, there is one bias per
-/// output row, `[OH][O]`.
-static std::vector<int32_t> correctedBias(const KernelSpec &spec) {
+/// output row, `[OH][O]`. Without `skipPaddedRows`, every row counts.
+std::vector<int32_t> compress::x86::correctedBias(const KernelSpec &spec,
+                                                  bool skipPaddedRows) {
   const Geometry &g = spec.g;
   int64_t channels = g.channelBlocks() * kLanes;
-  bool perRow = g.inputZp != -128 && g.hasPaddedRows();
+  bool perRow = skipPaddedRows && g.inputZp != -128 && g.hasPaddedRows();
   std::vector<int32_t> bias((perRow ? g.oh : 1) * channels, 0);
   for (int64_t oy = 0; oy < (perRow ? g.oh : 1); ++oy) {
     auto [first, last] = perRow ? g.kernelRows(oy)
@@ -71,7 +72,8 @@ static std::vector<int32_t> correctedBias(const KernelSpec &spec) {
 
 void KernelEmitter::prepareConvolution() {
   weightsBuffer = constantBuffer(ArrayRef<int8_t>(packWeights(spec)), i8);
-  biasBuffer = constantBuffer(ArrayRef<int32_t>(correctedBias(spec)), i32);
+  biasBuffer = constantBuffer(
+      ArrayRef<int32_t>(correctedBias(spec, /*skipPaddedRows=*/true)), i32);
 }
 
 std::tuple<Value, Value, Value> KernelEmitter::tapRange(Value oy) {

@@ -355,6 +355,8 @@ void KernelEmitter::storeBlock(Value acc, Value output, Value pixel,
 Value KernelEmitter::emit() {
   if (spec.depthwise)
     prepareDepthwise();
+  else if (spec.sparse)
+    prepareSparseConvolution();
   else if (spec.nibbleGemv)
     prepareNibbleGemv();
   else
@@ -382,6 +384,8 @@ Value KernelEmitter::emit() {
   Value flatOutput = flatten(output);
   if (spec.nibbleGemv) {
     emitNibbleGemv(flatOutput);
+  } else if (spec.sparse) {
+    emitSparseConvolution(flatOutput);
   } else {
     Value halo = buildHalo();
     if (spec.depthwise)

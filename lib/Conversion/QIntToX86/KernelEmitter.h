@@ -32,6 +32,13 @@ struct RescaleTables {
   bool zeroPointInRound = false;
 };
 
+/// `bias - (128 + input_zp) * sum(w)` per output channel (padded to blocks
+/// of 16), wrapped to i32, with the kernel rows of each output row that
+/// read only padding left out of the sum when `skipPaddedRows`
+/// (ConvolutionKernel.cpp).
+std::vector<int32_t> correctedBias(const KernelSpec &spec,
+                                   bool skipPaddedRows);
+
 /// Emits one kernel at the builder's insertion point.
 class KernelEmitter {
 public:
@@ -100,6 +107,11 @@ private:
                         int64_t ob);
   void emitNibbleGemv(Value output);
   void buildTiles(Value halo, Value output);
+  /// The sparse kernel's weight lists and bias, the copy of image `n` into
+  /// its pixel grid, and its loops (SparseKernel.cpp).
+  void prepareSparseConvolution();
+  void buildPixelGrid(Value n, Value gridWords);
+  void emitSparseConvolution(Value output);
   /// The depthwise kernel's weights and bias, and its loops.
   void prepareDepthwise();
   void buildDepthwiseTiles(Value halo, Value output);
@@ -128,7 +140,7 @@ private:
   func::FuncOp dotProduct;
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
   VectorType acc16 = VectorType::get({kLanes}, i32);
-  Value weightsBuffer, biasBuffer, skipBuffer;
+  Value weightsBuffer, biasBuffer, skipBuffer, sparseStarts;
   RescaleTables requantizeTables, kernelSideTables, skipSideTables,
       outputTables;
   Value requantizeBuffers[4], kernelSideBuffers[4], skipSideBuffers[4],

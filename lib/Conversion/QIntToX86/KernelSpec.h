@@ -102,6 +102,9 @@ struct KernelSpec {
   /// A depthwise convolution (channel multiplier 1); `weights` are then
   /// `[kh][kw][c]`.
   bool depthwise = false;
+  /// A convolution or matmul computed by the sparse kernel, which skips the
+  /// weights' zero 1x4 blocks (SparseKernel.cpp).
+  bool sparse = false;
   /// The op whose result the kernel replaces, and every op it replaces.
   Operation *root;
   SmallVector<Operation *> replaced;
@@ -111,6 +114,12 @@ struct KernelSpec {
 /// The kernel that `op` (a qint.conv2d, depthwise_conv2d or matmul) and the
 /// ops after it can become, or nothing when the kernels do not take it.
 std::optional<KernelSpec> matchKernel(Operation *op);
+
+/// Whether the sparse kernel takes `spec`: a convolution or matmul over a
+/// multiple of 4 input channels whose 1x4 weight blocks are at least
+/// `minZeroPercent` percent zero (above 100: never), and whose output
+/// fills at least half of the sparse kernel's pixel tiles.
+bool useSparseKernel(const KernelSpec &spec, int64_t minZeroPercent);
 
 } // namespace compress::x86
 

@@ -82,8 +82,16 @@ constexpr llvm::StringLiteral kDotProduct = "llvm.x86.avx512.vpdpbusd.512";
 
 struct ConvertQIntToX86Pass
     : public compress::impl::ConvertQIntToX86PassBase<ConvertQIntToX86Pass> {
+  using ConvertQIntToX86PassBase::ConvertQIntToX86PassBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (sparseKernels < 0) {
+      module.emitError("convert-qint-to-x86: sparse-kernels must be at "
+                       "least 0, got ")
+          << int64_t(sparseKernels);
+      return signalPassFailure();
+    }
     // Matched one at a time, as the kernels before them have replaced their
     // inputs.
     SmallVector<Operation *> candidates;
@@ -98,6 +106,7 @@ struct ConvertQIntToX86Pass
       std::optional<KernelSpec> spec = matchKernel(op);
       if (!spec)
         continue;
+      spec->sparse = useSparseKernel(*spec, sparseKernels);
       if (!dotProduct)
         dotProduct = getDotProductDeclaration(module);
       if (auto w = op->getOperand(1).getDefiningOp<WeightsOp>())
@@ -108,6 +117,7 @@ struct ConvertQIntToX86Pass
       for (Operation *replaced : llvm::reverse(spec->replaced))
         replaced->erase();
       ++numKernels;
+      numSparseKernels += spec->sparse;
       numFusedRequantize += spec->requantize.has_value();
       numFusedAdd += spec->add.has_value();
     }

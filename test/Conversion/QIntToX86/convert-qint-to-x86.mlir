@@ -1,4 +1,5 @@
 // RUN: compress-opt %s --split-input-file --convert-qint-to-x86 | FileCheck %s
+// RUN: compress-opt %s --split-input-file --convert-qint-to-x86=sparse-kernels=101 | FileCheck %s --check-prefix=NEVER
 
 /// A convolution, its requantize and the residual add after it become one
 /// kernel: packed weights, the bias with the zero point and the u8 shift
@@ -180,4 +181,39 @@ func.func @negative_not_lowered(%x: tensor<1x4x4x4xi8>,
       : (tensor<1x4x4x4xi8>, tensor<1x1x4x2xi8>) -> tensor<1x4x4x8xi32>
   return %a, %b, %d, %e, %f : tensor<1x4x4x4xi32>, tensor<1x4x4x4xi16>,
       tensor<1x3x4xi32>, tensor<2x3x4xi32>, tensor<1x4x4x8xi32>
+}
+
+// -----
+
+/// Weights whose 1x4 blocks are 31 of 32 zero take the sparse kernel: one
+/// list entry (grid byte offset 0, the word 0x04030201 of the weights 1, 2,
+/// 3, 4), a start per channel, the input copied into the pixel grid
+/// through a 16x16 transpose, one broadcast weight per vpdpbusd, and the
+/// sums transposed back to pixels of 16 channels. sparse-kernels=101 keeps
+/// the dense kernel.
+// CHECK-LABEL: func.func @sparse_conv
+// CHECK-NOT: qint.
+// CHECK: arith.constant dense<[0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]> : tensor<17xi32>
+// CHECK: arith.constant dense<[0, 67305985]> : tensor<2xi32>
+// CHECK: %[[GRID:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256xi8>
+// CHECK: %[[WORDS:.*]] = memref.view %[[GRID]]
+// CHECK: vector.maskedload
+// CHECK: vector.shuffle
+// CHECK: vector.maskedstore %[[WORDS]]
+// CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
+// CHECK: vector.load %[[GRID]]
+// CHECK: func.call @llvm.x86.avx512.vpdpbusd.512
+// CHECK: vector.shuffle
+// CHECK: scf.if
+// CHECK-NOT: qint.
+// CHECK: return
+// NEVER-LABEL: func.func @sparse_conv
+// NEVER-NOT: memref.view
+// NEVER: return
+func.func @sparse_conv(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x16xi32> {
+  %w = arith.constant dense<"0x0102030400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<16x1x1x8xi8>
+  %y = qint.conv2d %x, %w {input_zp = -128 : i64, pad = array<i64: 0, 0, 0, 0>,
+      stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+      : (tensor<1x4x4x8xi8>, tensor<16x1x1x8xi8>) -> tensor<1x4x4x16xi32>
+  return %y : tensor<1x4x4x16xi32>
 }

@@ -13,6 +13,10 @@
 
 namespace compress {
 
+/// convert-qint-to-x86's `sparse-kernels` default: weights at least this
+/// percent zero in 1x4 blocks take the sparse kernel.
+constexpr int64_t kDefaultSparseKernelPercent = 65;
+
 #define GEN_PASS_DECL_CONVERTQINTTOX86PASS
 #include "compress/Conversion/Passes.h.inc"
 
