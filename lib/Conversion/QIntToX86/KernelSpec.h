@@ -117,8 +117,9 @@ std::optional<KernelSpec> matchKernel(Operation *op);
 
 /// Whether the sparse kernel takes `spec`: a convolution or matmul over a
 /// multiple of 4 input channels whose 1x4 weight blocks are at least
-/// `minZeroPercent` percent zero (above 100: never), and whose output
-/// fills at least half of the sparse kernel's pixel tiles.
+/// `minZeroPercent` percent zero (above 100: never), whose output fills at
+/// least half of the sparse kernel's pixel tiles, and whose pixel grid has
+/// fewer than 2^31 bytes.
 bool useSparseKernel(const KernelSpec &spec, int64_t minZeroPercent);
 
 } // namespace compress::x86

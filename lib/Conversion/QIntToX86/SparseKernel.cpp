@@ -104,6 +104,9 @@ bool compress::x86::useSparseKernel(const KernelSpec &spec,
   PixelGrid p = pixelGrid(g);
   if (2 * g.oh * g.ow < p.tiles * p.tilePixels())
     return false;
+  // The weight lists hold grid byte offsets as i32.
+  if (g.sy * g.sx * g.c * p.pixels() >= (int64_t(1) << 31))
+    return false;
   int64_t zero = 0, total = 0;
   for (int64_t o = 0; o < g.oc; ++o)
     for (int64_t i = 0; i < g.kh; ++i)
