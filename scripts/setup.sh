@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config python3
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libzip-dev libglpk-dev libeigen3-dev libopenblas-dev libdnnl-dev
+  libonnx-dev libprotobuf-dev
 )
 missing=()
 for p in "${packages[@]}"; do

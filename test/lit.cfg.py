@@ -31,7 +31,8 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.compress_tools_dir, config.llvm_tools_dir]
 tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner", "not",
-         "count", "FileCheck", "split-file", "compress-aot"]
+         "count", "FileCheck", "split-file", "compress-aot",
+         "compress-import-onnx"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Tests on the real models and data of ../shared run where it exists.
