@@ -22,6 +22,7 @@ config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%compress_src", config.compress_src_root))
 config.substitutions.append(("%docs",
                              os.path.join(config.compress_src_root, "docs")))
+config.substitutions.append(("%compress_obj", config.compress_obj_root))
 config.substitutions.append(("%examples",
                              os.path.join(config.compress_src_root,
                                           "examples")))
