@@ -60,6 +60,26 @@ LogicalResult compress::verifyCompressPipelineOptions(
   if (!(options.tolerance >= 0.0))
     return emitError("tolerance must be non-negative, got " +
                      llvm::formatv("{0}", options.tolerance.getValue()));
+  // Options only planning reads would otherwise be dropped without a word.
+  if (!options.plans()) {
+    std::pair<bool, StringRef> planOnly[] = {
+        {options.keepFirstLast8Bit.hasValue(), "keep-first-last-8bit"},
+        {options.sensitivity.hasValue(), "sensitivity"},
+        {options.sensitivitySamples.hasValue(), "sensitivity-samples"},
+        {options.seed.hasValue(), "seed"},
+        {options.probes.hasValue(), "probes"},
+        {options.tolerance.hasValue(), "tolerance"},
+        {options.sparsityPattern.hasValue(), "sparsity-pattern"},
+        {options.prune.hasValue(), "prune"},
+        {options.pruneSamples.hasValue(), "prune-samples"},
+        {options.planReport.hasValue(), "plan-report"},
+        {options.paretoSvg.hasValue(), "pareto-svg"}};
+    for (auto [given, name] : planOnly)
+      if (given)
+        return emitError(name + Twine(" is read only when planning: give a "
+                                      "budget (target-size, "
+                                      "compression-ratio or bops-budget)"));
+  }
   return success();
 }
 

@@ -12,6 +12,7 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -234,6 +235,13 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name) {
     return fail(name, "truncated data: shape " + shapeToString(header.shape) +
                           " needs " + Twine(byteCount) + " bytes, found " +
                           Twine(data.size()));
+  // numpy writes exactly the data the header describes; more means a
+  // header (or its length field) that does not describe the file.
+  if (data.size() > uint64_t(byteCount))
+    return fail(name, "the data has " + Twine(data.size()) +
+                          " bytes but shape " + shapeToString(header.shape) +
+                          " describes " + Twine(byteCount) +
+                          " (a wrong header?)");
 
   Tensor tensor(type->type, header.shape);
   const char *p = data.data();
@@ -255,6 +263,12 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name) {
 }
 
 llvm::Expected<Tensor> compress::readNpy(StringRef path) {
+  // Devices and pipes could be read without end (/dev/zero).
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status))
+    return fail(path, "cannot read: " + ec.message());
+  if (status.type() != llvm::sys::fs::file_type::regular_file)
+    return fail(path, "not a regular file");
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);

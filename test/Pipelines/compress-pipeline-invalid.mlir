@@ -16,6 +16,7 @@
 // RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity=0,75 sparsity-pattern=2:4 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=SPARSITY-24
 // RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity-pattern=block8 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=PATTERN
 // RUN: not compress-opt %s --compress-pipeline="compression-ratio=8 sparsity=0,50 prune-samples=0 calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=PRUNE-SAMPLES
+// RUN: not compress-opt %s --compress-pipeline="plan-report=%t.json calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=PLAN-ONLY
 // RUN: not compress-opt %s --compress-pipeline="weight-bits=8" 2>&1 | FileCheck %s --check-prefix=CALIBRATION
 // RUN: not compress-opt %s --compress-pipeline="calibration=%S/../Transforms/Inputs/calibrate-3x4.npy" 2>&1 | FileCheck %s --check-prefix=DATA
 
@@ -33,6 +34,7 @@
 // SENSITIVITY: for the --sensitivity option: 'hessian' is not fisher, hutchinson or import:FILE.json
 // SENSITIVITY-SAMPLES: error: compress-pipeline: sensitivity-samples must be non-negative, got -1
 // PROBES: error: compress-pipeline: probes must be at least 1, got 0
+// PLAN-ONLY: error: compress-pipeline: plan-report is read only when planning: give a budget (target-size, compression-ratio or bops-budget)
 // TOLERANCE: error: compress-pipeline: tolerance must be non-negative, got -1
 // SAMPLES: error: compress-calibrate: samples must be non-negative, got -1
 // SAMPLES-NOT: samples are float32

@@ -87,10 +87,20 @@ static mlir::LogicalResult runOptMain(int argc, char **argv,
   // --split-input-file, where dropped pages of later chunks map in again).
   llvm::MemoryBuffer *mapped = input.get();
   mlir::MlirOptMainConfig parsed = config;
-  config.setPassPipelineSetupFn([mapped, parsed](mlir::PassManager &pm) {
-    releaseMappedPages(*mapped);
-    return parsed.setupPassPipeline(pm);
-  });
+  // An error on a module would otherwise be followed by the whole module
+  // ("see current operation"), megabytes for a real model; the IR stays
+  // one flag away.
+  bool printOp = false;
+  if (auto *option = llvm::cl::getRegisteredOptions().lookup(
+          "mlir-print-op-on-diagnostic"))
+    printOp = option->getNumOccurrences() > 0;
+  config.setPassPipelineSetupFn(
+      [mapped, parsed, printOp](mlir::PassManager &pm) {
+        releaseMappedPages(*mapped);
+        if (!printOp)
+          pm.getContext()->printOpOnDiagnostic(false);
+        return parsed.setupPassPipeline(pm);
+      });
   if (failed(mlir::MlirOptMain(output->os(), std::move(input), registry,
                                config)))
     return mlir::failure();

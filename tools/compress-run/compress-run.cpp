@@ -202,8 +202,12 @@ FailureOr<int64_t> RunCommand::countSamples(const Dataset &data) {
   if (data.inputs.rank() == 0)
     return fail(inputPath + ": expected samples along a first axis, got a "
                             "scalar");
+  if (limit.getNumOccurrences() && limit < 1)
+    return fail("--limit must be at least 1, got " + llvm::Twine(limit));
   int64_t samples = data.inputs.dim(0);
-  if (limit >= 0)
+  if (samples == 0)
+    return fail(inputPath + ": no samples (the first axis is empty)");
+  if (limit >= 1)
     samples = std::min<int64_t>(samples, limit);
   if (data.labels && data.labels->dim(0) < samples)
     return fail(labelsPath + ": " + llvm::Twine(data.labels->dim(0)) +
@@ -239,9 +243,19 @@ FailureOr<RunResults> RunCommand::runSamples(ModelRunner &model,
     }
     results.latencies.push_back(
         std::chrono::duration<double, std::milli>(stop - start).count());
-    if (data.labels && !result->empty() &&
-        argmax((*result)[0]) == data.labels->ints()[i])
-      ++results.correct;
+    if (data.labels && !result->empty()) {
+      // A label no output can be argmax of is a wrong labels file.
+      int64_t label = data.labels->ints()[i];
+      int64_t classes = numElements((*result)[0].shape());
+      if (label < 0 || label >= classes) {
+        running.finish();
+        return fail(labelsPath + ": label " + llvm::Twine(i) + " is " +
+                    llvm::Twine(label) + ", outside the model's " +
+                    llvm::Twine(classes) + " classes");
+      }
+      if (argmax((*result)[0]) == label)
+        ++results.correct;
+    }
     if (!outputPath.empty() || !comparePath.empty())
       for (auto [k, tensor] : llvm::enumerate(*result))
         results.outputs[k].push_back(std::move(tensor));
