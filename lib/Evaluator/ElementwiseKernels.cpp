@@ -134,6 +134,58 @@ LogicalResult binaryKernel(KernelContext &ctx) {
   return success();
 }
 
+enum class ShiftKind { LogicalLeft, LogicalRight, ArithmeticRight };
+
+/// tosa.logical_left_shift, tosa.logical_right_shift and
+/// tosa.arithmetic_right_shift (with its `round` attribute) on integers of
+/// the element width: logical shifts act on the width's bit pattern, shift
+/// amounts outside [0, width) are an error, as TOSA specifies.
+template <ShiftKind Kind>
+LogicalResult shiftKernel(KernelContext &ctx) {
+  if (failed(ctx.allocResult(0)))
+    return failure();
+  const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
+  Tensor &out = ctx.results[0];
+  if (!checkBroadcast(ctx, a, b))
+    return ctx.fail("operand shapes do not broadcast to the result");
+  if (isFloat(a.dtype()))
+    return ctx.fail("shifts take integers");
+  unsigned width = intBitWidth(a.dtype());
+  uint64_t mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+  bool round = false;
+  if (auto attr = ctx.op->getAttrOfType<BoolAttr>("round"))
+    round = attr.getValue();
+  const int64_t *x = a.ints().data(), *y = b.ints().data();
+  int64_t *z = out.ints().data();
+  DType rt = out.dtype();
+  bool outOfRange = false;
+  forEachBroadcast(out.shape(), a.shape(), b.shape(),
+                   [&](int64_t o, int64_t i, int64_t j) {
+                     int64_t p = x[i], q = y[j], r = 0;
+                     if (q < 0 || q >= int64_t(width)) {
+                       outOfRange = true;
+                       return;
+                     }
+                     switch (Kind) {
+                     case ShiftKind::LogicalLeft:
+                       r = int64_t((uint64_t(p) << q) & mask);
+                       break;
+                     case ShiftKind::LogicalRight:
+                       r = int64_t((uint64_t(p) & mask) >> q);
+                       break;
+                     case ShiftKind::ArithmeticRight:
+                       r = p >> q;
+                       if (round && q > 0)
+                         r += (p >> (q - 1)) & 1;
+                       break;
+                     }
+                     z[o] = wrapInt(r, rt);
+                   });
+  if (outOfRange)
+    return ctx.fail("a shift amount is outside [0, " + Twine(width) + ")");
+  return success();
+}
+
 /// tosa.mul: float product, or integer product with a rounding right shift
 /// (shift operand; 0 for a plain product).
 LogicalResult mulKernel(KernelContext &ctx) {
@@ -418,6 +470,10 @@ void compress::detail::registerElementwiseKernels(KernelTable &table) {
   table["tosa.bitwise_and"] = binaryKernel<BinaryKind::BitwiseAnd>;
   table["tosa.bitwise_or"] = binaryKernel<BinaryKind::BitwiseOr>;
   table["tosa.bitwise_xor"] = binaryKernel<BinaryKind::BitwiseXor>;
+  table["tosa.logical_left_shift"] = shiftKernel<ShiftKind::LogicalLeft>;
+  table["tosa.logical_right_shift"] = shiftKernel<ShiftKind::LogicalRight>;
+  table["tosa.arithmetic_right_shift"] =
+      shiftKernel<ShiftKind::ArithmeticRight>;
   table["tosa.mul"] = mulKernel;
   table["tosa.sigmoid"] = unaryKernel<UnaryKind::Sigmoid>;
   table["tosa.tanh"] = unaryKernel<UnaryKind::Tanh>;
