@@ -28,6 +28,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-    -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
+    -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \
+    -DCOMPRESS_SANITIZE="${SANITIZE:-OFF}"
 fi
 ninja -C "$BUILD_DIR" ${NINJA_JOBS:+-j "$NINJA_JOBS"} compress-opt compress-run

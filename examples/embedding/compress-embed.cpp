@@ -61,9 +61,8 @@ int main(int argc, char **argv) {
 
   // The pipeline, from the same options compress-opt's
   // --compress-pipeline takes.
-  std::string optionString =
-      std::string("calibration=") + argv[2] + (argc > 5 ? " " : "") +
-      (argc > 5 ? argv[5] : "");
+  std::string optionString = std::string("calibration=") + argv[2] +
+                             (argc > 5 ? " " : "") + (argc > 5 ? argv[5] : "");
   auto options = CompressPipelineOptions::createFromString(optionString);
   if (!options)
     return fail("bad pipeline options: " + optionString);

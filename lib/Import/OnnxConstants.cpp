@@ -62,7 +62,8 @@ static std::vector<U> fromRaw(const std::string &raw, int64_t count) {
   for (int64_t i = 0; i < count; ++i) {
     T v;
     std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
-    out[i] = U(llvm::support::endian::byte_swap<T>(v, llvm::endianness::little));
+    out[i] =
+        U(llvm::support::endian::byte_swap<T>(v, llvm::endianness::little));
   }
   return out;
 }
@@ -82,9 +83,9 @@ compress::onnx_import::readTensor(const onnx::TensorProto &proto) {
   const std::string &raw = proto.raw_data();
   bool hasRaw = proto.has_raw_data();
   auto sizeError = [&](int64_t have) {
-    return llvm::createStringError(llvm::formatv(
-        "tensor '{0}' has {1} values for its shape of {2}", proto.name(),
-        have, count));
+    return llvm::createStringError(
+        llvm::formatv("tensor '{0}' has {1} values for its shape of {2}",
+                      proto.name(), have, count));
   };
   using TP = onnx::TensorProto;
   switch (proto.data_type()) {
@@ -120,21 +121,45 @@ compress::onnx_import::readTensor(const onnx::TensorProto &proto) {
     if (hasRaw) {
       int64_t width;
       switch (proto.data_type()) {
-      case TP::INT64: width = 8; break;
-      case TP::INT32: case TP::UINT32: width = 4; break;
-      case TP::INT16: case TP::UINT16: width = 2; break;
-      default: width = 1; break;
+      case TP::INT64:
+        width = 8;
+        break;
+      case TP::INT32:
+      case TP::UINT32:
+        width = 4;
+        break;
+      case TP::INT16:
+      case TP::UINT16:
+        width = 2;
+        break;
+      default:
+        width = 1;
+        break;
       }
       if (int64_t(raw.size()) != count * width)
         return sizeError(int64_t(raw.size()) / width);
       switch (proto.data_type()) {
-      case TP::INT64: values = fromRaw<int64_t, int64_t>(raw, count); break;
-      case TP::INT32: values = fromRaw<int32_t, int64_t>(raw, count); break;
-      case TP::UINT32: values = fromRaw<uint32_t, int64_t>(raw, count); break;
-      case TP::INT16: values = fromRaw<int16_t, int64_t>(raw, count); break;
-      case TP::UINT16: values = fromRaw<uint16_t, int64_t>(raw, count); break;
-      case TP::INT8: values = fromRaw<int8_t, int64_t>(raw, count); break;
-      default: values = fromRaw<uint8_t, int64_t>(raw, count); break;
+      case TP::INT64:
+        values = fromRaw<int64_t, int64_t>(raw, count);
+        break;
+      case TP::INT32:
+        values = fromRaw<int32_t, int64_t>(raw, count);
+        break;
+      case TP::UINT32:
+        values = fromRaw<uint32_t, int64_t>(raw, count);
+        break;
+      case TP::INT16:
+        values = fromRaw<int16_t, int64_t>(raw, count);
+        break;
+      case TP::UINT16:
+        values = fromRaw<uint16_t, int64_t>(raw, count);
+        break;
+      case TP::INT8:
+        values = fromRaw<int8_t, int64_t>(raw, count);
+        break;
+      default:
+        values = fromRaw<uint8_t, int64_t>(raw, count);
+        break;
       }
     } else if (proto.data_type() == TP::INT64) {
       values.assign(proto.int64_data().begin(), proto.int64_data().end());
@@ -147,9 +172,8 @@ compress::onnx_import::readTensor(const onnx::TensorProto &proto) {
   }
   default:
     return llvm::createStringError(llvm::formatv(
-        "tensor '{0}' has data type {1} ({2}), which is not read",
-        proto.name(), proto.data_type(),
-        TP::DataType_Name(TP::DataType(proto.data_type()))));
+        "tensor '{0}' has data type {1} ({2}), which is not read", proto.name(),
+        proto.data_type(), TP::DataType_Name(TP::DataType(proto.data_type()))));
   }
 }
 
@@ -295,9 +319,9 @@ compress::onnx_import::broadcastShapes(ArrayRef<int64_t> a,
   return out;
 }
 
-llvm::Expected<ConstTensor> compress::onnx_import::binary(char op,
-                                                          const ConstTensor &a,
-                                                          const ConstTensor &b) {
+llvm::Expected<ConstTensor>
+compress::onnx_import::binary(char op, const ConstTensor &a,
+                              const ConstTensor &b) {
   auto shape = broadcastShapes(a.shape, b.shape);
   if (!shape)
     return llvm::createStringError("operand shapes do not broadcast");
@@ -343,9 +367,10 @@ llvm::Expected<ConstTensor> compress::onnx_import::binary(char op,
   return out;
 }
 
-std::pair<int64_t, int64_t>
-compress::onnx_import::sliceRange(int64_t dim, int64_t start, int64_t end,
-                                  int64_t step) {
+std::pair<int64_t, int64_t> compress::onnx_import::sliceRange(int64_t dim,
+                                                              int64_t start,
+                                                              int64_t end,
+                                                              int64_t step) {
   auto clampIndex = [&](int64_t i, int64_t lo, int64_t hi) {
     if (i < 0)
       i += dim;

@@ -72,8 +72,8 @@ broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 
 /// Start and element count of `Slice` along a dimension of `dim` elements,
 /// with ONNX's clamping of `start` and `end` for the sign of `step`.
-std::pair<int64_t, int64_t> sliceRange(int64_t dim, int64_t start,
-                                       int64_t end, int64_t step);
+std::pair<int64_t, int64_t> sliceRange(int64_t dim, int64_t start, int64_t end,
+                                       int64_t step);
 
 } // namespace compress::onnx_import
 

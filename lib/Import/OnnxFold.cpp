@@ -1,4 +1,11 @@
 //===- OnnxFold.cpp - ONNX nodes evaluated while importing ----------------===//
+//
+// Nodes whose inputs are all constants, in shape subgraphs mostly, are
+// evaluated on ConstTensors instead of becoming TOSA ops; the shape
+// helpers here (Reshape targets, Squeeze axes, Slice ranges) serve the
+// emitted ops too.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Importer.h"
 
@@ -12,17 +19,17 @@ using namespace compress::onnx_import;
 // Folding
 //===----------------------------------------------------------------------===//
 
-Expected<int64_t> compress::onnx_import::normalisedAxis(int64_t axis, int64_t rank) {
+Expected<int64_t> compress::onnx_import::normalisedAxis(int64_t axis,
+                                                        int64_t rank) {
   if (axis < -rank || axis >= rank)
-    return fail(llvm::formatv("axis {0} is out of range for rank {1}", axis,
-                              rank));
+    return fail(
+        llvm::formatv("axis {0} is out of range for rank {1}", axis, rank));
   return axis < 0 ? axis + rank : axis;
 }
 
 Expected<SmallVector<int64_t>>
 compress::onnx_import::reshapeTarget(ArrayRef<int64_t> in,
-                                     ArrayRef<int64_t> target,
-                                     bool allowZero) {
+                                     ArrayRef<int64_t> target, bool allowZero) {
   SmallVector<int64_t> shape;
   int64_t known = 1, inferred = -1, total = 1;
   for (int64_t d : in)
@@ -51,15 +58,14 @@ compress::onnx_import::reshapeTarget(ArrayRef<int64_t> in,
       return fail("the target shape does not divide the input");
     shape[inferred] = total / known;
   } else if (known != total) {
-    return fail(llvm::formatv("cannot reshape {0} elements to {1}", total,
-                              known));
+    return fail(
+        llvm::formatv("cannot reshape {0} elements to {1}", total, known));
   }
   return shape;
 }
 
-SmallVector<int64_t>
-compress::onnx_import::axesOf(const onnx::NodeProto &node,
-                              const ConstTensor *input) {
+SmallVector<int64_t> compress::onnx_import::axesOf(const onnx::NodeProto &node,
+                                                   const ConstTensor *input) {
   if (input)
     return input->toInts();
   for (const onnx::AttributeProto &a : node.attribute())
@@ -68,10 +74,8 @@ compress::onnx_import::axesOf(const onnx::NodeProto &node,
   return {};
 }
 
-SmallVector<int64_t>
-compress::onnx_import::squeezedShape(ArrayRef<int64_t> in,
-                                     SmallVector<int64_t> axes,
-                                     bool unsqueeze) {
+SmallVector<int64_t> compress::onnx_import::squeezedShape(
+    ArrayRef<int64_t> in, SmallVector<int64_t> axes, bool unsqueeze) {
   SmallVector<int64_t> out;
   if (unsqueeze) {
     out.assign(in.begin(), in.end());
@@ -130,8 +134,7 @@ Expected<SliceRanges> Importer::sliceRanges(const onnx::NodeProto &node,
     steps.assign(axes.size(), 1);
   }
   if ((*starts)->size() != int64_t(axes.size()) ||
-      (*ends)->size() != int64_t(axes.size()) ||
-      steps.size() != axes.size())
+      (*ends)->size() != int64_t(axes.size()) || steps.size() != axes.size())
     return fail("starts, ends, axes and steps differ in length");
   SliceRanges r{SmallVector<int64_t>(rank, 0), SmallVector<int64_t>(shape),
                 SmallVector<int64_t>(rank, 1)};
@@ -204,8 +207,7 @@ Error Importer::fold(const onnx::NodeProto &node) {
     auto axes = optionalAxes(node);
     if (!axes)
       return axes.takeError();
-    bind(node, reshapeTo(**x, squeezedShape((*x)->shape,
-                                            axesOf(node, *axes),
+    bind(node, reshapeTo(**x, squeezedShape((*x)->shape, axesOf(node, *axes),
                                             op == "Unsqueeze")));
     return Error::success();
   }
@@ -228,8 +230,8 @@ Error Importer::fold(const onnx::NodeProto &node) {
         return x.takeError();
       parts.push_back(*x);
     }
-    auto axis = normalisedAxis(intAttr(node, "axis", 0),
-                               parts.front()->shape.size());
+    auto axis =
+        normalisedAxis(intAttr(node, "axis", 0), parts.front()->shape.size());
     if (!axis)
       return axis.takeError();
     bind(node, concatAlong(parts, *axis));
@@ -262,11 +264,10 @@ Error Importer::fold(const onnx::NodeProto &node) {
     int64_t n = 1;
     for (int64_t d : shape)
       n *= d;
-    bind(node, fill.isFloat
-                   ? ConstTensor::ofFloats(shape,
-                                           std::vector<float>(n, fill.floats[0]))
-                   : ConstTensor::ofInts(shape,
-                                         std::vector<int64_t>(n, fill.ints[0])));
+    bind(node, fill.isFloat ? ConstTensor::ofFloats(
+                                  shape, std::vector<float>(n, fill.floats[0]))
+                            : ConstTensor::ofInts(shape, std::vector<int64_t>(
+                                                             n, fill.ints[0])));
     return Error::success();
   }
   if (op == "Slice") {
@@ -281,4 +282,3 @@ Error Importer::fold(const onnx::NodeProto &node) {
   }
   return fail("cannot fold op type " + node.op_type());
 }
-

@@ -27,7 +27,7 @@ using namespace compress::onnx_import;
 //===----------------------------------------------------------------------===//
 
 Expected<const ConstTensor *> Importer::constant(const onnx::NodeProto &node,
-                                                int index) const {
+                                                 int index) const {
   if (!hasInput(node, index))
     return fail(llvm::formatv("input {0} is missing", index));
   auto it = constants.find(node.input(index));
@@ -216,10 +216,9 @@ Error Importer::importNode(const onnx::NodeProto &node) {
       return Error::success();
     }
     if (const onnx::AttributeProto *is = attribute(node, "value_ints")) {
-      bind(node, ConstTensor::ofInts(
-                     {is->ints_size()},
-                     std::vector<int64_t>(is->ints().begin(),
-                                          is->ints().end())));
+      bind(node, ConstTensor::ofInts({is->ints_size()},
+                                     std::vector<int64_t>(is->ints().begin(),
+                                                          is->ints().end())));
       return Error::success();
     }
     return fail("a Constant without a value, value_float, value_int or "
@@ -240,9 +239,9 @@ Error Importer::importNode(const onnx::NodeProto &node) {
     return Error::success();
   }
   static const StringRef foldable[] = {
-      "Add",       "Cast",   "Concat",    "ConstantOfShape", "Div",
-      "Dropout",   "Gather", "Identity",  "Mul",             "Reshape",
-      "Slice",     "Squeeze", "Sub",      "Transpose",       "Unsqueeze"};
+      "Add",    "Cast",      "Concat",   "ConstantOfShape", "Div",   "Dropout",
+      "Gather", "Identity",  "Mul",      "Reshape",         "Slice", "Squeeze",
+      "Sub",    "Transpose", "Unsqueeze"};
   bool allConstant = node.input_size() > 0;
   for (int i = 0; i < node.input_size(); ++i)
     allConstant &= node.input(i).empty() || isConstant(node.input(i));
@@ -268,10 +267,10 @@ Error Importer::importNode(const onnx::NodeProto &node) {
     return importConcat(node);
   if (op == "Softmax")
     return importSoftmax(node);
-  if (llvm::is_contained(
-          {"Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid",
-           "HardSwish", "Identity", "Dropout", "Add", "Sub", "Mul", "Div"},
-          op))
+  if (llvm::is_contained({"Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu",
+                          "HardSigmoid", "HardSwish", "Identity", "Dropout",
+                          "Add", "Sub", "Mul", "Div"},
+                         op))
     return importElementwise(node);
   return fail("op type " + op.str() + " is not supported");
 }
@@ -283,8 +282,8 @@ Expected<OwningOpRef<ModuleOp>> Importer::run(StringRef functionName) {
   if (opset == 0)
     return fail("the model imports no ai.onnx opset");
   if (opset < 11 || opset > 17)
-    return fail(llvm::formatv("opset {0} is not supported (11 to 17 are)",
-                              opset));
+    return fail(
+        llvm::formatv("opset {0} is not supported (11 to 17 are)", opset));
   const onnx::GraphProto &graph = model.graph();
   for (const onnx::TensorProto &init : graph.initializer()) {
     auto t = readTensor(init);
@@ -322,8 +321,8 @@ Expected<OwningOpRef<ModuleOp>> Importer::run(StringRef functionName) {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getLoc());
   b.setInsertionPointToEnd(module->getBody());
-  auto func = func::FuncOp::create(b, functionName,
-                                   b.getFunctionType(inputTypes, {}));
+  auto func =
+      func::FuncOp::create(b, functionName, b.getFunctionType(inputTypes, {}));
   Block *body = func.addEntryBlock();
   for (auto [name, arg] : llvm::zip(inputNames, body->getArguments()))
     values[name] = arg;
@@ -334,9 +333,8 @@ Expected<OwningOpRef<ModuleOp>> Importer::run(StringRef functionName) {
                            ? node.output(0)
                            : node.name();
     b.setLoc(NameLoc::get(b.getStringAttr(name)));
-    Error error = node.output_size() == 0
-                      ? fail("the node has no outputs")
-                      : importNode(node);
+    Error error = node.output_size() == 0 ? fail("the node has no outputs")
+                                          : importNode(node);
     if (error)
       return fail(llvm::formatv("node '{0}' ({1}, opset {2}): {3}", name,
                                 node.op_type(), opset,
@@ -374,7 +372,8 @@ Expected<OwningOpRef<ModuleOp>> Importer::run(StringRef functionName) {
     });
     if (failed(verify(*module)))
       return fail("the imported program does not verify (a bug in the "
-                  "importer): " + firstError);
+                  "importer): " +
+                  firstError);
   }
   return module;
 }
@@ -385,8 +384,8 @@ class TextErrors : public google::protobuf::io::ErrorCollector {
 public:
   void AddError(int line, int column, const std::string &message) override {
     if (first.empty())
-      first = llvm::formatv("line {0}, column {1}: {2}", line + 1,
-                            column + 1, message);
+      first = llvm::formatv("line {0}, column {1}: {2}", line + 1, column + 1,
+                            message);
   }
   std::string first;
 };
@@ -402,8 +401,7 @@ compress::importOnnxModel(StringRef bytes, MLIRContext &context,
     TextErrors errors;
     parser.RecordErrorsTo(&errors);
     if (!parser.ParseFromString(bytes.str(), &model))
-      return fail("not an ONNX model in protobuf text format: " +
-                  errors.first);
+      return fail("not an ONNX model in protobuf text format: " + errors.first);
   } else if (bytes.size() > size_t(INT32_MAX) ||
              !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
     return fail("not an ONNX model: the file does not parse as a "
@@ -415,18 +413,40 @@ compress::importOnnxModel(StringRef bytes, MLIRContext &context,
 }
 
 ArrayRef<StringRef> compress::getSupportedOnnxOps() {
-  static const StringRef ops[] = {
-      "Add",         "AveragePool",        "BatchNormalization",
-      "Cast",        "Clip",               "Concat",
-      "Constant",    "ConstantOfShape",    "Conv",
-      "Div",         "Dropout",            "Flatten",
-      "Gather",      "Gemm",               "GlobalAveragePool",
-      "GlobalMaxPool", "HardSigmoid",      "HardSwish",
-      "Identity",    "LeakyRelu",          "MatMul",
-      "MaxPool",     "Mul",                "Pad",
-      "Relu",        "Reshape",            "Shape",
-      "Sigmoid",     "Slice",              "Softmax",
-      "Squeeze",     "Sub",                "Tanh",
-      "Transpose",   "Unsqueeze"};
+  static const StringRef ops[] = {"Add",
+                                  "AveragePool",
+                                  "BatchNormalization",
+                                  "Cast",
+                                  "Clip",
+                                  "Concat",
+                                  "Constant",
+                                  "ConstantOfShape",
+                                  "Conv",
+                                  "Div",
+                                  "Dropout",
+                                  "Flatten",
+                                  "Gather",
+                                  "Gemm",
+                                  "GlobalAveragePool",
+                                  "GlobalMaxPool",
+                                  "HardSigmoid",
+                                  "HardSwish",
+                                  "Identity",
+                                  "LeakyRelu",
+                                  "MatMul",
+                                  "MaxPool",
+                                  "Mul",
+                                  "Pad",
+                                  "Relu",
+                                  "Reshape",
+                                  "Shape",
+                                  "Sigmoid",
+                                  "Slice",
+                                  "Softmax",
+                                  "Squeeze",
+                                  "Sub",
+                                  "Tanh",
+                                  "Transpose",
+                                  "Unsqueeze"};
   return ops;
 }

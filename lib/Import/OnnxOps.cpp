@@ -1,19 +1,22 @@
-//===- OnnxOps.cpp - ONNX nodes as TOSA ops --------------------------------===//
+//===- OnnxOps.cpp - ONNX nodes as TOSA ops
+//--------------------------------===//
+//
+// The nodes whose inputs are not all constants: each op type becomes the
+// TOSA ops torch-mlir would emit for it, on NCHW values, with the shapes
+// checked here (TOSA's verifiers would otherwise be the first to object).
+//
+//===----------------------------------------------------------------------===//
 
 #include "Importer.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
-using namespace mlir;
-using namespace compress;
-using namespace compress::onnx_import;
-
 #include <cfloat>
 #include <cmath>
 
-//===----------------------------------------------------------------------===//
-// Emission
-//===----------------------------------------------------------------------===//
+using namespace mlir;
+using namespace compress;
+using namespace compress::onnx_import;
 
 /// Lower and upper padding of one spatial dimension for `auto_pad`.
 static std::pair<int64_t, int64_t> autoPad(StringRef mode, int64_t in,
@@ -22,8 +25,8 @@ static std::pair<int64_t, int64_t> autoPad(StringRef mode, int64_t in,
   if (mode == "VALID")
     return {0, 0};
   int64_t out = (in + stride - 1) / stride;
-  int64_t total = std::max<int64_t>(
-      0, (out - 1) * stride + (kernel - 1) * dilation + 1 - in);
+  int64_t total = std::max<int64_t>(0, (out - 1) * stride +
+                                           (kernel - 1) * dilation + 1 - in);
   int64_t small = total / 2, large = total - small;
   return mode == "SAME_LOWER" ? std::pair(large, small)
                               : std::pair(small, large);
@@ -32,10 +35,9 @@ static std::pair<int64_t, int64_t> autoPad(StringRef mode, int64_t in,
 /// Padding as TOSA's `[top, bottom, left, right]` from a node's `pads`
 /// (`[top, left, bottom, right]`) or `auto_pad`.
 static Expected<SmallVector<int64_t>>
-spatialPadding(const onnx::NodeProto &node, const onnx::AttributeProto *pads,
-               StringRef autoPadMode, ArrayRef<int64_t> inputHW,
-               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> dilation) {
+spatialPadding(const onnx::AttributeProto *pads, StringRef autoPadMode,
+               ArrayRef<int64_t> inputHW, ArrayRef<int64_t> kernel,
+               ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation) {
   if (autoPadMode != "NOTSET" && !autoPadMode.empty()) {
     if (autoPadMode != "VALID" && autoPadMode != "SAME_UPPER" &&
         autoPadMode != "SAME_LOWER")
@@ -55,6 +57,16 @@ spatialPadding(const onnx::NodeProto &node, const onnx::AttributeProto *pads,
       return fail("negative pads are not supported");
   return SmallVector<int64_t>{pads->ints(0), pads->ints(2), pads->ints(1),
                               pads->ints(3)};
+}
+
+/// Strides and dilations of a 2-D window: two positive values each.
+static Error checkWindow(ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation) {
+  if (stride.size() != 2 || dilation.size() != 2)
+    return fail("strides and dilations must have 2 values for a 2-D window");
+  if (llvm::any_of(stride, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(dilation, [](int64_t d) { return d < 1; }))
+    return fail("strides and dilations must be positive");
+  return Error::success();
 }
 
 Error Importer::importConv(const onnx::NodeProto &node) {
@@ -81,7 +93,9 @@ Error Importer::importConv(const onnx::NodeProto &node) {
                               group, in[1]));
   SmallVector<int64_t> stride = intsAttr(node, "strides", {1, 1}),
                        dilation = intsAttr(node, "dilations", {1, 1});
-  auto padding = spatialPadding(node, attribute(node, "pads"),
+  if (Error error = checkWindow(stride, dilation))
+    return error;
+  auto padding = spatialPadding(attribute(node, "pads"),
                                 stringAttr(node, "auto_pad", "NOTSET"),
                                 {in[2], in[3]}, {kh, kw}, stride, dilation);
   if (!padding)
@@ -110,25 +124,23 @@ Error Importer::importConv(const onnx::NodeProto &node) {
                           stride, dilation);
   // OIHW to OHWI, or for a depthwise convolution [C*M, 1, KH, KW] to TOSA's
   // [KH, KW, C, M].
-  ConstTensor weights =
-      depthwise ? reshapeTo(transposeBy(**w, {2, 3, 0, 1}),
-                            {kh, kw, in[1], o / in[1]})
-                : transposeBy(**w, {0, 2, 3, 1});
+  ConstTensor weights = depthwise ? reshapeTo(transposeBy(**w, {2, 3, 0, 1}),
+                                              {kh, kw, in[1], o / in[1]})
+                                  : transposeBy(**w, {0, 2, 3, 1});
   Value wv = constantValue(weights), bv = constantValue(bias);
   auto resultType = f32({in[0], oh, ow, o});
   auto padAttr = b.getDenseI64ArrayAttr(p);
   auto strideAttr = b.getDenseI64ArrayAttr(stride);
   auto dilationAttr = b.getDenseI64ArrayAttr(dilation);
   auto accType = TypeAttr::get(b.getF32Type());
-  Value y =
-      depthwise
-          ? tosa::DepthwiseConv2DOp::create(b, resultType, nhwc, wv, bv,
-                                            padAttr, strideAttr, dilationAttr,
-                                            accType)
-                .getResult()
-          : tosa::Conv2DOp::create(b, resultType, nhwc, wv, bv, padAttr,
-                                   strideAttr, dilationAttr, accType)
-                .getResult();
+  Value y = depthwise
+                ? tosa::DepthwiseConv2DOp::create(b, resultType, nhwc, wv, bv,
+                                                  padAttr, strideAttr,
+                                                  dilationAttr, accType)
+                      .getResult()
+                : tosa::Conv2DOp::create(b, resultType, nhwc, wv, bv, padAttr,
+                                         strideAttr, dilationAttr, accType)
+                      .getResult();
   bind(node, transpose(y, {0, 3, 1, 2}));
   return Error::success();
 }
@@ -143,18 +155,20 @@ Error Importer::importPool(const onnx::NodeProto &node) {
   StringRef op = node.op_type();
   bool global = op.starts_with("Global");
   bool isMax = op.ends_with("MaxPool");
-  SmallVector<int64_t> kernel =
-      global ? SmallVector<int64_t>{in[2], in[3]} : intsAttr(node, "kernel_shape");
+  SmallVector<int64_t> kernel = global ? SmallVector<int64_t>{in[2], in[3]}
+                                       : intsAttr(node, "kernel_shape");
   if (kernel.size() != 2)
     return fail("kernel_shape must have 2 values");
   SmallVector<int64_t> stride =
       global ? SmallVector<int64_t>{1, 1} : intsAttr(node, "strides", {1, 1});
   SmallVector<int64_t> dilation = intsAttr(node, "dilations", {1, 1});
+  if (Error error = checkWindow(stride, dilation))
+    return error;
   if (dilation != SmallVector<int64_t>{1, 1})
     return fail("dilated pooling is not supported");
   if (intAttr(node, "storage_order", 0) != 0)
     return fail("storage_order 1 is not supported");
-  auto padding = spatialPadding(node, attribute(node, "pads"),
+  auto padding = spatialPadding(attribute(node, "pads"),
                                 stringAttr(node, "auto_pad", "NOTSET"),
                                 {in[2], in[3]}, kernel, stride, dilation);
   if (!padding)
@@ -196,9 +210,9 @@ Error Importer::importPool(const onnx::NodeProto &node) {
   Value y = isMax ? tosa::MaxPool2dOp::create(b, resultType, nhwc, kernelAttr,
                                               strideAttr, padAttr)
                         .getResult()
-                  : tosa::AvgPool2dOp::create(
-                        b, resultType, nhwc, kernelAttr, strideAttr, padAttr,
-                        TypeAttr::get(b.getF32Type()))
+                  : tosa::AvgPool2dOp::create(b, resultType, nhwc, kernelAttr,
+                                              strideAttr, padAttr,
+                                              TypeAttr::get(b.getF32Type()))
                         .getResult();
   bind(node, transpose(y, {0, 3, 1, 2}));
   return Error::success();
@@ -235,8 +249,8 @@ Error Importer::importGemm(const onnx::NodeProto &node) {
   }
   int64_t k = weights.shape[0], n = weights.shape[1];
   if (as.back() != k)
-    return fail(llvm::formatv("inner dimensions {0} and {1} differ",
-                              as.back(), k));
+    return fail(
+        llvm::formatv("inner dimensions {0} and {1} differ", as.back(), k));
   int64_t m = 1;
   for (size_t d = 0; d + 1 < as.size(); ++d)
     m *= as[d];
@@ -245,8 +259,7 @@ Error Importer::importGemm(const onnx::NodeProto &node) {
   auto zpType = f32({1});
   Value zero =
       tosa::ConstOp::create(b, zpType, DenseElementsAttr::get(zpType, 0.0f));
-  Value product =
-      tosa::MatMulOp::create(b, f32({1, m, n}), a3, w3, zero, zero);
+  Value product = tosa::MatMulOp::create(b, f32({1, m, n}), a3, w3, zero, zero);
   Shape outShape(as.begin(), as.end() - 1);
   outShape.push_back(n);
   Value y = reshape(product, outShape);
@@ -316,8 +329,8 @@ Error Importer::importElementwise(const onnx::NodeProto &node) {
     // max(0, min(1, alpha * x + beta)), times x for HardSwish.
     float alpha = op == "HardSwish" ? 1.0f / 6 : floatAttr(node, "alpha", 0.2f);
     float beta = op == "HardSwish" ? 0.5f : floatAttr(node, "beta", 0.5f);
-    Value t = binaryOp('+', binaryOp('*', *x, splat(alpha, rank)),
-                       splat(beta, rank));
+    Value t =
+        binaryOp('+', binaryOp('*', *x, splat(alpha, rank)), splat(beta, rank));
     t = tosa::ClampOp::create(b, type, t, b.getF32FloatAttr(0.0f),
                               b.getF32FloatAttr(1.0f), nullptr);
     bind(node, op == "HardSwish" ? binaryOp('*', *x, t) : t);
@@ -483,8 +496,8 @@ Error Importer::importPad(const onnx::NodeProto &node) {
       return fail("Pad with an axes input is not supported");
   }
   if (int64_t(pads.size()) != 2 * rank)
-    return fail(llvm::formatv("pads has {0} values for rank {1}", pads.size(),
-                              rank));
+    return fail(
+        llvm::formatv("pads has {0} values for rank {1}", pads.size(), rank));
   // ONNX lists all the starts, then all the ends; TOSA pairs them.
   SmallVector<int64_t> lowHigh;
   for (int64_t d = 0; d < rank; ++d) {
@@ -525,8 +538,8 @@ Error Importer::importSoftmax(const onnx::NodeProto &node) {
   if (!x)
     return x.takeError();
   Shape in = shapeOf(*x);
-  auto axis = normalisedAxis(intAttr(node, "axis", opset < 13 ? 1 : -1),
-                             in.size());
+  auto axis =
+      normalisedAxis(intAttr(node, "axis", opset < 13 ? 1 : -1), in.size());
   if (!axis)
     return axis.takeError();
   if (opset < 13 && *axis != int64_t(in.size()) - 1)
@@ -542,4 +555,3 @@ Error Importer::importSoftmax(const onnx::NodeProto &node) {
   bind(node, binaryOp('/', e, sum));
   return Error::success();
 }
-

@@ -61,8 +61,8 @@ int main(int argc, char **argv) {
     return diagnostics.fail("--function must not be empty");
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(modelPath);
   if (!buffer)
-    return diagnostics.fail(modelPath + ": cannot read: " +
-                            buffer.getError().message());
+    return diagnostics.fail(modelPath +
+                            ": cannot read: " + buffer.getError().message());
   OnnxImportOptions options;
   options.textFormat = textFormat;
   options.functionName = functionName;

@@ -40,9 +40,9 @@ namespace {
 /// Where the sparse kernel keeps its activations, and how it tiles the
 /// output pixels.
 struct PixelGrid {
-  int64_t width;   // grid columns (per stride phase)
-  int64_t rows;    // grid rows, with the slack that the last tile reads
-  int64_t blocks;  // vectors of 16 pixels in a tile (PB)
+  int64_t width;  // grid columns (per stride phase)
+  int64_t rows;   // grid rows, with the slack that the last tile reads
+  int64_t blocks; // vectors of 16 pixels in a tile (PB)
   int64_t tiles;
 
   int64_t pixels() const { return rows * width; }
@@ -53,9 +53,8 @@ struct PixelGrid {
 
 /// The phase of tap (`i`, `j`) (its row and column remainders modulo the
 /// stride) and its offset on the grid from the output pixel it serves.
-static std::pair<int64_t, int64_t> tapPosition(const Geometry &g,
-                                               int64_t width, int64_t i,
-                                               int64_t j) {
+static std::pair<int64_t, int64_t> tapPosition(const Geometry &g, int64_t width,
+                                               int64_t i, int64_t j) {
   int64_t ry = i * g.dy, rx = j * g.dx;
   return {(ry % g.sy) * g.sx + rx % g.sx, (ry / g.sy) * width + rx / g.sx};
 }
@@ -73,9 +72,8 @@ static PixelGrid pixelGrid(const Geometry &g) {
       p.blocks = pb;
   p.tiles = llvm::divideCeil(blocks, p.blocks);
   int64_t reach = tapPosition(g, p.width, g.kh - 1, g.kw - 1).second;
-  p.rows = std::max(
-      llvm::divideCeil(p.tiles * p.tilePixels() + reach, p.width),
-      llvm::divideCeil(g.haloRows(), g.sy));
+  p.rows = std::max(llvm::divideCeil(p.tiles * p.tilePixels() + reach, p.width),
+                    llvm::divideCeil(g.haloRows(), g.sy));
   return p;
 }
 
@@ -86,10 +84,10 @@ static uint32_t weightWord(const KernelSpec &spec, int64_t o, int64_t i,
   const Geometry &g = spec.g;
   uint32_t word = 0;
   for (int64_t k = 0; k < kGroup; ++k)
-    word |= uint32_t(uint8_t(
-                spec.weights[((o * g.kh + i) * g.kw + j) * g.c + q * kGroup +
-                             k]))
-            << (8 * k);
+    word |=
+        uint32_t(uint8_t(
+            spec.weights[((o * g.kh + i) * g.kw + j) * g.c + q * kGroup + k]))
+        << (8 * k);
   return word;
 }
 
@@ -187,8 +185,8 @@ void KernelEmitter::buildPixelGrid(Value n, Value gridWords) {
   // The padding value, before the flip that shifts everything to u8.
   Value padding = arith::ConstantOp::create(
       b, cast<TypedAttr>(DenseElementsAttr::get(
-             bytes64, b.getI8IntegerAttr(int8_t(uint8_t(g.inputZp + 128) ^
-                                                0x80)))));
+             bytes64,
+             b.getI8IntegerAttr(int8_t(uint8_t(g.inputZp + 128) ^ 0x80)))));
   Value flip = splat(int32_t(0x80808080u), i32);
   auto cmp = [&](arith::CmpIPredicate predicate, Value x, int64_t c) {
     return arith::CmpIOp::create(b, predicate, x, index(c)).getResult();
@@ -202,11 +200,11 @@ void KernelEmitter::buildPixelGrid(Value n, Value gridWords) {
   auto block = [&](int64_t py, int64_t px, Value r, Value q0, int64_t count,
                    Value t0, int64_t columns) {
     Value y = add(mul(r, g.sy), py - g.padTop);
-    Value rowInside = arith::AndIOp::create(
-        b, cmp(arith::CmpIPredicate::sge, y, 0),
-        cmp(arith::CmpIPredicate::slt, y, g.h));
-    Value rowStart = mul(add(mul(n, g.h), select(rowInside, y, index(0))),
-                         g.w * g.c);
+    Value rowInside =
+        arith::AndIOp::create(b, cmp(arith::CmpIPredicate::sge, y, 0),
+                              cmp(arith::CmpIPredicate::slt, y, g.h));
+    Value rowStart =
+        mul(add(mul(n, g.h), select(rowInside, y, index(0))), g.w * g.c);
     SmallVector<Value> rows;
     for (int64_t t = 0; t < kLanes; ++t) {
       if (t >= columns) {
@@ -223,24 +221,24 @@ void KernelEmitter::buildPixelGrid(Value n, Value gridWords) {
           ValueRange{select(inside, index(count * kGroup), index(0))});
       Value at = add(add(rowStart, mul(select(inside, x, index(0)), g.c)),
                      mul(q0, kGroup));
-      Value v = vector::MaskedLoadOp::create(b, bytes64, input,
-                                             ValueRange{at}, mask, padding);
+      Value v = vector::MaskedLoadOp::create(b, bytes64, input, ValueRange{at},
+                                             mask, padding);
       rows.push_back(arith::XOrIOp::create(
           b, vector::BitCastOp::create(b, acc16, v), flip));
     }
     SmallVector<Value> columnsOfQuads = transpose16(b, std::move(rows));
     int64_t phase = py * g.sx + px;
     for (int64_t k = 0; k < count; ++k) {
-      Value at = add(add(mul(add(add(q0, k), phase * quads), p.pixels()),
-                         mul(r, p.width)),
-                     t0);
+      Value at = add(
+          add(mul(add(add(q0, k), phase * quads), p.pixels()), mul(r, p.width)),
+          t0);
       if (columns == kLanes) {
         vector::StoreOp::create(b, columnsOfQuads[k], gridWords,
                                 ValueRange{at});
         continue;
       }
-      Value mask = vector::CreateMaskOp::create(b, wordMask,
-                                                ValueRange{index(columns)});
+      Value mask =
+          vector::CreateMaskOp::create(b, wordMask, ValueRange{index(columns)});
       vector::MaskedStoreOp::create(b, gridWords, ValueRange{at}, mask,
                                     columnsOfQuads[k]);
     }
@@ -252,12 +250,10 @@ void KernelEmitter::buildPixelGrid(Value n, Value gridWords) {
     for (int64_t px = 0; px < g.sx; ++px)
       forEach(0, p.rows, 1, [&](Value r) {
         auto quadBlocks = [&](Value t0, int64_t columns) {
-          forEach(0, fullQuads, kLanes, [&](Value q0) {
-            block(py, px, r, q0, kLanes, t0, columns);
-          });
+          forEach(0, fullQuads, kLanes,
+                  [&](Value q0) { block(py, px, r, q0, kLanes, t0, columns); });
           if (fullQuads < quads)
-            block(py, px, r, index(fullQuads), quads - fullQuads, t0,
-                  columns);
+            block(py, px, r, index(fullQuads), quads - fullQuads, t0, columns);
         };
         forEach(0, fullColumns, kLanes,
                 [&](Value t0) { quadBlocks(t0, kLanes); });
@@ -271,16 +267,15 @@ void KernelEmitter::emitSparseConvolution(Value output) {
   int64_t quads = g.c / kGroup, phases = g.sy * g.sx;
   int64_t gridWordCount = phases * quads * p.pixels();
   auto words = [&](int64_t count) { return MemRefType::get({count}, i32); };
-  Value grid = memref::AllocOp::create(
-      b, MemRefType::get({gridWordCount * kGroup}, i8),
-      b.getI64IntegerAttr(64));
-  Value gridWords =
-      memref::ViewOp::create(b, words(gridWordCount), grid, index(0),
-                             ValueRange{});
+  Value grid =
+      memref::AllocOp::create(b, MemRefType::get({gridWordCount * kGroup}, i8),
+                              b.getI64IntegerAttr(64));
+  Value gridWords = memref::ViewOp::create(b, words(gridWordCount), grid,
+                                           index(0), ValueRange{});
   // The tile's accumulators, `[PB][16 channels][16 pixels]`, and one block
   // transposed, `[16 pixels][16 channels]`.
-  Value tileSums = memref::AllocOp::create(
-      b, words(p.blocks * kLanes * kLanes), b.getI64IntegerAttr(64));
+  Value tileSums = memref::AllocOp::create(b, words(p.blocks * kLanes * kLanes),
+                                           b.getI64IntegerAttr(64));
   Value pixelSums = memref::AllocOp::create(b, words(kLanes * kLanes),
                                             b.getI64IntegerAttr(64));
   VectorType bytes64 = VectorType::get({kLanes * kGroup}, i8);
@@ -306,14 +301,15 @@ void KernelEmitter::emitSparseConvolution(Value output) {
             b.setInsertionPointToStart(blocks.getBody());
             Value entry = mul(blocks.getInductionVar(), 2);
             Value offset = add(load32(weightsBuffer, entry), byte0);
-            Value word =
-                memref::LoadOp::create(b, weightsBuffer, ValueRange{add(entry, 1)});
+            Value word = memref::LoadOp::create(b, weightsBuffer,
+                                                ValueRange{add(entry, 1)});
             Value w = vector::BitCastOp::create(
                 b, bytes64, vector::BroadcastOp::create(b, acc16, word));
             SmallVector<Value> next;
             for (int64_t k = 0; k < p.blocks; ++k) {
               Value a = vector::LoadOp::create(
-                  b, bytes64, grid, ValueRange{add(offset, k * kLanes * kGroup)});
+                  b, bytes64, grid,
+                  ValueRange{add(offset, k * kLanes * kGroup)});
               next.push_back(
                   func::CallOp::create(
                       b, dotProduct,
@@ -328,8 +324,8 @@ void KernelEmitter::emitSparseConvolution(Value output) {
                 ValueRange{mul(add(lane, k * kLanes), kLanes)});
         });
         Value channel = mul(block, kLanes);
-        Value bias = vector::LoadOp::create(b, acc16, biasBuffer,
-                                            ValueRange{channel});
+        Value bias =
+            vector::LoadOp::create(b, acc16, biasBuffer, ValueRange{channel});
         forEach(0, p.blocks, 1, [&](Value k) {
           SmallVector<Value> rows;
           for (int64_t c = 0; c < kLanes; ++c)
