@@ -9,6 +9,7 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libzip-dev libglpk-dev libeigen3-dev libopenblas-dev libdnnl-dev
   libonnx-dev libprotobuf-dev
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test (lit suite and gtests) once; ends
-# with the summary line "tests: N passed, N failed".
+# Builds everything and runs every test (lit suite and gtests) once, then
+# the fuzz targets for a few seconds each (scripts/fuzz.sh, counted as one
+# test); ends with the summary line "tests: N passed, N failed".
 #
 # --sanitize (or SANITIZE=1): the same in a separate build, build-sanitize,
 # instrumented with AddressSanitizer and UndefinedBehaviorSanitizer (leak
@@ -10,7 +11,9 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--sanitize" ]; then
   SANITIZE=1
 fi
+sanitizing=""
 if [ -n "${SANITIZE:-}" ] && [ "${SANITIZE}" != 0 ]; then
+  sanitizing=1
   export SANITIZE=ON BUILD_DIR=${BUILD_DIR:-build-sanitize}
   # Debian's libMLIR.so is not instrumented, and its inline bump allocator
   # poisons memory the instrumented code then reads: ASan's user poisoning
@@ -33,5 +36,14 @@ xfail=$(( $(count "Expectedly Failed" || true) + 0 ))
 unsupported=$(( $(count Unsupported || true) + 0 ))
 passed=$(( passed + xfail ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# The fuzz targets, briefly (scripts/fuzz.sh; FUZZ_SECONDS per target).
+if [ -z "$sanitizing" ]; then
+  if bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"; then
+    passed=$(( passed + 1 ))
+  else
+    failed=$(( failed + 1 ))
+    status=1
+  fi
+fi
 echo "tests: $passed passed, $failed failed, $unsupported skipped"
 exit "$status"

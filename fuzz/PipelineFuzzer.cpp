@@ -1,0 +1,43 @@
+//===- PipelineFuzzer.cpp - libFuzzer target: parse, verify, clean up -----===//
+//
+// Any bytes as MLIR text with compress's dialects: the parser, the qint
+// verifiers, compress-cleanup and the export to TOSA must diagnose what
+// they reject, never crash.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Conversion/Passes.h"
+#include "compress/InitAll.h"
+#include "compress/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static mlir::DialectRegistry *registry = [] {
+    auto *r = new mlir::DialectRegistry;
+    compress::registerAllDialects(*r);
+    return r;
+  }();
+  mlir::MLIRContext context(*registry);
+  context.printOpOnDiagnostic(false);
+  mlir::ScopedDiagnosticHandler quiet(
+      &context, [](mlir::Diagnostic &) { return mlir::success(); });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(
+          llvm::StringRef(reinterpret_cast<const char *>(data), size),
+          &context);
+  if (!module)
+    return 0;
+  mlir::PassManager pm(&context);
+  pm.addNestedPass<mlir::func::FuncOp>(compress::createCleanupPass());
+  pm.addNestedPass<mlir::func::FuncOp>(compress::createConvertQIntToTosaPass());
+  (void)pm.run(*module);
+  return 0;
+}
