@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static mlir::DialectRegistry *registry = [] {
@@ -29,10 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   context.printOpOnDiagnostic(false);
   mlir::ScopedDiagnosticHandler quiet(
       &context, [](mlir::Diagnostic &) { return mlir::success(); });
+  // MLIR's lexer reads source buffers up to a terminating NUL, as files
+  // are mapped (llvm::MemoryBuffer) and as the tools read them; libFuzzer's
+  // bytes are not terminated, so they are copied into a string that is.
+  std::string source(reinterpret_cast<const char *>(data), size);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(
-          llvm::StringRef(reinterpret_cast<const char *>(data), size),
-          &context);
+      mlir::parseSourceString<mlir::ModuleOp>(source, &context);
   if (!module)
     return 0;
   mlir::PassManager pm(&context);
