@@ -194,7 +194,8 @@ static void encode(const std::vector<In> &in, std::string &out) {
                                          llvm::endianness::little);
 }
 
-llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name) {
+llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,
+                                         int64_t maxRows) {
   if (!bytes.starts_with(npyMagic))
     return fail(name, "not a .npy file (bad magic)");
   if (bytes.size() < 10)
@@ -243,7 +244,10 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name) {
                           " describes " + Twine(byteCount) +
                           " (a wrong header?)");
 
-  Tensor tensor(type->type, header.shape);
+  Shape shape = header.shape;
+  if (maxRows >= 0 && !shape.empty() && maxRows < shape.front())
+    shape.front() = maxRows;
+  Tensor tensor(type->type, shape);
   const char *p = data.data();
   switch (type->type) {
   case DType::F32: decode<float>(p, tensor.f32()); break;
@@ -262,7 +266,7 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name) {
   return tensor;
 }
 
-llvm::Expected<Tensor> compress::readNpy(StringRef path) {
+llvm::Expected<Tensor> compress::readNpy(StringRef path, int64_t maxRows) {
   // Devices and pipes could be read without end (/dev/zero).
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status))
@@ -274,7 +278,7 @@ llvm::Expected<Tensor> compress::readNpy(StringRef path) {
                                   /*RequiresNullTerminator=*/false);
   if (!buffer)
     return fail(path, "cannot read: " + buffer.getError().message());
-  return parseNpy((*buffer)->getBuffer(), path);
+  return parseNpy((*buffer)->getBuffer(), path, maxRows);
 }
 
 std::string compress::serializeNpy(const Tensor &tensor) {

@@ -119,7 +119,8 @@ FailureOr<SampleSet> compress::loadSamples(ModuleOp module, func::FuncOp func,
            << func.getSymName() << " takes " << argTypes.size();
   set.argument = argTypes.front();
 
-  llvm::Expected<Tensor> data = readNpy(path);
+  // Only the samples used are decoded.
+  llvm::Expected<Tensor> data = readNpy(path, limit ? limit : -1);
   if (!data)
     return module.emitError("cannot load calibration data: ")
            << llvm::toString(data.takeError());

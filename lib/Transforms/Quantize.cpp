@@ -120,7 +120,7 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
       hessians = std::move(*collected);
     }
     if (!report.empty()) {
-      auto read = readNpy(calibration);
+      auto read = readNpy(calibration, reportSamples);
       if (!read) {
         module.emitError(llvm::toString(read.takeError()));
         return signalPassFailure();

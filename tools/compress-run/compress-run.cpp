@@ -151,13 +151,15 @@ private:
 };
 
 FailureOr<Dataset> RunCommand::readDataset() {
-  auto data = readNpy(inputPath);
+  // With --limit only the samples run are decoded.
+  int64_t rows = limit >= 1 ? int64_t(limit) : -1;
+  auto data = readNpy(inputPath, rows);
   if (!data)
     return fail(data.takeError());
   Dataset dataset{std::move(*data), std::nullopt};
   if (labelsPath.empty())
     return dataset;
-  auto read = readNpy(labelsPath);
+  auto read = readNpy(labelsPath, rows);
   if (!read)
     return fail(read.takeError());
   if (isFloat(read->dtype()) || read->rank() < 1 ||

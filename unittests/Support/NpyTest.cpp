@@ -165,6 +165,25 @@ TEST(NpyTest, ParsesNumpyBytes) {
   EXPECT_EQ(parsed->ints(), std::vector<int64_t>({0, 1, 2, 3, 4, 5}));
 }
 
+/// maxRows decodes the leading entries of the first axis only, and still
+/// checks the whole file against its header.
+TEST(NpyTest, DecodesLeadingRows) {
+  llvm::Expected<Tensor> first =
+      parseNpy(numpyInt16Bytes, "arange.npy", /*maxRows=*/1);
+  ASSERT_TRUE(bool(first)) << llvm::toString(first.takeError());
+  EXPECT_EQ(first->shape(), llvm::ArrayRef<int64_t>({1, 3}));
+  EXPECT_EQ(first->ints(), std::vector<int64_t>({0, 1, 2}));
+  llvm::Expected<Tensor> all =
+      parseNpy(numpyInt16Bytes, "arange.npy", /*maxRows=*/5);
+  ASSERT_TRUE(bool(all)) << llvm::toString(all.takeError());
+  EXPECT_EQ(all->shape(), llvm::ArrayRef<int64_t>({2, 3}));
+  std::string truncated(numpyInt16Bytes);
+  truncated.pop_back();
+  llvm::Expected<Tensor> bad = parseNpy(truncated, "arange.npy", 1);
+  EXPECT_FALSE(bool(bad));
+  llvm::consumeError(bad.takeError());
+}
+
 TEST(NpyTest, SerializesLikeNumpy) {
   Tensor tensor(DType::I16, {2, 3});
   for (int64_t i = 0; i < 6; ++i)

@@ -25,10 +25,16 @@
 namespace compress {
 
 /// Parses a .npy image held in memory (format versions 1.0, 2.0 and 3.0);
-/// `name` is used in error messages.
-llvm::Expected<Tensor> parseNpy(llvm::StringRef bytes, llvm::StringRef name);
-/// Reads the .npy file at `path`.
-llvm::Expected<Tensor> readNpy(llvm::StringRef path);
+/// `name` is used in error messages. With `maxRows` >= 0 only the first
+/// that many entries along the first axis are decoded (the whole image is
+/// still validated against its header).
+llvm::Expected<Tensor> parseNpy(llvm::StringRef bytes, llvm::StringRef name,
+                                int64_t maxRows = -1);
+/// Reads the .npy file at `path` (a regular file), decoding at most
+/// `maxRows` entries along its first axis when that is not negative: the
+/// file is mapped, so memory grows with the entries decoded, not with the
+/// file.
+llvm::Expected<Tensor> readNpy(llvm::StringRef path, int64_t maxRows = -1);
 
 /// Serialises to .npy format 1.0 (little endian, C order), with the header
 /// padded so that the data starts at a multiple of 64 bytes, as numpy does.
