@@ -114,15 +114,23 @@ bool integerBinary(const Tensor &a, const Tensor &b, Tensor &out) {
   return !divideByZero;
 }
 
+/// Allocates a binary op's result and checks that its operands broadcast
+/// to it.
+static LogicalResult prepareBinary(KernelContext &ctx) {
+  if (failed(ctx.allocResult(0)))
+    return failure();
+  if (!checkBroadcast(ctx, ctx.operand(0), ctx.operand(1)))
+    return ctx.fail("operand shapes do not broadcast to the result");
+  return success();
+}
+
 /// A TOSA binary op with broadcasting, on float32 or integer operands.
 template <BinaryKind Kind>
 LogicalResult binaryKernel(KernelContext &ctx) {
-  if (failed(ctx.allocResult(0)))
+  if (failed(prepareBinary(ctx)))
     return failure();
   const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
   Tensor &out = ctx.results[0];
-  if (!checkBroadcast(ctx, a, b))
-    return ctx.fail("operand shapes do not broadcast to the result");
   if (isFloat(a.dtype()) && a.dtype() == DType::F32) {
     floatBinary<Kind>(a, b, out);
     return success();
@@ -142,12 +150,10 @@ enum class ShiftKind { LogicalLeft, LogicalRight, ArithmeticRight };
 /// amounts outside [0, width) are an error, as TOSA specifies.
 template <ShiftKind Kind>
 LogicalResult shiftKernel(KernelContext &ctx) {
-  if (failed(ctx.allocResult(0)))
+  if (failed(prepareBinary(ctx)))
     return failure();
   const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
   Tensor &out = ctx.results[0];
-  if (!checkBroadcast(ctx, a, b))
-    return ctx.fail("operand shapes do not broadcast to the result");
   if (isFloat(a.dtype()))
     return ctx.fail("shifts take integers");
   unsigned width = intBitWidth(a.dtype());
@@ -189,12 +195,10 @@ LogicalResult shiftKernel(KernelContext &ctx) {
 /// tosa.mul: float product, or integer product with a rounding right shift
 /// (shift operand; 0 for a plain product).
 LogicalResult mulKernel(KernelContext &ctx) {
-  if (failed(ctx.allocResult(0)))
+  if (failed(prepareBinary(ctx)))
     return failure();
   const Tensor &a = ctx.operand(0), &b = ctx.operand(1);
   Tensor &out = ctx.results[0];
-  if (!checkBroadcast(ctx, a, b))
-    return ctx.fail("operand shapes do not broadcast to the result");
   int64_t shift = ctx.operands.size() > 2 ? scalarInt(ctx.operand(2)) : 0;
   if (a.dtype() == DType::F32) {
     const float *x = a.f32().data(), *y = b.f32().data();

@@ -53,6 +53,11 @@ llvm::SmallVector<int64_t> squeezedShape(llvm::ArrayRef<int64_t> in,
                                          llvm::SmallVector<int64_t> axes,
                                          bool unsqueeze);
 
+/// A Transpose node's `perm`, by default the reversed dimensions of a
+/// rank-`rank` input; fails unless it is a permutation.
+Expected<llvm::SmallVector<int64_t>> transposePerm(const onnx::NodeProto &node,
+                                                   int64_t rank);
+
 /// The axes of Squeeze and Unsqueeze: the `axes` input from opset 13
 /// (`input`), the attribute before.
 llvm::SmallVector<int64_t> axesOf(const onnx::NodeProto &node,

@@ -153,6 +153,29 @@ Expected<SliceRanges> Importer::sliceRanges(const onnx::NodeProto &node,
   return r;
 }
 
+Expected<SmallVector<int64_t>>
+compress::onnx_import::transposePerm(const onnx::NodeProto &node,
+                                     int64_t rank) {
+  SmallVector<int64_t> perm;
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == "perm")
+      perm.assign(a.ints().begin(), a.ints().end());
+  if (perm.empty()) {
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+    return perm;
+  }
+  SmallVector<bool> seen(rank, false);
+  if (int64_t(perm.size()) != rank)
+    return fail("perm does not list every dimension once");
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return fail("perm does not list every dimension once");
+    seen[p] = true;
+  }
+  return perm;
+}
+
 Error Importer::fold(const onnx::NodeProto &node) {
   StringRef op = node.op_type();
   auto in = [&](int i) { return constant(node, i); };
@@ -215,11 +238,10 @@ Error Importer::fold(const onnx::NodeProto &node) {
     auto x = in(0);
     if (!x)
       return x.takeError();
-    SmallVector<int64_t> perm = intsAttr(node, "perm");
-    if (perm.empty())
-      for (int64_t d = int64_t((*x)->shape.size()) - 1; d >= 0; --d)
-        perm.push_back(d);
-    bind(node, transposeBy(**x, perm));
+    auto perm = transposePerm(node, (*x)->shape.size());
+    if (!perm)
+      return perm.takeError();
+    bind(node, transposeBy(**x, *perm));
     return Error::success();
   }
   if (op == "Concat") {

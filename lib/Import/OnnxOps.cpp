@@ -409,11 +409,10 @@ Error Importer::importShapeOp(const onnx::NodeProto &node) {
       (d < *axis ? outer : inner) *= in[d];
     out = {outer, inner};
   } else if (op == "Transpose") {
-    SmallVector<int64_t> perm = intsAttr(node, "perm");
-    if (perm.empty())
-      for (int64_t d = int64_t(in.size()) - 1; d >= 0; --d)
-        perm.push_back(d);
-    bind(node, transpose(*x, SmallVector<int32_t>(perm.begin(), perm.end())));
+    auto perm = transposePerm(node, in.size());
+    if (!perm)
+      return perm.takeError();
+    bind(node, transpose(*x, SmallVector<int32_t>(perm->begin(), perm->end())));
     return Error::success();
   } else { // Squeeze, Unsqueeze
     auto axes = optionalAxes(node);
