@@ -1,6 +1,7 @@
 //===- ToolSupport.cpp - One-line errors for command-line tools -----------===//
 
 #include "compress/Support/ToolSupport.h"
+#include "compress/Support/ParserGuard.h"
 
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -70,6 +71,12 @@ OwningOpRef<ModuleOp> ToolDiagnostics::parseModel(StringRef path,
   auto file = openInputFile(path, &error);
   if (!file) {
     fail(path + ": " + error);
+    return nullptr;
+  }
+  if (std::optional<ParserHazard> hazard =
+          findParserHazard(file->getBuffer())) {
+    fail(path + ":" + llvm::Twine(hazard->line) + ":" +
+         llvm::Twine(hazard->column) + ": " + hazard->message);
     return nullptr;
   }
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/InitAll.h"
+#include "compress/Support/ParserGuard.h"
 #include "compress/Support/Progress.h"
 #include "compress/Support/ToolSupport.h"
 
@@ -75,6 +76,13 @@ static mlir::LogicalResult runOptMain(int argc, char **argv,
       mlir::openInputFile(inputFilename, &errorMessage);
   if (!input) {
     llvm::errs() << errorMessage << "\n";
+    return mlir::failure();
+  }
+  // Reject what MLIR's parser would crash on, with a located error.
+  if (std::optional<compress::ParserHazard> hazard =
+          compress::findParserHazard(input->getBuffer())) {
+    llvm::errs() << input->getBufferIdentifier() << ":" << hazard->line << ":"
+                 << hazard->column << ": error: " << hazard->message << "\n";
     return mlir::failure();
   }
   std::unique_ptr<llvm::ToolOutputFile> output =
