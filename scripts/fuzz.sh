@@ -2,9 +2,11 @@
 # Builds the libFuzzer targets of fuzz/ with clang (instrumented with
 # ASan and UBSan) against the libraries of the normal build, and runs each
 # for SECONDS (default 10) on a seed corpus from the test files:
-#   npy          .npy bytes -> parseNpy
+#   npy          .npy/.npz bytes -> parseNpy, parseNpz
 #   onnx-import  ONNX bytes -> importOnnxModel
 #   pipeline     MLIR text  -> parse, verify, compress-cleanup, export to TOSA
+#   quantize     MLIR text  -> compress-pipeline on small float models,
+#                              reference evaluator, export to TOSA
 # A crash, hang, leak or sanitizer report fails the run and leaves the input
 # in BUILD_DIR/fuzz/<target>/crash-*. Without a clang that has libFuzzer it
 # prints "fuzz: skipped" and succeeds. `scripts/test.sh` runs it briefly;
@@ -63,14 +65,24 @@ onnx=$(objects fuzz/OnnxImportFuzzer.cpp lib/Import/*.cpp) &&
 libs=$(ninja -C "$BUILD_DIR" -t targets all 2> /dev/null |
        sed -n 's|^\(lib/libCompress[A-Za-z0-9]*\.a\): .*|'"$BUILD_DIR"'/\1|p' |
        grep -v TestPasses | sort -u)
-pipeline=$(objects fuzz/PipelineFuzzer.cpp) &&
-  build pipeline $pipeline -Wl,--start-group $libs -Wl,--end-group "${link[@]}" \
-    -lMLIR -lLLVM -lzip -lglpk -lopenblas -lonnx -lonnx_proto -lprotobuf
+for name in pipeline quantize; do
+  source=fuzz/$(echo "${name^}")Fuzzer.cpp
+  harness=$(objects "$source") &&
+    build $name $harness -Wl,--start-group $libs -Wl,--end-group "${link[@]}" \
+      -lMLIR -lLLVM -lzip -lglpk -lopenblas -lonnx -lonnx_proto -lprotobuf
+done
 
 # Seed corpora from the test files.
 seed() { rm -rf "$out/$1/corpus"; mkdir -p "$out/$1/corpus"; }
 seed npy
 cp test/tools/compress-run/Inputs/*.npy test/Transforms/Inputs/*.npy "$out/npy/corpus/" 2> /dev/null
+# Archives, stored and deflated, when numpy is at hand.
+python3 -c '
+import sys, numpy as np
+d = sys.argv[1]
+np.savez(d + "/a.npz", x=np.arange(6, dtype=np.int16).reshape(2, 3), y=np.ones(3, np.float32))
+np.savez_compressed(d + "/b.npz", x=np.linspace(0, 1, 40, dtype=np.float32).reshape(4, 10))
+' "$out/npy/corpus" 2> /dev/null
 seed onnx-import
 for f in test/tools/compress-import-onnx/*.test; do
   awk -v dir="$out/onnx-import/corpus" -v base="$(basename "$f")" \
@@ -82,8 +94,11 @@ for f in test/Transforms/*.mlir test/Conversion/*/*.mlir test/Dialect/*/*.mlir; 
     'BEGIN {n = 0} /^\/\/ -----/ {n++; next} {print > (dir "/" base "." n)}' "$f"
 done
 
+seed quantize
+cp "$out/pipeline/corpus/"* "$out/quantize/corpus/"
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0}
-for name in npy onnx-import pipeline; do
+for name in npy onnx-import pipeline quantize; do
   [ -x "$out/$name-fuzzer" ] || continue
   dir="$out/$name"
   if (cd "$dir" && "../$name-fuzzer" -max_total_time="$seconds" \

@@ -194,8 +194,34 @@ static void encode(const std::vector<In> &in, std::string &out) {
                                          llvm::endianness::little);
 }
 
-llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,
-                                         int64_t maxRows) {
+namespace {
+/// What a .npy header says: the element type and shape, where the data
+/// starts and how many bytes it takes.
+struct NpyLayout {
+  NpyType type;
+  Shape shape;
+  size_t dataOffset;
+  uint64_t dataBytes;
+};
+} // namespace
+
+/// Bytes from the start of a .npy image to the end of its header, read from
+/// its first 12 bytes; 0 if `bytes` is too short to tell.
+static size_t npyHeaderEnd(StringRef bytes) {
+  if (bytes.size() < 10)
+    return 0;
+  if (uint8_t(bytes[6]) == 1)
+    return 10 + llvm::support::endian::read<uint16_t>(bytes.data() + 8,
+                                                      llvm::endianness::little);
+  if (bytes.size() < 12)
+    return 0;
+  return 12 + size_t(llvm::support::endian::read<uint32_t>(
+                  bytes.data() + 8, llvm::endianness::little));
+}
+
+/// Validates the magic, version and header of a .npy image; `bytes` must
+/// hold at least the whole header (the data may follow or not).
+static llvm::Expected<NpyLayout> parseLayout(StringRef bytes, StringRef name) {
   if (!bytes.starts_with(npyMagic))
     return fail(name, "not a .npy file (bad magic)");
   if (bytes.size() < 10)
@@ -206,19 +232,13 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,
                           Twine(minor));
   // Version 1.0 has a 16-bit header length, later versions a 32-bit one.
   size_t prefix = major == 1 ? 10 : 12;
-  if (bytes.size() < prefix)
-    return fail(name, "truncated .npy header");
-  uint64_t headerLength = major == 1
-                              ? llvm::support::endian::read<uint16_t>(
-                                    bytes.data() + 8, llvm::endianness::little)
-                              : llvm::support::endian::read<uint32_t>(
-                                    bytes.data() + 8, llvm::endianness::little);
-  if (bytes.size() - prefix < headerLength)
+  size_t headerEnd = npyHeaderEnd(bytes);
+  if (headerEnd == 0 || bytes.size() < headerEnd)
     return fail(name, "truncated .npy header");
 
   NpyHeader header;
-  if (llvm::Error err =
-          parseHeader(bytes.substr(prefix, headerLength), header, name))
+  if (llvm::Error err = parseHeader(bytes.slice(prefix, headerEnd), header,
+                                    name))
     return err;
   llvm::Expected<NpyType> type = resolveDescr(header.descr, name);
   if (!type)
@@ -231,25 +251,40 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,
     if (llvm::MulOverflow(byteCount, dim, byteCount))
       return fail(name,
                   "shape " + shapeToString(header.shape) + " is too large");
-  StringRef data = bytes.drop_front(prefix + headerLength);
-  if (data.size() < uint64_t(byteCount))
-    return fail(name, "truncated data: shape " + shapeToString(header.shape) +
-                          " needs " + Twine(byteCount) + " bytes, found " +
-                          Twine(data.size()));
+  return NpyLayout{*type, header.shape, headerEnd, uint64_t(byteCount)};
+}
+
+/// Checks that an image's data size is what its header describes.
+static llvm::Error checkDataSize(const NpyLayout &layout, uint64_t size,
+                                 StringRef name) {
+  if (size < layout.dataBytes)
+    return fail(name, "truncated data: shape " + shapeToString(layout.shape) +
+                          " needs " + Twine(layout.dataBytes) +
+                          " bytes, found " + Twine(size));
   // numpy writes exactly the data the header describes; more means a
   // header (or its length field) that does not describe the file.
-  if (data.size() > uint64_t(byteCount))
-    return fail(name, "the data has " + Twine(data.size()) +
-                          " bytes but shape " + shapeToString(header.shape) +
-                          " describes " + Twine(byteCount) +
-                          " (a wrong header?)");
+  if (size > layout.dataBytes)
+    return fail(name, "the data has " + Twine(size) + " bytes but shape " +
+                          shapeToString(layout.shape) + " describes " +
+                          Twine(layout.dataBytes) + " (a wrong header?)");
+  return llvm::Error::success();
+}
 
-  Shape shape = header.shape;
+/// The shape decoded: `layout.shape` with at most `maxRows` (when not
+/// negative) entries along the first axis.
+static Shape decodedShape(const NpyLayout &layout, int64_t maxRows) {
+  Shape shape = layout.shape;
   if (maxRows >= 0 && !shape.empty() && maxRows < shape.front())
     shape.front() = maxRows;
-  Tensor tensor(type->type, shape);
-  const char *p = data.data();
-  switch (type->type) {
+  return shape;
+}
+
+/// Decodes the rows `decodedShape` keeps from `data`, which holds at least
+/// their bytes.
+static Tensor decodeRows(const NpyLayout &layout, const char *p,
+                         int64_t maxRows) {
+  Tensor tensor(layout.type.type, decodedShape(layout, maxRows));
+  switch (layout.type.type) {
   case DType::F32: decode<float>(p, tensor.f32()); break;
   case DType::F64: decode<double>(p, tensor.f64()); break;
   case DType::I1:
@@ -266,13 +301,31 @@ llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,
   return tensor;
 }
 
-llvm::Expected<Tensor> compress::readNpy(StringRef path, int64_t maxRows) {
-  // Devices and pipes could be read without end (/dev/zero).
+llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,
+                                         int64_t maxRows) {
+  llvm::Expected<NpyLayout> layout = parseLayout(bytes, name);
+  if (!layout)
+    return layout.takeError();
+  StringRef data = bytes.drop_front(layout->dataOffset);
+  if (llvm::Error err = checkDataSize(*layout, data.size(), name))
+    return err;
+  return decodeRows(*layout, data.data(), maxRows);
+}
+
+/// Fails unless `path` is a regular file (devices and pipes could be read
+/// without end, /dev/zero); a path that cannot be examined passes, for the
+/// reader to report.
+static llvm::Error checkRegularFile(StringRef path) {
   llvm::sys::fs::file_status status;
-  if (std::error_code ec = llvm::sys::fs::status(path, status))
-    return fail(path, "cannot read: " + ec.message());
-  if (status.type() != llvm::sys::fs::file_type::regular_file)
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file)
     return fail(path, "not a regular file");
+  return llvm::Error::success();
+}
+
+llvm::Expected<Tensor> compress::readNpy(StringRef path, int64_t maxRows) {
+  if (llvm::Error err = checkRegularFile(path))
+    return err;
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
@@ -360,55 +413,122 @@ static std::string zipErrorText(int code) {
   return text;
 }
 
-/// Reads the uncompressed bytes of archive member `index`.
-static llvm::Error readMember(zip_t *archive, zip_uint64_t index,
-                              StringRef name, std::string &bytes) {
-  zip_stat_t stat;
-  // The size is only a hint: a corrupt archive may claim anything.
-  if (zip_stat_index(archive, index, 0, &stat) == 0 &&
-      (stat.valid & ZIP_STAT_SIZE))
-    bytes.reserve(std::min<zip_uint64_t>(stat.size, zip_uint64_t(1) << 30));
+/// Decodes archive member `index`, a .npy image, while it is decompressed:
+/// only the header and the rows kept (`maxRows`) are held in memory, and
+/// the member's size is checked against its header as it streams, so a
+/// member that decompresses to more than its header describes fails as
+/// soon as it passes that size.
+static llvm::Expected<Tensor> readMember(zip_t *archive, zip_uint64_t index,
+                                         StringRef name, int64_t maxRows) {
   zip_file_t *file = zip_fopen_index(archive, index, 0);
   if (!file)
     return fail(name, Twine("cannot open member: ") + zip_strerror(archive));
   llvm::scope_exit closeFile([&] { zip_fclose(file); });
   char chunk[1 << 16];
-  zip_int64_t n;
-  while ((n = zip_fread(file, chunk, sizeof(chunk))) > 0)
-    bytes.append(chunk, size_t(n));
-  if (n < 0)
-    return fail(name, Twine("cannot read member: ") + zip_file_strerror(file));
-  return llvm::Error::success();
+  // Reads a chunk of the member, counts it and appends it to `kept` as far
+  // as `kept` stays within `limit` bytes; false at the end of the member.
+  std::string kept;
+  uint64_t total = 0;
+  auto readChunk = [&](uint64_t limit) -> llvm::Expected<bool> {
+    zip_int64_t n = zip_fread(file, chunk, sizeof(chunk));
+    if (n < 0)
+      return fail(name, Twine("cannot read member: ") + zip_file_strerror(file));
+    if (n == 0)
+      return false;
+    if (kept.size() < limit)
+      kept.append(chunk, std::min<uint64_t>(uint64_t(n), limit - kept.size()));
+    total += uint64_t(n);
+    return true;
+  };
+
+  // The header first (its first 12 bytes give its length), unless the
+  // member does not even start like a .npy image.
+  size_t headerEnd = 0;
+  while (headerEnd == 0 || kept.size() < headerEnd) {
+    llvm::Expected<bool> more = readChunk(UINT64_MAX);
+    if (!more)
+      return more.takeError();
+    if (!*more || (kept.size() >= npyMagic.size() &&
+                   !StringRef(kept).starts_with(npyMagic)))
+      break;
+    headerEnd = npyHeaderEnd(kept);
+  }
+  llvm::Expected<NpyLayout> layout = parseLayout(kept, name);
+  if (!layout)
+    return layout.takeError();
+
+  // Then the rows kept, and the rest only counted.
+  uint64_t rowBytes = 0, keptBytes = layout->dataBytes;
+  if (!layout->shape.empty() && layout->shape.front() > 0)
+    rowBytes = layout->dataBytes / uint64_t(layout->shape.front());
+  if (!layout->shape.empty())
+    keptBytes = rowBytes * uint64_t(decodedShape(*layout, maxRows).front());
+  uint64_t limit = layout->dataOffset + keptBytes;
+  kept.reserve(std::min<uint64_t>(limit, uint64_t(1) << 30));
+  while (total <= layout->dataOffset + layout->dataBytes) {
+    llvm::Expected<bool> more = readChunk(limit);
+    if (!more)
+      return more.takeError();
+    if (!*more)
+      break;
+  }
+  if (llvm::Error err =
+          checkDataSize(*layout, total - layout->dataOffset, name))
+    return err;
+  return decodeRows(*layout, kept.data() + layout->dataOffset, maxRows);
 }
 
-llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
-compress::readNpz(StringRef path) {
-  int code = 0;
-  zip_t *archive = zip_open(path.str().c_str(), ZIP_RDONLY, &code);
-  if (!archive)
-    return fail(path, "cannot open archive: " + zipErrorText(code));
+/// The arrays of an open archive (discarded on return).
+static llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+readArchive(zip_t *archive, StringRef name, int64_t maxRows) {
   llvm::scope_exit closeArchive([&] { zip_discard(archive); });
-
   std::vector<std::pair<std::string, Tensor>> arrays;
   zip_int64_t count = zip_get_num_entries(archive, 0);
   for (zip_int64_t i = 0; i < count; ++i) {
     const char *memberName = zip_get_name(archive, i, 0);
     if (!memberName)
-      return fail(path, zip_strerror(archive));
+      return fail(name, zip_strerror(archive));
     StringRef member(memberName);
     // Error messages name members the way archivers do: `archive(member)`.
-    std::string name = (path + "(" + member + ")").str();
+    std::string memberPath = (name + "(" + member + ")").str();
     if (!member.ends_with(".npy"))
-      return fail(name, "archive member is not a .npy file");
-    std::string bytes;
-    if (llvm::Error err = readMember(archive, i, name, bytes))
-      return err;
-    llvm::Expected<Tensor> tensor = parseNpy(bytes, name);
+      return fail(memberPath, "archive member is not a .npy file");
+    llvm::Expected<Tensor> tensor = readMember(archive, i, memberPath, maxRows);
     if (!tensor)
       return tensor.takeError();
     arrays.emplace_back(member.drop_back(4).str(), std::move(*tensor));
   }
   return arrays;
+}
+
+llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+compress::parseNpz(StringRef bytes, StringRef name, int64_t maxRows) {
+  zip_error_t error;
+  zip_error_init(&error);
+  llvm::scope_exit finishError([&] { zip_error_fini(&error); });
+  zip_source_t *source =
+      zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  if (!source)
+    return fail(name, Twine("cannot open archive: ") +
+                          zip_error_strerror(&error));
+  zip_t *archive = zip_open_from_source(source, ZIP_RDONLY, &error);
+  if (!archive) {
+    zip_source_free(source);
+    return fail(name, Twine("cannot open archive: ") +
+                          zip_error_strerror(&error));
+  }
+  return readArchive(archive, name, maxRows);
+}
+
+llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+compress::readNpz(StringRef path, int64_t maxRows) {
+  if (llvm::Error err = checkRegularFile(path))
+    return err;
+  int code = 0;
+  zip_t *archive = zip_open(path.str().c_str(), ZIP_RDONLY, &code);
+  if (!archive)
+    return fail(path, "cannot open archive: " + zipErrorText(code));
+  return readArchive(archive, path, maxRows);
 }
 
 llvm::Error

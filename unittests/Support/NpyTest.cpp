@@ -434,6 +434,32 @@ TEST(NpzTest, ReadsCompressedArchive) {
   EXPECT_EQ((*read)[1].second.f32(), std::vector<float>({0.5f, -1.0f, 2.0f}));
 }
 
+/// An archive held in memory reads like one on disk; maxRows keeps the
+/// leading entries of each array (of a stored and of a deflated member).
+TEST(NpzTest, ParsesInMemoryAndDecodesLeadingRows) {
+  auto read = parseNpz(savezCompressed, "mem.npz", /*maxRows=*/1);
+  ASSERT_TRUE(bool(read)) << llvm::toString(read.takeError());
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[0].second.shape(), llvm::ArrayRef<int64_t>({1, 3}));
+  EXPECT_EQ((*read)[0].second.ints(), std::vector<int64_t>({0, 1, 2}));
+  EXPECT_EQ((*read)[1].second.f32(), std::vector<float>({0.5f}));
+
+  // A member far larger than a read chunk, and an empty one.
+  Tensor large = makeTensor(DType::F32, {50000, 4});
+  TempFile file("npz");
+  ASSERT_FALSE(bool(writeNpz(
+      file.path(), {{"x", large}, {"empty", makeTensor(DType::I8, {0, 3})}})));
+  read = readNpz(file.path(), /*maxRows=*/2);
+  ASSERT_TRUE(bool(read)) << llvm::toString(read.takeError());
+  EXPECT_EQ((*read)[0].second.shape(), llvm::ArrayRef<int64_t>({2, 4}));
+  EXPECT_EQ((*read)[0].second.f32(),
+            std::vector<float>(large.f32().begin(), large.f32().begin() + 8));
+  EXPECT_EQ((*read)[1].second.shape(), llvm::ArrayRef<int64_t>({0, 3}));
+  read = readNpz(file.path());
+  ASSERT_TRUE(bool(read)) << llvm::toString(read.takeError());
+  expectSameTensor(large, (*read)[0].second);
+}
+
 TEST(NpzErrorTest, MissingFile) {
   std::string path;
   {
@@ -476,6 +502,25 @@ TEST(NpzErrorTest, BadMember) {
   EXPECT_EQ(errorText(readNpz(file.path())),
             file.path().str() +
                 "(notes.txt): archive member is not a .npy file");
+}
+
+/// Members are checked against their headers as they decompress, and
+/// devices are refused before anything is read.
+TEST(NpzErrorTest, MemberSizeAndSource) {
+  TempFile file("npz");
+  writeZip(file.path(), {{"long.npy", numpyInt16Bytes + "xx"}});
+  EXPECT_EQ(errorText(readNpz(file.path())),
+            file.path().str() + "(long.npy): the data has 14 bytes but shape "
+                                "[2, 3] describes 12 (a wrong header?)");
+  writeZip(file.path(), {{"text.npy", "not an array"}});
+  EXPECT_EQ(errorText(readNpz(file.path())),
+            file.path().str() + "(text.npy): not a .npy file (bad magic)");
+  writeZip(file.path(), {{"short.npy", numpyInt16Bytes.substr(0, 40)}});
+  EXPECT_EQ(errorText(readNpz(file.path())),
+            file.path().str() + "(short.npy): truncated .npy header");
+  EXPECT_EQ(errorText(readNpz("/dev/zero")), "/dev/zero: not a regular file");
+  EXPECT_EQ(errorText(parseNpz("PK not a zip", "mem.npz")),
+            "mem.npz: cannot open archive: Not a zip archive");
 }
 
 TEST(NpzErrorTest, DuplicateNames) {

@@ -45,8 +45,16 @@ llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
 
 /// Arrays of a .npz archive, in archive order, keyed by name without ".npy".
 /// Reads both stored (np.savez) and deflated (np.savez_compressed) members.
+/// Each member is decoded as it decompresses: with `maxRows` >= 0 only that
+/// many entries along each array's first axis are held and decoded (the
+/// rest is still read, to check the member's size against its header).
+/// `path` must be a regular file.
 llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
-readNpz(llvm::StringRef path);
+readNpz(llvm::StringRef path, int64_t maxRows = -1);
+/// The same for a .npz archive held in memory; `name` is used in error
+/// messages.
+llvm::Expected<std::vector<std::pair<std::string, Tensor>>>
+parseNpz(llvm::StringRef bytes, llvm::StringRef name, int64_t maxRows = -1);
 /// Writes `arrays` as uncompressed members `<name>.npy` of a new archive at
 /// `path`, as np.savez does.
 llvm::Error writeNpz(llvm::StringRef path,
