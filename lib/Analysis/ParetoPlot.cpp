@@ -59,6 +59,8 @@ static Axes fitAxes(const ParetoChart &chart) {
   std::vector<const ParetoPoint *> all;
   for (const ParetoPoint &p : chart.frontier)
     all.push_back(&p);
+  for (const ParetoPoint &p : chart.denseFrontier)
+    all.push_back(&p);
   for (const ParetoPoint &p : chart.uniform)
     all.push_back(&p);
   if (chart.chosen)
@@ -143,27 +145,37 @@ static void writeGrid(llvm::raw_ostream &os, const Axes &axes,
 
 }
 
-/// The frontier, the uniform plans and the chosen plan.
+/// A frontier as a staircase (an optimal plan's error holds until the
+/// next, larger plan) with a dot per plan.
+static void writeStaircase(llvm::raw_ostream &os, const Axes &axes,
+                           llvm::ArrayRef<ParetoPoint> frontier,
+                           llvm::StringRef color, llvm::StringRef dash) {
+  if (frontier.empty())
+    return;
+  std::string path;
+  for (auto [i, p] : llvm::enumerate(frontier)) {
+    double x = axes.x(double(p.bytes)), y = axes.y(p.error);
+    if (i == 0)
+      path += llvm::formatv("M{0:f1},{1:f1}", x, y).str();
+    else
+      path += llvm::formatv(" H{0:f1} V{1:f1}", x, y).str();
+  }
+  os << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << color
+     << "\" stroke-width=\"1.5\"";
+  if (!dash.empty())
+    os << " stroke-dasharray=\"" << dash << "\"";
+  os << "/>\n";
+  for (const ParetoPoint &p : frontier)
+    os << llvm::formatv("<circle cx=\"{0:f1}\" cy=\"{1:f1}\" r=\"2.5\" "
+                        "fill=\"{2}\"/>\n",
+                        axes.x(double(p.bytes)), axes.y(p.error), color);
+}
+
+/// The frontiers, the uniform plans and the chosen plan.
 static void writePoints(llvm::raw_ostream &os, const Axes &axes,
                         const ParetoChart &chart) {
-  // The frontier is a staircase: an optimal plan's error holds until the
-  // next, larger plan.
-  if (!chart.frontier.empty()) {
-    std::string path;
-    for (auto [i, p] : llvm::enumerate(chart.frontier)) {
-      double x = axes.x(double(p.bytes)), y = axes.y(p.error);
-      if (i == 0)
-        path += llvm::formatv("M{0:f1},{1:f1}", x, y).str();
-      else
-        path += llvm::formatv(" H{0:f1} V{1:f1}", x, y).str();
-    }
-    os << "<path d=\"" << path
-       << "\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>\n";
-    for (const ParetoPoint &p : chart.frontier)
-      os << llvm::formatv("<circle cx=\"{0:f1}\" cy=\"{1:f1}\" r=\"2.5\" "
-                          "fill=\"#1f77b4\"/>\n",
-                          axes.x(double(p.bytes)), axes.y(p.error));
-  }
+  writeStaircase(os, axes, chart.denseFrontier, "#2ca02c", "5 3");
+  writeStaircase(os, axes, chart.frontier, "#1f77b4", "");
   for (const ParetoPoint &p : chart.uniform) {
     double x = axes.x(double(p.bytes)), y = axes.y(p.error);
     os << llvm::formatv("<rect x=\"{0:f1}\" y=\"{1:f1}\" width=\"8\" "
@@ -187,17 +199,26 @@ static void writePoints(llvm::raw_ostream &os, const Axes &axes,
 
 }
 
-static void writeLegend(llvm::raw_ostream &os) {
+static void writeLegend(llvm::raw_ostream &os, const ParetoChart &chart) {
   double plotRight = Axes::width - Axes::right;
   double lx = plotRight - 190, ly = Axes::top + 16;
+  bool dense = !chart.denseFrontier.empty();
   os << llvm::formatv(
-      "<rect x=\"{0}\" y=\"{1}\" width=\"182\" height=\"62\" fill=\"white\" "
-      "stroke=\"#bbb\"/>\n",
-      lx - 8, ly - 12);
+      "<rect x=\"{0}\" y=\"{1}\" width=\"182\" height=\"{2}\" "
+      "fill=\"white\" stroke=\"#bbb\"/>\n",
+      lx - 8, ly - 12, dense ? 80 : 62);
   os << llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
                       "stroke=\"#1f77b4\" stroke-width=\"1.5\"/>"
                       "<text x=\"{3}\" y=\"{4}\">optimal plans</text>\n",
                       lx, ly, lx + 20, lx + 28, ly + 4);
+  if (dense) {
+    ly += 18;
+    os << llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" "
+                        "y2=\"{1}\" stroke=\"#2ca02c\" stroke-width=\"1.5\" "
+                        "stroke-dasharray=\"5 3\"/><text x=\"{3}\" "
+                        "y=\"{4}\">optimal without sparsity</text>\n",
+                        lx, ly, lx + 20, lx + 28, ly + 4);
+  }
   os << llvm::formatv("<rect x=\"{0}\" y=\"{1}\" width=\"8\" height=\"8\" "
                       "fill=\"#ff7f0e\"/><text x=\"{2}\" y=\"{3}\">uniform "
                       "bit widths</text>\n",
@@ -222,6 +243,6 @@ void compress::writeParetoSvg(llvm::raw_ostream &os,
                       Axes::width / 2, escape(chart.title));
   writeGrid(os, axes, chart);
   writePoints(os, axes, chart);
-  writeLegend(os);
+  writeLegend(os, chart);
   os << "</svg>\n";
 }

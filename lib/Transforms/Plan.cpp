@@ -156,11 +156,15 @@ private:
   LogicalResult writeJsonReport(const PlanProblem &problem, const Plan &plan,
                                 ArrayRef<LayerFacts> facts,
                                 const UniformPlans &uniform,
-                                ArrayRef<Plan> frontier, int64_t floatBytes,
+                                ArrayRef<Plan> frontier,
+                                ArrayRef<Plan> denseFrontier,
+                                int64_t floatBytes,
                                 std::optional<int64_t> sizeBudget);
   LogicalResult writeParetoChart(const Plan &plan, ArrayRef<LayerFacts> facts,
                                  const UniformPlans &uniform,
-                                 ArrayRef<Plan> frontier, int64_t floatBytes,
+                                 ArrayRef<Plan> frontier,
+                                 ArrayRef<Plan> denseFrontier,
+                                 int64_t floatBytes,
                                  std::optional<int64_t> sizeBudget);
 };
 
@@ -603,13 +607,38 @@ LogicalResult PlanPass::writeReport(const PlanProblem &problem,
   if (!frontier)
     return getOperation().emitError("cannot sweep the Pareto frontier: ")
            << llvm::toString(frontier.takeError());
+  // When plans may prune, the frontier of the plans that do not, to show
+  // what sparsity buys.
+  std::vector<Plan> denseFrontier;
+  bool prunes = llvm::any_of(sweep.layers, [](const PlanLayer &layer) {
+    return llvm::any_of(layer.options,
+                        [](const PlanOption &o) { return o.sparsity > 0; });
+  });
+  if (prunes) {
+    PlanProblem dense = sweep;
+    for (PlanLayer &layer : dense.layers) {
+      std::vector<int> allowed;
+      for (auto [index, option] : llvm::enumerate(layer.options))
+        if (option.sparsity == 0 &&
+            (layer.allowedOptions.empty() ||
+             llvm::is_contained(layer.allowedOptions, int(index))))
+          allowed.push_back(int(index));
+      layer.allowedOptions = std::move(allowed);
+    }
+    llvm::Expected<std::vector<Plan>> denseSweep = paretoFrontier(dense);
+    if (!denseSweep)
+      return getOperation().emitError("cannot sweep the Pareto frontier "
+                                      "without sparsity: ")
+             << llvm::toString(denseSweep.takeError());
+    denseFrontier = std::move(*denseSweep);
+  }
   if (!report.empty() &&
       failed(writeJsonReport(problem, plan, facts, uniform, *frontier,
-                             floatBytes, sizeBudget)))
+                             denseFrontier, floatBytes, sizeBudget)))
     return failure();
   if (!paretoSvg.empty() &&
-      failed(writeParetoChart(plan, facts, uniform, *frontier, floatBytes,
-                              sizeBudget)))
+      failed(writeParetoChart(plan, facts, uniform, *frontier, denseFrontier,
+                              floatBytes, sizeBudget)))
     return failure();
   return success();
 }
@@ -661,21 +690,12 @@ static llvm::json::Array layersJson(const PlanProblem &problem,
   return layers;
 }
 
-/// The report's entries for the uniform baselines and the frontier.
-static std::pair<llvm::json::Array, llvm::json::Array>
-comparisonsJson(const PlanProblem &problem, const UniformPlans &uniform,
-                ArrayRef<Plan> frontier) {
+/// The report's entries for the uniform baselines.
+static llvm::json::Array uniformJson(const PlanProblem &problem,
+                                     const UniformPlans &uniform) {
   auto fits = [&](const Plan &p) {
     return (!problem.sizeBudget || p.bytes <= *problem.sizeBudget) &&
            (!problem.bopsBudget || p.bops <= *problem.bopsBudget);
-  };
-  auto bitsOf = [&](const Plan &p, bool weights) {
-    llvm::json::Array bits;
-    for (auto [layer, choice] : llvm::zip(problem.layers, p.choice)) {
-      const PlanOption &o = layer.options[choice];
-      bits.push_back(int64_t(weights ? o.weightBits : o.activationBits));
-    }
-    return bits;
   };
   llvm::json::Array baselines;
   for (auto [bits, p] : llvm::zip(uniform.weightBits, uniform.plans))
@@ -687,23 +707,38 @@ comparisonsJson(const PlanProblem &problem, const UniformPlans &uniform,
         {"omega", p.error},
         {"fits", fits(p)},
     });
+  return baselines;
+}
+
+/// The report's entries for the plans of a frontier.
+static llvm::json::Array frontierJson(const PlanProblem &problem,
+                                      ArrayRef<Plan> frontier) {
   llvm::json::Array points;
-  for (const Plan &p : frontier)
+  for (const Plan &p : frontier) {
+    llvm::json::Array weightBits, activationBits, sparsity;
+    for (auto [layer, choice] : llvm::zip(problem.layers, p.choice)) {
+      const PlanOption &o = layer.options[choice];
+      weightBits.push_back(int64_t(o.weightBits));
+      activationBits.push_back(int64_t(o.activationBits));
+      sparsity.push_back(o.sparsity);
+    }
     points.push_back(llvm::json::Object{
         {"bytes", p.bytes},
         {"bops", p.bops},
         {"omega", p.error},
-        {"weight_bits", bitsOf(p, true)},
-        {"activation_bits", bitsOf(p, false)},
+        {"weight_bits", std::move(weightBits)},
+        {"activation_bits", std::move(activationBits)},
+        {"sparsity", std::move(sparsity)},
     });
-  return {std::move(baselines), std::move(points)};
+  }
+  return points;
 }
 
 LogicalResult PlanPass::writeJsonReport(
     const PlanProblem &problem, const Plan &plan, ArrayRef<LayerFacts> facts,
-    const UniformPlans &uniform, ArrayRef<Plan> frontier, int64_t floatBytes,
+    const UniformPlans &uniform, ArrayRef<Plan> frontier,
+    ArrayRef<Plan> denseFrontier, int64_t floatBytes,
     std::optional<int64_t> sizeBudget) {
-  auto [baselines, points] = comparisonsJson(problem, uniform, frontier);
   llvm::json::Object budget{{"float_weight_bytes", floatBytes}};
   if (sizeBudget)
     budget["bytes"] = *sizeBudget;
@@ -720,9 +755,12 @@ LogicalResult PlanPass::writeJsonReport(
            {"omega", plan.error},
            {"compression_ratio", double(floatBytes) / double(plan.bytes)},
            {"layers", layersJson(problem, plan, facts)}}},
-      {"uniform", std::move(baselines)},
-      {"frontier", std::move(points)},
+      {"uniform", uniformJson(problem, uniform)},
+      {"frontier", frontierJson(problem, frontier)},
   };
+  if (!denseFrontier.empty())
+    root.getAsObject()->try_emplace("frontier_without_sparsity",
+                                    frontierJson(problem, denseFrontier));
   std::error_code ec;
   llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
   if (ec)
@@ -736,6 +774,7 @@ LogicalResult PlanPass::writeParetoChart(const Plan &plan,
                                          ArrayRef<LayerFacts> facts,
                                          const UniformPlans &uniform,
                                          ArrayRef<Plan> frontier,
+                                         ArrayRef<Plan> denseFrontier,
                                          int64_t floatBytes,
                                          std::optional<int64_t> sizeBudget) {
   ParetoChart chart;
@@ -746,6 +785,8 @@ LogicalResult PlanPass::writeParetoChart(const Plan &plan,
           .str();
   for (const Plan &p : frontier)
     chart.frontier.push_back({p.bytes, p.error, ""});
+  for (const Plan &p : denseFrontier)
+    chart.denseFrontier.push_back({p.bytes, p.error, ""});
   for (auto [bits, p] : llvm::zip(uniform.weightBits, uniform.plans))
     chart.uniform.push_back(
         {p.bytes, p.error,

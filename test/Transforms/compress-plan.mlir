@@ -6,8 +6,9 @@
 // RUN: compress-opt %s --compress-plan="entry=main weight-bits=2,8 target-size=1KB accumulator-bits=8" | FileCheck %s --check-prefix=ACC
 // RUN: compress-opt %s --compress-plan="entry=tied weight-bits=8 activation-bits=4,8 bops-budget=2048" | FileCheck %s --check-prefix=TIED
 // RUN: compress-opt %s --compress-plan="entry=tied weight-bits=8 activation-bits=4,8 bops-budget=2560" | FileCheck %s --check-prefix=TIED-WIDE
-// RUN: compress-opt %s --compress-plan="entry=main weight-bits=8 sparsity=0,50,75 target-size=90 report=%t.sparse.json" | FileCheck %s --check-prefix=SPARSE
+// RUN: compress-opt %s --compress-plan="entry=main weight-bits=8 sparsity=0,50,75 target-size=90 report=%t.sparse.json pareto-svg=%t.sparse.svg" | FileCheck %s --check-prefix=SPARSE
 // RUN: FileCheck %s --check-prefix=SPARSE-REPORT < %t.sparse.json
+// RUN: FileCheck %s --check-prefix=SPARSE-SVG < %t.sparse.svg
 // RUN: compress-opt %s --compress-plan="entry=main weight-bits=2,8 target-size=84 report=%t.json pareto-svg=%t.svg" -o /dev/null
 // RUN: FileCheck %s --check-prefix=REPORT < %t.json
 // RUN: FileCheck %s --check-prefix=SVG < %t.svg
@@ -32,6 +33,22 @@
 // SPARSE-LABEL: func.func @main
 // SPARSE:         tosa.conv2d {{.*}}compress.plan = #compress.plan<weight_bits = 8, activation_bits = 8, sparsity = 0.000000e+00>
 // SPARSE:         tosa.conv2d {{.*}}compress.plan = #compress.plan<weight_bits = 8, activation_bits = 8, sparsity = 5.000000e-01>
+/// The report's frontier gives each plan's sparsities, from both layers at
+/// 75% (76 bytes) to both dense (96); the frontier without sparsity has
+/// only the dense plan, and the chart draws it dashed.
+// SPARSE-REPORT:      "frontier": [
+// SPARSE-REPORT:          "bytes": 76,
+// SPARSE-REPORT:          "sparsity": [
+// SPARSE-REPORT-NEXT:       0.75,
+// SPARSE-REPORT-NEXT:       0.75
+// SPARSE-REPORT:      "frontier_without_sparsity": [
+// SPARSE-REPORT-NEXT:   {
+// SPARSE-REPORT:          "bytes": 96,
+// SPARSE-REPORT:          "sparsity": [
+// SPARSE-REPORT-NEXT:       0,
+// SPARSE-REPORT-NEXT:       0
+// SPARSE-REPORT:        }
+// SPARSE-REPORT-NEXT: ],
 // SPARSE-REPORT:      "name": "conv2d_1"
 // SPARSE-REPORT:      "options": [
 // SPARSE-REPORT:        "bytes": 48,
@@ -41,6 +58,8 @@
 // SPARSE-REPORT:        "bytes": 38,
 // SPARSE-REPORT:        "sparsity": 0.75
 // SPARSE-REPORT:      "sparsity": 0.5
+// SPARSE-SVG: stroke="#2ca02c" stroke-width="1.5" stroke-dasharray="5 3"
+// SPARSE-SVG: optimal without sparsity
 
 /// BOPs: each layer has 4 outputs x 4 inputs = 16 MACs, so 2-bit weights
 /// cost 16 * 2 * 8 = 256 BOPs and 8-bit ones 1024; 600 allows only 2 bits.
@@ -105,6 +124,7 @@ func.func @tied(%x: tensor<1x1x1x4xf32> {compress.range = #compress.range<min = 
 // REPORT:      "budget": {
 // REPORT-NEXT:   "bytes": 84,
 // REPORT-NEXT:   "float_weight_bytes": 160
+// REPORT-NOT:  frontier_without_sparsity
 // REPORT:      "plan": {
 // REPORT-NEXT:   "bops": 1280,
 // REPORT-NEXT:   "bytes": 84,
@@ -123,4 +143,5 @@ func.func @tied(%x: tensor<1x1x1x4xf32> {compress.range = #compress.range<min = 
 // SVG: W2A8
 // SVG: W8A8
 // SVG: chosen (1.9x)
+// SVG-NOT: without sparsity
 // SVG: </svg>

@@ -1,7 +1,8 @@
 //===- ParetoPlot.h - Size/error trade-off as an SVG chart ------*- C++ -*-===//
 //
 // Draws a planner's Pareto frontier: weight size on x, predicted error on
-// a logarithmic y axis, with uniform bit widths and the chosen plan marked,
+// a logarithmic y axis, with uniform bit widths and the chosen plan marked
+// (and, when plans may prune, the frontier of plans without sparsity),
 // as a self-contained SVG that any browser or converter renders.
 //
 //===----------------------------------------------------------------------===//
@@ -29,6 +30,9 @@ struct ParetoChart {
   std::string title;
   /// Optimal plans, by increasing size.
   std::vector<ParetoPoint> frontier;
+  /// Optimal plans among those without sparsity, when the plans may prune
+  /// (empty otherwise), drawn dashed.
+  std::vector<ParetoPoint> denseFrontier;
   /// Every layer at one width, for comparison.
   std::vector<ParetoPoint> uniform;
   std::optional<ParetoPoint> chosen;
