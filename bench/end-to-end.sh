@@ -2,31 +2,29 @@
 # End-to-end latency, batch 1, one thread: the shared ResNet-20 and LeNet-5
 # in float, int8 and mixed precision (compression-ratio=8), JIT-compiled by
 # compress (compress-run --bench, median per sample), against ONNX Runtime
-# fp32 on the same models' .onnx files in the same script; prints every
-# median and the ratios, and the time compress-lower-to-llvm takes on the
-# int8 ResNet-20.
+# fp32 on the same models' .onnx files and ONNX Runtime int8 on our int8
+# program exported as QDQ ONNX (compress-export-onnx) in the same script;
+# prints every median and the ratios, and the time compress-lower-to-llvm
+# takes on the int8 ResNet-20.
 #
 #   bench/end-to-end.sh            # SHARED=../shared, LIMIT=300 samples
 #
-# ONNX Runtime comes from npm (onnxruntime-node, installed with
-# --ignore-scripts under the build directory on first use).
+# ONNX Runtime comes from npm (onnxruntime-node, which scripts/setup.sh
+# installs with --ignore-scripts under the build directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
 bin=$build/bin
 shared=${SHARED:-../shared}
 limit=${LIMIT:-300}
-ort_version=${ORT_VERSION:-1.30}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-node_dir=$build/bench-node
+# scripts/setup.sh installs onnxruntime-node under the build directory.
+node_dir=$build/node
 if [ ! -d "$node_dir/node_modules/onnxruntime-node" ]; then
-  echo "installing onnxruntime-node@$ort_version (npm, --ignore-scripts)"
-  mkdir -p "$node_dir"
-  npm install --prefix "$node_dir" --ignore-scripts --no-audit --no-fund \
-    "onnxruntime-node@$ort_version" > "$work/npm.log" 2>&1 \
-    || { cat "$work/npm.log"; exit 1; }
+  echo "onnxruntime-node is missing: run scripts/setup.sh" >&2
+  exit 1
 fi
 export NODE_PATH=$node_dir/node_modules
 
@@ -45,14 +43,19 @@ run_model() {
   "$bin/compress-opt" "$model" \
     --compress-pipeline="calibration=$calibration compression-ratio=8" \
     -o "$work/$name.mp.mlir"
-  local ort float int8 mixed
+  "$bin/compress-export-onnx" "$work/$name.i8.mlir" -o "$work/$name.i8.onnx"
+  local ort ort8 float int8 mixed
   ort=$(node bench/ort-latency.mjs "$onnx" "$input" "$limit" | ms)
+  ort8=$(node bench/ort-latency.mjs "$work/$name.i8.onnx" "$input" "$limit" | ms)
   float=$(compress_ms "$model" "$input")
   int8=$(compress_ms "$work/$name.i8.mlir" "$input")
   mixed=$(compress_ms "$work/$name.mp.mlir" "$input")
   printf '%-10s %-7s %12s\n' "$name" "ORT" "$ort (onnxruntime-node fp32, 1 thread)"
+  printf '%-10s %-7s %12s %13sx   (ONNX Runtime int8: our int8 program as QDQ ONNX)\n' \
+    "$name" "ORT int8" "$ort8" "$(ratio "$ort8" "$ort")"
   printf '%-10s %-7s %12s %13sx\n' "$name" float "$float" "$(ratio "$float" "$ort")"
-  printf '%-10s %-7s %12s %13sx\n' "$name" int8 "$int8" "$(ratio "$int8" "$ort")"
+  printf '%-10s %-7s %12s %13sx   (%sx ORT int8)\n' "$name" int8 "$int8" \
+    "$(ratio "$int8" "$ort")" "$(ratio "$int8" "$ort8")"
   printf '%-10s %-7s %12s %13sx   (%sx int8)\n' "$name" mixed "$mixed" \
     "$(ratio "$mixed" "$ort")" "$(ratio "$mixed" "$int8")"
 }

@@ -6,31 +6,12 @@
 //
 // onnxruntime-node is resolved through NODE_PATH (bench/end-to-end.sh
 // installs it under the build directory).
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { readNpy } from '../utils/npy.mjs';
 
 const require = createRequire(join(process.cwd(), 'noop.js'));
 const ort = require('onnxruntime-node');
-
-function readNpy(path) {
-  const bytes = readFileSync(path);
-  if (bytes.toString('latin1', 1, 6) !== 'NUMPY')
-    throw new Error(`${path}: not a .npy file`);
-  const major = bytes[6];
-  const headerLength =
-      major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
-  const start = (major === 1 ? 10 : 12) + headerLength;
-  const header = bytes.toString('latin1', major === 1 ? 10 : 12, start);
-  if (!header.includes("'<f4'") || header.includes("'fortran_order': True"))
-    throw new Error(`${path}: expected C-ordered float32, got ${header}`);
-  const shape = header.match(/'shape': \(([^)]*)\)/)[1]
-      .split(',').map((s) => s.trim()).filter((s) => s).map(Number);
-  const data = new Float32Array(
-      bytes.buffer.slice(bytes.byteOffset + start,
-                         bytes.byteOffset + bytes.length));
-  return { shape, data };
-}
 
 const [model, input, limitArg] = process.argv.slice(2);
 if (!model || !input) {

@@ -39,8 +39,8 @@ using namespace mlir;
 static bool isSmall(ModuleOp module, int64_t maxElements) {
   auto small = [&](Type type) {
     auto shaped = dyn_cast<ShapedType>(type);
-    return !shaped || (shaped.hasStaticShape() &&
-                       shaped.getNumElements() <= maxElements);
+    return !shaped ||
+           (shaped.hasStaticShape() && shaped.getNumElements() <= maxElements);
   };
   WalkResult result = module.walk([&](Operation *op) {
     for (Type type : op->getResultTypes())
@@ -98,8 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
   if (!module || !isSmall(*module, 65536))
     return 0;
-  llvm::Expected<func::FuncOp> entry =
-      compress::findEntryFunction(*module, "");
+  llvm::Expected<func::FuncOp> entry = compress::findEntryFunction(*module, "");
   if (!entry) {
     llvm::consumeError(entry.takeError());
     return 0;

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libzip-dev libglpk-dev libeigen3-dev libopenblas-dev libdnnl-dev
   libonnx-dev libprotobuf-dev
   clang libclang-rt-14-dev
+  nodejs
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +26,28 @@ if [ ${#missing[@]} -gt 0 ]; then
     --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# npm ships with some nodejs packages and separately with Debian's.
+if ! command -v npm > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    --no-install-recommends npm >/dev/null
+fi
+
 BUILD_DIR=${BUILD_DIR:-build}
+# ONNX Runtime (npm's onnxruntime-node, prebuilt; install scripts are not
+# run) runs exported QDQ models in the tests and fp32/int8 models in
+# bench/end-to-end.sh.
+ort_version=${ORT_VERSION:-1.30}
+node_dir=$BUILD_DIR/node
+if [ ! -d "$node_dir/node_modules/onnxruntime-node" ]; then
+  echo "setup: installing onnxruntime-node@$ort_version (npm, --ignore-scripts)"
+  mkdir -p "$node_dir"
+  npm install --prefix "$node_dir" --ignore-scripts --no-audit --no-fund \
+    "onnxruntime-node@$ort_version" > "$node_dir/npm.log" 2>&1 \
+    || { cat "$node_dir/npm.log"; exit 1; }
+fi
+
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \

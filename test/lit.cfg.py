@@ -33,7 +33,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.compress_tools_dir, config.llvm_tools_dir]
 tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner", "not",
          "count", "FileCheck", "split-file", "compress-aot",
-         "compress-import-onnx"]
+         "compress-import-onnx", "compress-export-onnx"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Tests on the real models and data of ../shared run where it exists.
@@ -42,3 +42,14 @@ if os.path.isdir(os.path.join(shared, "models")) and \
         os.path.isdir(os.path.join(shared, "data")):
     config.available_features.add("shared-data")
     config.substitutions.append(("%shared", os.path.realpath(shared)))
+
+# ONNX Runtime (onnxruntime-node, which scripts/setup.sh installs under the
+# build directory) runs exported QDQ models: %ort-run MODEL.onnx X.npy ...
+node_modules = os.path.join(config.compress_obj_root, "node", "node_modules")
+node = lit.util.which("node")
+if node and os.path.isdir(os.path.join(node_modules, "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+    config.environment["NODE_PATH"] = node_modules
+    config.substitutions.append(
+        ("%ort-run", node + " " +
+         os.path.join(config.compress_src_root, "utils", "ort-run.mjs")))

@@ -32,11 +32,20 @@ std::string escape(llvm::StringRef text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '&': out += "&amp;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -142,7 +151,6 @@ static void writeGrid(llvm::raw_ostream &os, const Axes &axes,
                         x + 4, Axes::top + 14,
                         formatBytes(double(*chart.sizeBudget)));
   }
-
 }
 
 /// A frontier as a staircase (an optimal plan's error holds until the
@@ -196,17 +204,15 @@ static void writePoints(llvm::raw_ostream &os, const Axes &axes,
                         "text-anchor=\"end\">{2}</text>\n",
                         x - 10, y + 18, escape(chart.chosen->label));
   }
-
 }
 
 static void writeLegend(llvm::raw_ostream &os, const ParetoChart &chart) {
   double plotRight = Axes::width - Axes::right;
   double lx = plotRight - 190, ly = Axes::top + 16;
   bool dense = !chart.denseFrontier.empty();
-  os << llvm::formatv(
-      "<rect x=\"{0}\" y=\"{1}\" width=\"182\" height=\"{2}\" "
-      "fill=\"white\" stroke=\"#bbb\"/>\n",
-      lx - 8, ly - 12, dense ? 80 : 62);
+  os << llvm::formatv("<rect x=\"{0}\" y=\"{1}\" width=\"182\" height=\"{2}\" "
+                      "fill=\"white\" stroke=\"#bbb\"/>\n",
+                      lx - 8, ly - 12, dense ? 80 : 62);
   os << llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
                       "stroke=\"#1f77b4\" stroke-width=\"1.5\"/>"
                       "<text x=\"{3}\" y=\"{4}\">optimal plans</text>\n",
@@ -229,8 +235,7 @@ static void writeLegend(llvm::raw_ostream &os, const ParetoChart &chart) {
                       lx + 10, ly + 36, lx + 28, ly + 40);
 }
 
-void compress::writeParetoSvg(llvm::raw_ostream &os,
-                              const ParetoChart &chart) {
+void compress::writeParetoSvg(llvm::raw_ostream &os, const ParetoChart &chart) {
   Axes axes = fitAxes(chart);
   os << llvm::formatv(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "

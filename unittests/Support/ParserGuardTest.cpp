@@ -26,8 +26,7 @@ TEST(ParserGuard, FindsIndexDenseArrays) {
 TEST(ParserGuard, FollowsTypeAliases) {
   auto hazard = findParserHazard("!a = index\n!b = !a\nx = array<!b: 1>");
   ASSERT_TRUE(hazard);
-  EXPECT_NE(hazard->message.find("!b is an alias of index"),
-            std::string::npos);
+  EXPECT_NE(hazard->message.find("!b is an alias of index"), std::string::npos);
   // An alias redefined to something else (invalid MLIR, but not a crash).
   EXPECT_FALSE(findParserHazard("!a = i64\nx = array<!a: 1>"));
   EXPECT_FALSE(findParserHazard("!a = tensor<4xindex>\nx = array<!a: 1>"));
