@@ -137,6 +137,23 @@ private:
          {out});
     return out;
   }
+  /// DequantizeLinear of constant integers per channel along `axis` (one
+  /// scale per channel, zero point 0): its float name.
+  template <typename T>
+  std::string dequantizeConstant(StringRef hint, int dataType,
+                                 ArrayRef<int64_t> dims, ArrayRef<T> values,
+                                 ArrayRef<float> scales, int64_t axis) {
+    std::string integers = initializer<T>(hint, dataType, dims, values);
+    std::vector<T> zeros(scales.size(), 0);
+    std::string out = fresh((hint + "_dq").str());
+    intAttr(node("DequantizeLinear",
+                 {integers, floats1d((hint + "_scale").str(), scales),
+                  initializer<T>((hint + "_zero_point").str(), dataType,
+                                 {int64_t(scales.size())}, zeros)},
+                 {out}),
+            "axis", axis);
+    return out;
+  }
   /// QuantizeLinear of a float tensor to int8 with `scale` and `zeroPoint`,
   /// after a Relu or Clip when [clampMin, clampMax] is narrower than int8.
   Quantized quantize(std::string input, double scale, int64_t zeroPoint,
@@ -294,18 +311,9 @@ llvm::Error Exporter::exportWeightLayer(Operation *op, Value in, Value weights,
     channelScales[c] = scales[scales.size() == 1 ? 0 : c];
     accScales[c] = x->scale * double(channelScales[c]);
   }
-  std::string w =
-      initializer<int8_t>("weights", onnx::TensorProto::INT8, dims, onnxValues);
-  std::string wFloat = fresh("weights_dq");
-  std::vector<int8_t> zeros(channels, 0);
-  intAttr(
-      node("DequantizeLinear",
-           {w, floats1d("weight_scale", channelScales),
-            initializer<int8_t>("weight_zero_point", onnx::TensorProto::INT8,
-                                {channels}, zeros)},
-           {wFloat}),
-      "axis", axis);
-
+  std::string wFloat =
+      dequantizeConstant<int8_t>("weights", onnx::TensorProto::INT8, dims,
+                                 onnxValues, channelScales, axis);
   std::string biasFloat;
   if (bias) {
     DenseIntElementsAttr biasAttr;
@@ -315,17 +323,9 @@ llvm::Error Exporter::exportWeightLayer(Operation *op, Value in, Value weights,
     for (const APInt &b : biasAttr.getValues<APInt>())
       biasValues.push_back(int32_t(b.getSExtValue()));
     std::vector<float> biasScales(accScales.begin(), accScales.end());
-    std::vector<int32_t> biasZeros(channels, 0);
-    std::string b = initializer<int32_t>("bias", onnx::TensorProto::INT32,
-                                         {channels}, biasValues);
-    biasFloat = fresh("bias_dq");
-    intAttr(
-        node("DequantizeLinear",
-             {b, floats1d("bias_scale", biasScales),
-              initializer<int32_t>("bias_zero_point", onnx::TensorProto::INT32,
-                                   {channels}, biasZeros)},
-             {biasFloat}),
-        "axis", 0);
+    biasFloat = dequantizeConstant<int32_t>("bias", onnx::TensorProto::INT32,
+                                            {channels}, biasValues, biasScales,
+                                            /*axis=*/0);
   }
 
   Accumulator acc{fresh("acc"), accScales};
