@@ -5,13 +5,14 @@
 // elements, no tensor over 65,536 elements), compress-pipeline quantizes it
 // on four deterministic calibration samples (int8 with round-to-nearest, or
 // a 4x plan with GPTQ when the input's size is odd), the reference
-// evaluator runs the result and it is exported to TOSA. Every stage must
-// diagnose what it rejects, never crash.
+// evaluator runs the result, and it is exported as QDQ ONNX and to TOSA.
+// Every stage must diagnose what it rejects, never crash.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Conversion/Passes.h"
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Export/OnnxExport.h"
 #include "compress/InitAll.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Support/Npy.h"
@@ -147,7 +148,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::consumeError(input.takeError());
     }
   }
-  // ...and exports to TOSA.
+  // ...exports as QDQ ONNX...
+  llvm::Expected<std::string> onnx = compress::exportQdqOnnx(*entry);
+  if (!onnx)
+    llvm::consumeError(onnx.takeError());
+  // ...and to TOSA.
   PassManager exportPm(&context);
   exportPm.addNestedPass<func::FuncOp>(compress::createConvertQIntToTosaPass());
   (void)exportPm.run(*module);

@@ -6,14 +6,16 @@
 #   onnx-import  ONNX bytes -> importOnnxModel
 #   pipeline     MLIR text  -> parse, verify, compress-cleanup, export to TOSA
 #   quantize     MLIR text  -> compress-pipeline on small float models,
-#                              reference evaluator, export to TOSA
+#                              reference evaluator, QDQ ONNX and TOSA export
 # A crash, hang, leak or sanitizer report fails the run and leaves the input
 # in BUILD_DIR/fuzz/<target>/crash-*. Without a clang that has libFuzzer it
 # prints "fuzz: skipped" and succeeds. `scripts/test.sh` runs it briefly;
-# `bash scripts/fuzz.sh 600` is a longer run.
+# `bash scripts/fuzz.sh 600` is a longer run, `bash scripts/fuzz.sh 600
+# quantize` one target's.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
+targets=${2:-npy onnx-import pipeline quantize}
 BUILD_DIR=${BUILD_DIR:-build}
 CXX=${FUZZ_CXX:-clang++}
 out=$BUILD_DIR/fuzz
@@ -98,7 +100,7 @@ seed quantize
 cp "$out/pipeline/corpus/"* "$out/quantize/corpus/"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_poisoning=0}
-for name in npy onnx-import pipeline quantize; do
+for name in $targets; do
   [ -x "$out/$name-fuzzer" ] || continue
   dir="$out/$name"
   if (cd "$dir" && "../$name-fuzzer" -max_total_time="$seconds" \
