@@ -16,6 +16,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 targets=${2:-npy onnx-import pipeline quantize}
+for name in $targets; do
+  case $name in
+    npy|onnx-import|pipeline|quantize) ;;
+    *) echo "fuzz: no target '$name' (npy, onnx-import, pipeline, quantize)"; exit 1 ;;
+  esac
+done
 BUILD_DIR=${BUILD_DIR:-build}
 CXX=${FUZZ_CXX:-clang++}
 out=$BUILD_DIR/fuzz
