@@ -28,7 +28,7 @@ using llvm::Twine;
 namespace {
 
 /// An int8 tensor of the program, held as uint8 in the ONNX graph
-/// (activationZeroPoint), and the affine map of its values in the program.
+/// (activationValue), and the affine map of its values in the program.
 /// A 4-D NHWC tensor of the program may be held in ONNX's NCHW instead
 /// (`nchw`), so that convolutions and pools read it without a transpose.
 struct Quantized {
@@ -115,11 +115,12 @@ private:
     return initializer<float>(hint, onnx::TensorProto::FLOAT, {},
                               ArrayRef<float>(v));
   }
+  /// A scalar of an activation tensor (a zero point, a pad value).
   /// Activations are written as uint8 (ONNX Runtime's preferred form on
   /// x86, U8S8): the program's int8 value v is v + 128, with the zero
   /// point moved alike, so the real values are the same.
-  std::string activationZeroPoint(StringRef hint, int64_t zeroPoint) {
-    uint8_t v = uint8_t(zeroPoint + 128);
+  std::string activationValue(StringRef hint, int64_t value) {
+    uint8_t v = uint8_t(value + 128);
     return initializer<uint8_t>(hint, onnx::TensorProto::UINT8, {},
                                 ArrayRef<uint8_t>(v));
   }
@@ -133,7 +134,7 @@ private:
     std::string out = fresh(q.name + "_dq");
     node("DequantizeLinear",
          {q.name, scalarFloat("scale", q.scale),
-          activationZeroPoint("zero_point", q.zeroPoint)},
+          activationValue("zero_point", q.zeroPoint)},
          {out});
     return out;
   }
@@ -174,7 +175,7 @@ private:
     Quantized q{fresh("q"), scale, zeroPoint};
     node("QuantizeLinear",
          {input, scalarFloat("scale", scale),
-          activationZeroPoint("zero_point", zeroPoint)},
+          activationValue("zero_point", zeroPoint)},
          {q.name});
     return q;
   }
@@ -488,7 +489,7 @@ llvm::Error Exporter::exportDataMovement(Operation *op) {
     }
     node("Pad",
          {x->name, int64s("pads", pads),
-          activationZeroPoint(
+          activationValue(
               "pad_value",
               (*padConst.getValues<APInt>().begin()).getSExtValue())},
          {out.name});
