@@ -226,7 +226,7 @@ private:
   }
 
   llvm::Error exportWeightLayer(Operation *op, Value in, Value weights,
-                                Value bias, bool isConv);
+                                Value bias);
   llvm::Error exportRequantize(qint::RequantizeOp op);
   llvm::Error exportAdd(qint::AddOp op);
   llvm::Error exportPool(Operation *op, bool isMax);
@@ -261,8 +261,10 @@ static std::optional<double> outputScaleOf(ArrayRef<double> accScales,
 }
 
 llvm::Error Exporter::exportWeightLayer(Operation *op, Value in, Value weights,
-                                        Value bias, bool isConv) {
-  llvm::Expected<Quantized> x = input(op, in, isConv);
+                                        Value bias) {
+  bool isMatmul = isa<qint::MatmulOp>(op);
+  bool isDepthwise = isa<qint::DepthwiseConv2DOp>(op);
+  llvm::Expected<Quantized> x = input(op, in, /*nchw=*/!isMatmul);
   if (!x)
     return x.takeError();
   auto weightsOp = weights.getDefiningOp<qint::WeightsOp>();
@@ -277,39 +279,62 @@ llvm::Error Exporter::exportWeightLayer(Operation *op, Value in, Value weights,
   ArrayRef<int64_t> shape = weightType.getShape();
   std::vector<int8_t> values = weightsOp.getUnpackedValues();
   ArrayRef<float> scales = weightsOp.getScales();
+  int64_t scaleAxis = weightsOp.getAxis();
 
-  // Weights [O, KH, KW, I] become ONNX's [O, I, KH, KW]; matmul weights
-  // [1, K, N] become [K, N], dequantized along N.
+  // ONNX's layouts, dequantized along the output channels: convolution
+  // weights [O, KH, KW, I] become [O, I, KH, KW]; depthwise [KH, KW, C, M]
+  // become [C*M, 1, KH, KW] (output channel c*M + m, a Conv with C
+  // groups); matmul [1, K, N] become [K, N]. `scaleOf[o]` is the index of
+  // output channel o's scale.
   std::vector<int8_t> onnxValues(values.size());
-  std::vector<int64_t> dims;
-  int64_t channels, axis;
-  if (isConv) {
+  std::vector<int64_t> dims, scaleOf;
+  int64_t axis = 0;
+  if (isa<qint::Conv2DOp>(op)) {
     int64_t o = shape[0], kh = shape[1], kw = shape[2], ic = shape[3];
-    for (int64_t a = 0; a < o; ++a)
+    if (scaleAxis != 0)
+      return fail(op, "convolution weights scaled along axis " +
+                          Twine(scaleAxis) + " are not exported (only 0)");
+    for (int64_t a = 0; a < o; ++a) {
       for (int64_t i = 0; i < kh; ++i)
         for (int64_t j = 0; j < kw; ++j)
           for (int64_t c = 0; c < ic; ++c)
             onnxValues[((a * ic + c) * kh + i) * kw + j] =
                 values[((a * kh + i) * kw + j) * ic + c];
+      scaleOf.push_back(a);
+    }
     dims = {o, ic, kh, kw};
-    channels = o;
-    axis = 0;
+  } else if (isDepthwise) {
+    int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+    if (scaleAxis != 2 && scaleAxis != 3)
+      return fail(op, "depthwise weights scaled along axis " +
+                          Twine(scaleAxis) + " are not exported (only 2, 3)");
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t mi = 0; mi < m; ++mi) {
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j)
+            onnxValues[((ci * m + mi) * kh + i) * kw + j] =
+                values[((i * kw + j) * c + ci) * m + mi];
+        scaleOf.push_back(scaleAxis == 2 ? ci : mi);
+      }
+    dims = {c * m, 1, kh, kw};
   } else {
     if (shape[0] != 1)
       return fail(op, "batched weights (first dimension " + Twine(shape[0]) +
                           ") are not exported");
+    if (scaleAxis != 2)
+      return fail(op, "matmul weights scaled along axis " + Twine(scaleAxis) +
+                          " are not exported (only 2)");
     onnxValues = values;
     dims = {shape[1], shape[2]};
-    channels = shape[2];
+    for (int64_t n = 0; n < shape[2]; ++n)
+      scaleOf.push_back(n);
     axis = 1;
   }
-  if (int64_t(scales.size()) != channels && scales.size() != 1)
-    return fail(op, "the weights have " + Twine(scales.size()) +
-                        " scales for " + Twine(channels) + " channels");
+  int64_t channels = scaleOf.size();
   std::vector<float> channelScales(channels);
   std::vector<double> accScales(channels);
   for (int64_t c = 0; c < channels; ++c) {
-    channelScales[c] = scales[scales.size() == 1 ? 0 : c];
+    channelScales[c] = scales[scaleOf[c]];
     accScales[c] = x->scale * double(channelScales[c]);
   }
   std::string wFloat =
@@ -330,22 +355,25 @@ llvm::Error Exporter::exportWeightLayer(Operation *op, Value in, Value weights,
   }
 
   Accumulator acc{fresh("acc"), accScales};
-  if (isConv) {
-    auto conv = cast<qint::Conv2DOp>(op);
-    if (conv.getInputZp() != x->zeroPoint)
+  if (!isMatmul) {
+    auto attr = [&](StringRef name) {
+      return cast<DenseI64ArrayAttr>(op->getAttr(name)).asArrayRef();
+    };
+    if (cast<IntegerAttr>(op->getAttr("input_zp")).getInt() != x->zeroPoint)
       return fail(op, "the input zero point differs from the input's");
     // DQ -> Conv -> Q (the requantize's), all NCHW, as runtimes fuse it.
-    std::string xFloat = dequantize(*x);
-    std::vector<std::string> inputs{xFloat, wFloat};
+    std::vector<std::string> inputs{dequantize(*x), wFloat};
     if (bias)
       inputs.push_back(biasFloat);
     std::string y = fresh("conv");
     onnx::NodeProto &n = node("Conv", inputs, {y});
-    ArrayRef<int64_t> pad = conv.getPad();
+    ArrayRef<int64_t> pad = attr("pad");
     intsAttr(n, "pads", {pad[0], pad[2], pad[1], pad[3]});
-    intsAttr(n, "strides", conv.getStride());
-    intsAttr(n, "dilations", conv.getDilation());
-    intsAttr(n, "kernel_shape", {shape[1], shape[2]});
+    intsAttr(n, "strides", attr("stride"));
+    intsAttr(n, "dilations", attr("dilation"));
+    intsAttr(n, "kernel_shape", {dims[2], dims[3]});
+    if (isDepthwise)
+      intAttr(n, "group", shape[2]);
     acc.name = y;
     acc.nchw = true;
   } else {
@@ -561,11 +589,14 @@ llvm::Error Exporter::run(func::FuncOp func) {
             })
             .Case([&](qint::Conv2DOp c) {
               return exportWeightLayer(c, c.getInput(), c.getWeights(),
-                                       c.getBias(), /*isConv=*/true);
+                                       c.getBias());
+            })
+            .Case([&](qint::DepthwiseConv2DOp c) {
+              return exportWeightLayer(c, c.getInput(), c.getWeights(),
+                                       c.getBias());
             })
             .Case([&](qint::MatmulOp m) {
-              return exportWeightLayer(m, m.getLhs(), m.getRhs(), m.getBias(),
-                                       /*isConv=*/false);
+              return exportWeightLayer(m, m.getLhs(), m.getRhs(), m.getBias());
             })
             .Case([&](qint::RequantizeOp r) { return exportRequantize(r); })
             .Case([&](qint::AddOp a) { return exportAdd(a); })
