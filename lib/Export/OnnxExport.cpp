@@ -378,7 +378,7 @@ llvm::Error Exporter::exportWeightLayer(Operation *op, Value in, Value weights,
     acc.nchw = true;
   } else {
     auto matmul = cast<qint::MatmulOp>(op);
-    if (matmul.getLhsZp() != x->zeroPoint || matmul.getRhsZp() != 0)
+    if (int64_t(matmul.getLhsZp()) != x->zeroPoint || matmul.getRhsZp() != 0)
       return fail(op, "the zero points differ from the operands'");
     std::string xFloat = dequantize(*x);
     std::string y = fresh("matmul");
@@ -424,7 +424,8 @@ llvm::Error Exporter::exportAdd(qint::AddOp op) {
   llvm::Expected<Quantized> rhs = input(op, op.getRhs(), lhs->nchw);
   if (!rhs)
     return rhs.takeError();
-  if (op.getLhsZp() != lhs->zeroPoint || op.getRhsZp() != rhs->zeroPoint)
+  if (int64_t(op.getLhsZp()) != lhs->zeroPoint ||
+      int64_t(op.getRhsZp()) != rhs->zeroPoint)
     return fail(op, "the zero points differ from the operands'");
   // Both operands are brought to a common scale s_c = s / multiplier, and
   // the sum is rescaled by the output multiplier: s_out = s_c / m_out.
@@ -462,7 +463,7 @@ llvm::Error Exporter::exportPool(Operation *op, bool isMax) {
     setAttrs(node("MaxPool", {x->name}, {out.name}));
   } else {
     auto avg = cast<qint::AvgPool2DOp>(op);
-    if (avg.getInputZp() != x->zeroPoint)
+    if (int64_t(avg.getInputZp()) != x->zeroPoint)
       return fail(op, "the input zero point differs from the input's");
     std::string y = fresh("avg_pool");
     // count_include_pad = 0 (the default): divided by the in-bounds count.
