@@ -84,13 +84,17 @@ done
 seed() { rm -rf "$out/$1/corpus"; mkdir -p "$out/$1/corpus"; }
 seed npy
 cp test/tools/compress-run/Inputs/*.npy test/Transforms/Inputs/*.npy "$out/npy/corpus/" 2> /dev/null
-# Archives, stored and deflated, when numpy is at hand.
-python3 -c '
-import sys, numpy as np
-d = sys.argv[1]
-np.savez(d + "/a.npz", x=np.arange(6, dtype=np.int16).reshape(2, 3), y=np.ones(3, np.float32))
-np.savez_compressed(d + "/b.npz", x=np.linspace(0, 1, 40, dtype=np.float32).reshape(4, 10))
-' "$out/npy/corpus" 2> /dev/null
+# Archives of those files, stored (np.savez) and deflated
+# (np.savez_compressed).
+python3 - "$out/npy/corpus" test/tools/compress-run/Inputs/{x_f32_2x4,x_f64_2x4,y_i64_2}.npy <<'PY'
+import os, sys, zipfile
+out, files = sys.argv[1], sys.argv[2:]
+for name, method in (("stored.npz", zipfile.ZIP_STORED),
+                     ("deflated.npz", zipfile.ZIP_DEFLATED)):
+    with zipfile.ZipFile(os.path.join(out, name), "w", method) as archive:
+        for f in files:
+            archive.write(f, os.path.basename(f))
+PY
 seed onnx-import
 for f in test/tools/compress-import-onnx/*.test; do
   awk -v dir="$out/onnx-import/corpus" -v base="$(basename "$f")" \
