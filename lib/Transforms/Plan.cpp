@@ -6,15 +6,16 @@
 // (HAWQ-V2's Omega: the average Hessian trace times the squared
 // quantization perturbation), then hands those numbers to the exact planner
 // (compress/Analysis/BitPlanner.h) and writes its answer back as
-// `#compress.plan` attributes for compress-quantize.
+// `#compress.plan` attributes for compress-quantize. How an option is
+// measured is in PlanModel.cpp, the report and chart in PlanReport.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Transforms/Passes.h"
 
-#include "compress/Analysis/AccumulatorBudget.h"
+#include "PlanModel.h"
+
 #include "compress/Analysis/BitPlanner.h"
-#include "compress/Analysis/ParetoPlot.h"
 #include "compress/Analysis/Pruning.h"
 #include "compress/Analysis/WeightLayers.h"
 #include "compress/Dialect/Compression/IR/Compression.h"
@@ -25,14 +26,10 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
-#include <limits>
-#include <map>
 
 namespace compress {
 #define GEN_PASS_DEF_PLANPASS
@@ -41,6 +38,7 @@ namespace compress {
 
 using namespace mlir;
 using namespace compress;
+using namespace compress::plan;
 using namespace compress::qint;
 
 /// Parses a byte count such as `120000`, `117.5KB` or `1.5MiB` (K and M
@@ -72,59 +70,6 @@ static std::optional<int64_t> parseByteSize(StringRef text) {
 
 namespace {
 
-/// What the weights of a layer option are: weight bits, the activation
-/// bits an accumulator constraint depends on (0 without one), sparsity in
-/// percent.
-using WeightOptionKey = std::tuple<unsigned, unsigned, unsigned>;
-
-/// The weight term of Omega of an option and its weights' stored bytes
-/// (with scales and bias).
-struct WeightCost {
-  double omega = 0.0;
-  int64_t bytes = 0;
-};
-
-/// How options are measured: as compress-quantize will quantize, and
-/// compress-prune prune, the weights.
-struct WeightModel {
-  WeightClip clip = WeightClip::Max;
-  unsigned accumulatorBits = 0;
-  PrunePattern pattern = PrunePattern::Unstructured;
-};
-
-/// What the planner needs to know about a layer, read from the IR.
-struct LayerFacts {
-  WeightLayer layer;
-  double trace = 0.0, activationTrace = 0.0;
-  std::vector<float> weights;
-  SmallVector<int64_t> shape;
-  int64_t outputChannels = 0;
-  int64_t macs = 0;
-  /// The weight term of Omega and the stored bytes, by weight bits, by
-  /// activation bits with accumulator-bits (where the constraint depends
-  /// on the input's range; else 0), and by sparsity percent. Omega is
-  /// infinite where the weights cannot fit the accumulator.
-  std::map<WeightOptionKey, WeightCost> weightCosts;
-  /// The float bias of each output channel, if the layer has a constant
-  /// one (conv2d and depthwise_conv2d).
-  std::vector<float> bias;
-  /// Calibrated range of the input, if any.
-  std::optional<std::pair<double, double>> inputRange;
-  /// The activation trace of the input tensor as a whole: the largest of
-  /// its readers' for the first reader, 0 for the others, so that the
-  /// noise of a tensor read by several layers counts once.
-  double inputTrace = 0.0;
-};
-
-/// The uniform-width baselines the report compares the plan with: every
-/// layer at one weight width and the widest activations, pins ignored.
-struct UniformPlans {
-  unsigned activationBits = 0;
-  SmallVector<unsigned> weightBits;
-  /// One plan per entry of `weightBits`.
-  std::vector<Plan> plans;
-};
-
 struct PlanPass : public compress::impl::PlanPassBase<PlanPass> {
   using PlanPassBase::PlanPassBase;
   /// Rejects options no run could use, before any pass runs.
@@ -149,23 +94,6 @@ private:
   void writePlanAttrs(const PlanProblem &problem, const Plan &plan,
                       ArrayRef<LayerFacts> facts);
   WeightModel model;
-  /// Writes the JSON report and the Pareto chart, whichever was asked for.
-  LogicalResult writeReport(const PlanProblem &problem, const Plan &plan,
-                            MutableArrayRef<LayerFacts> facts, int64_t floatBytes,
-                            std::optional<int64_t> sizeBudget);
-  LogicalResult writeJsonReport(const PlanProblem &problem, const Plan &plan,
-                                ArrayRef<LayerFacts> facts,
-                                const UniformPlans &uniform,
-                                ArrayRef<Plan> frontier,
-                                ArrayRef<Plan> denseFrontier,
-                                int64_t floatBytes,
-                                std::optional<int64_t> sizeBudget);
-  LogicalResult writeParetoChart(const Plan &plan, ArrayRef<LayerFacts> facts,
-                                 const UniformPlans &uniform,
-                                 ArrayRef<Plan> frontier,
-                                 ArrayRef<Plan> denseFrontier,
-                                 int64_t floatBytes,
-                                 std::optional<int64_t> sizeBudget);
 };
 
 } // namespace
@@ -216,121 +144,6 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
       facts.inputRange = {range.getMin().convertToDouble(),
                           range.getMax().convertToDouble()};
   return facts;
-}
-
-/// The squared error of a layer's `weights` (its float weights pruned to
-/// `sparsity` percent by pruneForPlan, or unpruned) quantized per channel
-/// to `bits` bits, as compress-quantize would do it, against the float
-/// weights, and the bytes they are stored in (with scales and bias). With
-/// `model.accumulatorBits`, made to fit that accumulator for inputs
-/// quantized to `activationBits` (scales grown as round-to-nearest needs;
-/// infinite if they cannot fit).
-static WeightCost weightCost(const LayerFacts &facts, unsigned bits,
-                             const WeightModel &model,
-                             unsigned activationBits, unsigned sparsity,
-                             ArrayRef<float> weights) {
-  QuantizedWeights q = quantizeWeights(weights, facts.shape,
-                                       facts.layer.scaleAxis, bits, model.clip);
-  int64_t scales = facts.shape[facts.layer.scaleAxis];
-  WeightCost cost;
-  // Dense options count packed weights; pruned ones the smallest layout of
-  // the weights pruning keeps: rounding may zero more, never fewer.
-  if (sparsity) {
-    std::vector<int8_t> kept;
-    for (float w : weights)
-      kept.push_back(w != 0.0f);
-    cost.bytes = chooseWeightStorage(kept, facts.shape, bits,
-                                     /*isSigned=*/true,
-                                     getReductionAxis(facts.layer.kind))
-                     .bytes +
-                 4 * (scales + facts.outputChannels);
-  } else {
-    cost.bytes = quantizedLayerBytes(facts.layer.numWeights, bits, scales,
-                                     facts.outputChannels);
-  }
-  if (model.accumulatorBits && facts.inputRange) {
-    AffineParams input = chooseAffineParams(
-        facts.inputRange->first, facts.inputRange->second, activationBits);
-    AccumulatorBudget budget(model.accumulatorBits,
-                             input.qmin - input.zeroPoint,
-                             input.qmax - input.zeroPoint);
-    ChannelLayout layout = ChannelLayout::of(facts.layer.kind, facts.shape);
-    auto biasOf = [&](int64_t c, double scale) -> int64_t {
-      return facts.bias.empty()
-                 ? 0
-                 : quantizeBias(facts.bias[facts.bias.size() == 1 ? 0 : c],
-                                input.scale * scale);
-    };
-    if (!fitByScaling(weights, layout, bits, budget, biasOf, q.scales,
-                      q.values)) {
-      cost.omega = std::numeric_limits<double>::infinity();
-      return cost;
-    }
-  }
-  std::vector<float> approx =
-      dequantizeWeights(q, facts.shape, facts.layer.scaleAxis);
-  double sum = 0;
-  for (auto [a, w] : llvm::zip_equal(approx, facts.weights))
-    sum += (double(a) - w) * (double(a) - w);
-  cost.omega = facts.trace * sum;
-  return cost;
-}
-
-/// `f`'s weights pruned by magnitude to `sparsity` percent, as the plan's
-/// options predict them.
-static std::vector<float> pruneForPlan(const LayerFacts &f, unsigned sparsity,
-                                       const WeightModel &model) {
-  return *pruneByMagnitude(f.layer.kind, f.weights, f.shape,
-                           {model.pattern, double(sparsity) / 100.0});
-}
-
-/// The cached weight cost of an option of `f` (computed on first use, from
-/// `pruned` when given: f's weights pruned to `sparsity`).
-static const WeightCost &getWeightCost(LayerFacts &f, unsigned weightBits,
-                                       unsigned activationBits,
-                                       unsigned sparsity,
-                                       const WeightModel &model,
-                                       ArrayRef<float> pruned = {}) {
-  WeightOptionKey key{weightBits, model.accumulatorBits ? activationBits : 0,
-                      sparsity};
-  auto [it, inserted] = f.weightCosts.try_emplace(key);
-  if (!inserted)
-    return it->second;
-  std::vector<float> own;
-  if (sparsity && pruned.empty())
-    pruned = own = pruneForPlan(f, sparsity, model);
-  it->second = weightCost(f, weightBits, model, activationBits, sparsity,
-                          sparsity ? pruned : ArrayRef<float>(f.weights));
-  return it->second;
-}
-
-/// Expected squared error of quantizing a layer's input to `bits`: uniform
-/// rounding noise, delta^2 / 12 per element.
-static double activationNoise(const LayerFacts &facts, unsigned bits) {
-  if (!facts.inputRange)
-    return 0.0;
-  double step = chooseAffineParams(facts.inputRange->first,
-                                   facts.inputRange->second, bits)
-                    .scale;
-  return double(facts.layer.numInputs) * step * step / 12.0;
-}
-
-/// What compressing a layer with `weightBits`, `activationBits` and
-/// `sparsity` percent costs and the error it is predicted to add.
-static PlanOption measureOption(LayerFacts &f, unsigned weightBits,
-                                unsigned activationBits, unsigned sparsity,
-                                const WeightModel &model) {
-  PlanOption option;
-  option.weightBits = weightBits;
-  option.activationBits = activationBits;
-  option.sparsity = double(sparsity) / 100.0;
-  const WeightCost &cost =
-      getWeightCost(f, weightBits, activationBits, sparsity, model);
-  option.bytes = cost.bytes;
-  // Pruned weights still take their bit operations: no kernel skips them.
-  option.bops = f.macs * weightBits * activationBits;
-  option.error = cost.omega + f.inputTrace * activationNoise(f, activationBits);
-  return option;
 }
 
 LogicalResult PlanPass::initialize(MLIRContext *context) {
@@ -428,15 +241,16 @@ void PlanPass::runOnOperation() {
   if (compressionRatio != 0.0)
     sizeBudget = int64_t(std::floor(double(floatBytes) / compressionRatio));
 
-  PlanProblem problem =
-      buildProblem(*facts, wBits, aBits, sparsities, sizeBudget,
-                   std::move(sharedInputs));
+  PlanProblem problem = buildProblem(*facts, wBits, aBits, sparsities,
+                                     sizeBudget, std::move(sharedInputs));
   llvm::Expected<Plan> plan = solvePlan(problem);
   if (!plan)
     return fail("no plan fits the budget: " + llvm::toString(plan.takeError()));
 
   writePlanAttrs(problem, *plan, *facts);
-  if (failed(writeReport(problem, *plan, *facts, floatBytes, sizeBudget)))
+  PlanReportFiles files{report, paretoSvg, compressionRatio};
+  if (failed(writePlanReports(getOperation(), files, model, problem, *plan,
+                              *facts, floatBytes, sizeBudget)))
     return signalPassFailure();
 }
 
@@ -534,272 +348,8 @@ void PlanPass::writePlanAttrs(const PlanProblem &problem, const Plan &plan,
   for (auto [index, f] : llvm::enumerate(facts)) {
     const PlanOption &option =
         problem.layers[index].options[plan.choice[index]];
-    planAttr.setAttr(f.layer.op,
-                     LayerPlanAttr::get(ctx, option.weightBits,
-                                        option.activationBits,
-                                        APFloat(option.sparsity)));
+    planAttr.setAttr(f.layer.op, LayerPlanAttr::get(ctx, option.weightBits,
+                                                    option.activationBits,
+                                                    APFloat(option.sparsity)));
   }
-}
-
-//===----------------------------------------------------------------------===//
-// Reports
-//===----------------------------------------------------------------------===//
-
-/// Measures the uniform-width baselines. They are measured on a problem
-/// without pins, in which every layer offers every width: a pinned layer
-/// gets the options it would have had (cached in `facts`).
-static UniformPlans measureUniformPlans(const PlanProblem &problem,
-                                        MutableArrayRef<LayerFacts> facts,
-                                        const WeightModel &model) {
-  UniformPlans uniform;
-  SmallVector<unsigned> widths;
-  for (const PlanLayer &layer : problem.layers)
-    for (const PlanOption &o : layer.options) {
-      uniform.activationBits =
-          std::max(uniform.activationBits, o.activationBits);
-      widths.push_back(o.weightBits);
-    }
-  llvm::sort(widths);
-  widths.erase(llvm::unique(widths), widths.end());
-
-  PlanProblem open = problem;
-  for (PlanLayer &layer : open.layers)
-    layer.allowedOptions.clear();
-  for (unsigned bits : widths) {
-    std::vector<int> choice;
-    bool fits = true;
-    for (auto [index, f] : llvm::enumerate(facts)) {
-      PlanLayer &layer = open.layers[index];
-      auto it = llvm::find_if(layer.options, [&](const PlanOption &o) {
-        return o.weightBits == bits && o.sparsity == 0.0 &&
-               o.activationBits == uniform.activationBits;
-      });
-      if (it == layer.options.end()) {
-        layer.options.push_back(measureOption(
-            f, bits, uniform.activationBits, /*sparsity=*/0, model));
-        it = std::prev(layer.options.end());
-      }
-      fits &= std::isfinite(it->error);
-      choice.push_back(int(it - layer.options.begin()));
-    }
-    // A width some layer's weights cannot fit the accumulator with is no
-    // baseline.
-    if (!fits)
-      continue;
-    uniform.plans.push_back(evaluatePlan(open, choice));
-    uniform.weightBits.push_back(bits);
-  }
-  return uniform;
-}
-
-LogicalResult PlanPass::writeReport(const PlanProblem &problem,
-                                    const Plan &plan,
-                                    MutableArrayRef<LayerFacts> facts,
-                                    int64_t floatBytes,
-                                    std::optional<int64_t> sizeBudget) {
-  if (report.empty() && paretoSvg.empty())
-    return success();
-  UniformPlans uniform =
-      measureUniformPlans(problem, facts, model);
-  PlanProblem sweep = problem;
-  sweep.sizeBudget.reset();
-  llvm::Expected<std::vector<Plan>> frontier = paretoFrontier(sweep);
-  if (!frontier)
-    return getOperation().emitError("cannot sweep the Pareto frontier: ")
-           << llvm::toString(frontier.takeError());
-  // When plans may prune, the frontier of the plans that do not, to show
-  // what sparsity buys.
-  std::vector<Plan> denseFrontier;
-  bool prunes = llvm::any_of(sweep.layers, [](const PlanLayer &layer) {
-    return llvm::any_of(layer.options,
-                        [](const PlanOption &o) { return o.sparsity > 0; });
-  });
-  if (prunes) {
-    PlanProblem dense = sweep;
-    for (PlanLayer &layer : dense.layers) {
-      std::vector<int> allowed;
-      for (auto [index, option] : llvm::enumerate(layer.options))
-        if (option.sparsity == 0 &&
-            (layer.allowedOptions.empty() ||
-             llvm::is_contained(layer.allowedOptions, int(index))))
-          allowed.push_back(int(index));
-      layer.allowedOptions = std::move(allowed);
-    }
-    llvm::Expected<std::vector<Plan>> denseSweep = paretoFrontier(dense);
-    if (!denseSweep)
-      return getOperation().emitError("cannot sweep the Pareto frontier "
-                                      "without sparsity: ")
-             << llvm::toString(denseSweep.takeError());
-    denseFrontier = std::move(*denseSweep);
-  }
-  if (!report.empty() &&
-      failed(writeJsonReport(problem, plan, facts, uniform, *frontier,
-                             denseFrontier, floatBytes, sizeBudget)))
-    return failure();
-  if (!paretoSvg.empty() &&
-      failed(writeParetoChart(plan, facts, uniform, *frontier, denseFrontier,
-                              floatBytes, sizeBudget)))
-    return failure();
-  return success();
-}
-
-/// The report's entry for every layer: the chosen option, the facts behind
-/// it and every option the planner had.
-static llvm::json::Array layersJson(const PlanProblem &problem,
-                                    const Plan &plan,
-                                    ArrayRef<LayerFacts> facts) {
-  llvm::json::Array layers;
-  for (auto [layer, f, choice] :
-       llvm::zip(problem.layers, facts, plan.choice)) {
-    const PlanOption &o = layer.options[choice];
-    llvm::json::Array options;
-    for (const PlanOption &option : layer.options) {
-      // Keyed by the activation bits too when an accumulator constrains
-      // the weights.
-      unsigned sparsity = unsigned(std::lround(option.sparsity * 100.0));
-      auto it = f.weightCosts.find(
-          {option.weightBits, option.activationBits, sparsity});
-      if (it == f.weightCosts.end())
-        it = f.weightCosts.find({option.weightBits, 0, sparsity});
-      double weightOmega =
-          it == f.weightCosts.end() ? 0.0 : it->second.omega;
-      options.push_back(llvm::json::Object{
-          {"weight_bits", int64_t(option.weightBits)},
-          {"activation_bits", int64_t(option.activationBits)},
-          {"sparsity", option.sparsity},
-          {"bytes", option.bytes},
-          {"omega", option.error},
-          {"weight_omega", weightOmega},
-          {"activation_omega", option.error - weightOmega},
-      });
-    }
-    layers.push_back(llvm::json::Object{
-        {"name", layer.name},
-        {"options", std::move(options)},
-        {"weight_bits", int64_t(o.weightBits)},
-        {"activation_bits", int64_t(o.activationBits)},
-        {"sparsity", o.sparsity},
-        {"bytes", o.bytes},
-        {"bops", o.bops},
-        {"omega", o.error},
-        {"trace", f.trace},
-        {"activation_trace", f.activationTrace},
-        {"weights", f.layer.numWeights},
-    });
-  }
-  return layers;
-}
-
-/// The report's entries for the uniform baselines.
-static llvm::json::Array uniformJson(const PlanProblem &problem,
-                                     const UniformPlans &uniform) {
-  auto fits = [&](const Plan &p) {
-    return (!problem.sizeBudget || p.bytes <= *problem.sizeBudget) &&
-           (!problem.bopsBudget || p.bops <= *problem.bopsBudget);
-  };
-  llvm::json::Array baselines;
-  for (auto [bits, p] : llvm::zip(uniform.weightBits, uniform.plans))
-    baselines.push_back(llvm::json::Object{
-        {"weight_bits", int64_t(bits)},
-        {"activation_bits", int64_t(uniform.activationBits)},
-        {"bytes", p.bytes},
-        {"bops", p.bops},
-        {"omega", p.error},
-        {"fits", fits(p)},
-    });
-  return baselines;
-}
-
-/// The report's entries for the plans of a frontier.
-static llvm::json::Array frontierJson(const PlanProblem &problem,
-                                      ArrayRef<Plan> frontier) {
-  llvm::json::Array points;
-  for (const Plan &p : frontier) {
-    llvm::json::Array weightBits, activationBits, sparsity;
-    for (auto [layer, choice] : llvm::zip(problem.layers, p.choice)) {
-      const PlanOption &o = layer.options[choice];
-      weightBits.push_back(int64_t(o.weightBits));
-      activationBits.push_back(int64_t(o.activationBits));
-      sparsity.push_back(o.sparsity);
-    }
-    points.push_back(llvm::json::Object{
-        {"bytes", p.bytes},
-        {"bops", p.bops},
-        {"omega", p.error},
-        {"weight_bits", std::move(weightBits)},
-        {"activation_bits", std::move(activationBits)},
-        {"sparsity", std::move(sparsity)},
-    });
-  }
-  return points;
-}
-
-LogicalResult PlanPass::writeJsonReport(
-    const PlanProblem &problem, const Plan &plan, ArrayRef<LayerFacts> facts,
-    const UniformPlans &uniform, ArrayRef<Plan> frontier,
-    ArrayRef<Plan> denseFrontier, int64_t floatBytes,
-    std::optional<int64_t> sizeBudget) {
-  llvm::json::Object budget{{"float_weight_bytes", floatBytes}};
-  if (sizeBudget)
-    budget["bytes"] = *sizeBudget;
-  if (compressionRatio != 0.0)
-    budget["compression_ratio"] = compressionRatio.getValue();
-  if (problem.bopsBudget)
-    budget["bops"] = *problem.bopsBudget;
-  llvm::json::Value root = llvm::json::Object{
-      {"budget", std::move(budget)},
-      {"plan",
-       llvm::json::Object{
-           {"bytes", plan.bytes},
-           {"bops", plan.bops},
-           {"omega", plan.error},
-           {"compression_ratio", double(floatBytes) / double(plan.bytes)},
-           {"layers", layersJson(problem, plan, facts)}}},
-      {"uniform", uniformJson(problem, uniform)},
-      {"frontier", frontierJson(problem, frontier)},
-  };
-  if (!denseFrontier.empty())
-    root.getAsObject()->try_emplace("frontier_without_sparsity",
-                                    frontierJson(problem, denseFrontier));
-  std::error_code ec;
-  llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return getOperation().emitError("cannot write plan report '")
-           << report << "': " << ec.message();
-  os << llvm::formatv("{0:2}", root) << "\n";
-  return success();
-}
-
-LogicalResult PlanPass::writeParetoChart(const Plan &plan,
-                                         ArrayRef<LayerFacts> facts,
-                                         const UniformPlans &uniform,
-                                         ArrayRef<Plan> frontier,
-                                         ArrayRef<Plan> denseFrontier,
-                                         int64_t floatBytes,
-                                         std::optional<int64_t> sizeBudget) {
-  ParetoChart chart;
-  chart.title =
-      llvm::formatv(
-          "@{0}: predicted error against weight size",
-          facts.front().layer.op->getParentOfType<func::FuncOp>().getSymName())
-          .str();
-  for (const Plan &p : frontier)
-    chart.frontier.push_back({p.bytes, p.error, ""});
-  for (const Plan &p : denseFrontier)
-    chart.denseFrontier.push_back({p.bytes, p.error, ""});
-  for (auto [bits, p] : llvm::zip(uniform.weightBits, uniform.plans))
-    chart.uniform.push_back(
-        {p.bytes, p.error,
-         llvm::formatv("W{0}A{1}", bits, uniform.activationBits)});
-  chart.chosen = ParetoPoint{
-      plan.bytes, plan.error,
-      llvm::formatv("chosen ({0:f1}x)", double(floatBytes) / plan.bytes)};
-  chart.sizeBudget = sizeBudget;
-  std::error_code ec;
-  llvm::raw_fd_ostream os(paretoSvg, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return getOperation().emitError("cannot write Pareto plot '")
-           << paretoSvg << "': " << ec.message();
-  writeParetoSvg(os, chart);
-  return success();
 }
