@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <map>
 
 using namespace mlir;
 using namespace compress;
@@ -110,19 +112,28 @@ private:
     return initializer<float>(hint, onnx::TensorProto::FLOAT,
                               {int64_t(values.size())}, values);
   }
+  /// Scalar initializers, one per value (scales and zero points repeat
+  /// along every chain of DequantizeLinear and QuantizeLinear).
+  std::map<std::pair<int, uint64_t>, std::string> scalars;
+  template <typename T>
+  std::string scalar(StringRef hint, int dataType, T value) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(T));
+    auto [it, inserted] = scalars.try_emplace({dataType, bits});
+    if (inserted)
+      it->second = initializer<T>(hint, dataType, {}, ArrayRef<T>(value));
+    return it->second;
+  }
   std::string scalarFloat(StringRef hint, double value) {
-    float v = float(value);
-    return initializer<float>(hint, onnx::TensorProto::FLOAT, {},
-                              ArrayRef<float>(v));
+    return scalar<float>(hint, onnx::TensorProto::FLOAT, float(value));
   }
   /// A scalar of an activation tensor (a zero point, a pad value).
   /// Activations are written as uint8 (ONNX Runtime's preferred form on
   /// x86, U8S8): the program's int8 value v is v + 128, with the zero
   /// point moved alike, so the real values are the same.
   std::string activationValue(StringRef hint, int64_t value) {
-    uint8_t v = uint8_t(value + 128);
-    return initializer<uint8_t>(hint, onnx::TensorProto::UINT8, {},
-                                ArrayRef<uint8_t>(v));
+    return scalar<uint8_t>(hint, onnx::TensorProto::UINT8,
+                           uint8_t(value + 128));
   }
   std::string int64s(StringRef hint, ArrayRef<int64_t> values) {
     return initializer<int64_t>(hint, onnx::TensorProto::INT64,
