@@ -72,8 +72,7 @@ void ObservedRange::add(double value) {
 }
 
 /// Calls `fn` on every element of a float tensor, as double.
-template <typename Fn>
-static void forEachFloat(const Tensor &tensor, Fn &&fn) {
+template <typename Fn> static void forEachFloat(const Tensor &tensor, Fn &&fn) {
   if (tensor.dtype() == DType::F32)
     for (float value : tensor.f32())
       fn(double(value));
@@ -192,12 +191,11 @@ void Histogram::cover(double valuesLo, double valuesHi) {
     // inverse is finite; the values seen so far were all zeros.
     // (A span beyond the largest double halves first: its values are
     // finite.)
-    double perBin = std::isfinite(span)
-                        ? span / double(maxBins)
-                        : (bounds.max / 2 - bounds.min / 2) / double(maxBins) * 2;
-    int exponent =
-        std::max(int(std::ceil(std::log2(perBin))),
-                 std::numeric_limits<double>::min_exponent - 1);
+    double perBin = std::isfinite(span) ? span / double(maxBins)
+                                        : (bounds.max / 2 - bounds.min / 2) /
+                                              double(maxBins) * 2;
+    int exponent = std::max(int(std::ceil(std::log2(perBin))),
+                            std::numeric_limits<double>::min_exponent - 1);
     width = std::ldexp(1.0, exponent);
     inverseWidth = std::ldexp(1.0, -exponent);
     firstEdge = low();
@@ -236,8 +234,7 @@ void Histogram::add(double value) {
   zeros += value == 0.0;
   if (bins.empty())
     return;
-  Bin &bin =
-      bins[binOf(value, inverseWidth, double(firstEdge), numBins() - 1)];
+  Bin &bin = bins[binOf(value, inverseWidth, double(firstEdge), numBins() - 1)];
   ++bin.count;
   bin.sum += value;
   bin.square += value * value;
@@ -298,8 +295,7 @@ double Histogram::binLower(int64_t i) const {
 }
 
 double Histogram::binUpper(int64_t i) const {
-  return std::clamp(double(firstEdge + i + 1) * width, bounds.min,
-                    bounds.max);
+  return std::clamp(double(firstEdge + i + 1) * width, bounds.min, bounds.max);
 }
 
 double Histogram::quantile(double q) const {
@@ -329,8 +325,8 @@ double Histogram::quantile(double q) const {
 FloatRange compress::selectPercentileRange(const Histogram &histogram,
                                            double p) {
   assert(p > 50.0 && p <= 100.0 && "percentile out of (50, 100]");
-  return widenToZero({histogram.quantile((100.0 - p) / 100.0),
-                      histogram.quantile(p / 100.0)});
+  return widenToZero(
+      {histogram.quantile((100.0 - p) / 100.0), histogram.quantile(p / 100.0)});
 }
 
 namespace {
@@ -386,8 +382,7 @@ static double quantizationSteps(unsigned bits) {
   return std::ldexp(1.0, int(bits)) - 1.0;
 }
 
-FloatRange compress::selectMseRange(const Histogram &histogram,
-                                    unsigned bits) {
+FloatRange compress::selectMseRange(const Histogram &histogram, unsigned bits) {
   int64_t n = histogram.numBins();
   if (n == 0 || histogram.totalCount() == 0)
     return histogram.range();
@@ -483,8 +478,8 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
   int64_t batch = context && context->isMultithreadingEnabled()
                       ? std::clamp<int64_t>(context->getNumThreads(), 1, 8)
                       : 1;
-  auto runPass = [&](llvm::function_ref<void(unsigned, const Tensor &)>
-                         observe) -> llvm::Error {
+  auto runPass = [&](llvm::function_ref<void(unsigned, const Tensor &)> observe)
+      -> llvm::Error {
     Progress progress("calibrating", numSamples);
     // seen[i][v]: value v in the batch's sample i, if it was produced.
     std::vector<std::vector<std::optional<Tensor>>> seen(

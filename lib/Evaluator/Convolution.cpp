@@ -107,8 +107,7 @@ void compress::detail::convFloat(const ConvShape &s, const float *input,
   for (int64_t n = 0; n < s.n; ++n)
     for (int64_t p0 = 0; p0 < pixels; p0 += blockPixels) {
       int64_t rows = std::min(blockPixels, pixels - p0);
-      im2col(s, input, n, p0, rows, a.data(), 0.0f,
-             [](float v) { return v; });
+      im2col(s, input, n, p0, rows, a.data(), 0.0f, [](float v) { return v; });
       float *out = output + (n * pixels + p0) * s.o;
       fillRows(out, rows, s.o, bias);
       gemmFloat(false, true, rows, s.o, k, a.data(), k, weights, k, 1.0f, out,
@@ -116,8 +115,8 @@ void compress::detail::convFloat(const ConvShape &s, const float *input,
     }
 }
 
-std::vector<int32_t> compress::detail::transposeIntWeights(const Tensor &weights,
-                                                           int64_t zp) {
+std::vector<int32_t>
+compress::detail::transposeIntWeights(const Tensor &weights, int64_t zp) {
   int64_t o = weights.dim(0), k = weights.size() / o;
   std::vector<int32_t> result(k * o);
   for (int64_t oc = 0; oc < o; ++oc)
@@ -193,9 +192,8 @@ void compress::detail::convInt(const ConvShape &s, const int64_t *input,
 }
 
 void compress::detail::depthwiseFloat(const ConvShape &s, int64_t m,
-                                      const float *input,
-                                      const float *weights, const float *bias,
-                                      float *output) {
+                                      const float *input, const float *weights,
+                                      const float *bias, float *output) {
   // Output channel c reads input channel c / m.
   std::vector<float> acc(s.o);
   forEachWindow(
@@ -222,7 +220,8 @@ void compress::detail::depthwiseInt(const ConvShape &s, int64_t m,
       [&](const WindowTap &t) {
         const int64_t *w = weights + t.tap * s.o;
         for (int64_t c = 0; c < s.o; ++c)
-          acc[c] += uint64_t((input[t.in + c / m] - inputZp) * (w[c] - weightZp));
+          acc[c] +=
+              uint64_t((input[t.in + c / m] - inputZp) * (w[c] - weightZp));
       },
       [&](int64_t out, int64_t, int64_t) {
         for (int64_t c = 0; c < s.o; ++c)
@@ -242,8 +241,8 @@ void compress::detail::matmulFloat(int64_t batch, int64_t m, int64_t k,
   }
 }
 
-void compress::detail::matmulInt(int64_t batch, int64_t m, int64_t k,
-                                 int64_t n, const int64_t *lhs, int64_t lhsZp,
+void compress::detail::matmulInt(int64_t batch, int64_t m, int64_t k, int64_t n,
+                                 const int64_t *lhs, int64_t lhsZp,
                                  const int64_t *rhs, int64_t rhsZp,
                                  int64_t rhsBatch, const int64_t *bias,
                                  int64_t *output, DType accType) {
@@ -299,8 +298,8 @@ static int64_t inBoundsCount(const ConvShape &s, int64_t oy, int64_t ox) {
   auto axis = [](int64_t o, int64_t stride, int64_t pad, int64_t kernel,
                  int64_t size) {
     int64_t begin = o * stride - pad;
-    return std::max<int64_t>(
-        0, std::min(begin + kernel, size) - std::max<int64_t>(begin, 0));
+    return std::max<int64_t>(0, std::min(begin + kernel, size) -
+                                    std::max<int64_t>(begin, 0));
   };
   return axis(oy, s.sh, s.padTop, s.kh, s.ih) *
          axis(ox, s.sw, s.padLeft, s.kw, s.iw);
@@ -337,9 +336,9 @@ void compress::detail::avgPoolInt(const ConvShape &s, const int64_t *input,
                             ? std::max<int64_t>(1, inBoundsCount(s, oy, ox))
                             : tosaAvgPoolDivisor(s, oy, ox);
         for (int64_t c = 0; c < s.c; ++c)
-          output[o + c] = wrapInt(avgPoolElement(wrapInt(sums[c], DType::I32),
-                                                 count, inputZp, outputZp,
-                                                 intBitWidth(outType)),
-                                  outType);
+          output[o + c] =
+              wrapInt(avgPoolElement(wrapInt(sums[c], DType::I32), count,
+                                     inputZp, outputZp, intBitWidth(outType)),
+                      outType);
       });
 }

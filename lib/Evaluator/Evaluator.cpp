@@ -131,9 +131,8 @@ Attribute compress::tensorToAttr(const Tensor &tensor, ShapedType type) {
     return DenseElementsAttr::get(type, ArrayRef<float>(tensor.f32()));
   if (elementType.isF64())
     return DenseElementsAttr::get(type, ArrayRef<double>(tensor.f64()));
-  unsigned width = elementType.isIndex()
-                       ? IndexType::kInternalStorageBitWidth
-                       : elementType.getIntOrFloatBitWidth();
+  unsigned width = elementType.isIndex() ? IndexType::kInternalStorageBitWidth
+                                         : elementType.getIntOrFloatBitWidth();
   SmallVector<APInt> values;
   values.reserve(tensor.size());
   for (int64_t v : tensor.ints())
@@ -155,8 +154,7 @@ struct Step {
   SmallVector<bool, 4> constantOperands;
   /// Slots whose last use is this step.
   SmallVector<unsigned, 4> releases;
-  std::unique_ptr<KernelCacheSlot> cache =
-      std::make_unique<KernelCacheSlot>();
+  std::unique_ptr<KernelCacheSlot> cache = std::make_unique<KernelCacheSlot>();
 };
 } // namespace
 
@@ -338,11 +336,9 @@ llvm::Error ProgramImpl::execute(ArrayRef<Tensor> inputs,
     KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
                       step.cache.get()};
     if (failed(step.kernel(ctx)))
-      return llvm::createStringError("evaluation failed at '%s'",
-                                     step.op->getName()
-                                         .getStringRef()
-                                         .str()
-                                         .c_str());
+      return llvm::createStringError(
+          "evaluation failed at '%s'",
+          step.op->getName().getStringRef().str().c_str());
     for (auto [slot, result] : llvm::zip(step.results, results)) {
       values[slot] = std::move(result);
       ptrs[slot] = &values[slot];
@@ -403,8 +399,8 @@ static llvm::Error checkOutputSeeds(const ProgramImpl &p,
     if (seed.dtype() != DType::F32 || output.dtype() != DType::F32 ||
         seed.shape() != output.shape())
       return llvm::createStringError(
-          "output seed %zu: expected float32 %s for a %s output, got %s %s",
-          i, shapeToString(output.shape()).c_str(),
+          "output seed %zu: expected float32 %s for a %s output, got %s %s", i,
+          shapeToString(output.shape()).c_str(),
           dtypeName(output.dtype()).data(), dtypeName(seed.dtype()).data(),
           shapeToString(seed.shape()).c_str());
   }
@@ -448,14 +444,12 @@ markActiveSlots(const ProgramImpl &p, ArrayRef<Tensor> values,
 
 /// Runs the backward kernel of `step` and adds the gradients of its active
 /// operands to theirs.
-static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
-                                     std::vector<Tensor> &values,
-                                     ArrayRef<const Tensor *> ptrs,
-                                     ArrayRef<char> active,
-                                     std::vector<Tensor> &grads,
-                                     SmallVectorImpl<bool> &hasGrad,
-                                     ArrayRef<bool> normOnly,
-                                     DenseMap<unsigned, double> &norms) {
+static llvm::Error
+backpropagateStep(const Step &step, BackwardFn kernel,
+                  std::vector<Tensor> &values, ArrayRef<const Tensor *> ptrs,
+                  ArrayRef<char> active, std::vector<Tensor> &grads,
+                  SmallVectorImpl<bool> &hasGrad, ArrayRef<bool> normOnly,
+                  DenseMap<unsigned, double> &norms) {
   StringRef name = step.op->getName().getStringRef();
   SmallVector<const Tensor *, 8> operandPtrs;
   for (unsigned slot : step.operands)
@@ -467,8 +461,13 @@ static llvm::Error backpropagateStep(const Step &step, BackwardFn kernel,
   MutableArrayRef<Tensor> results(&values[step.results.front()],
                                   step.results.size());
   SmallVector<double, 4> operandNorms(step.operands.size(), -1.0);
-  KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
-                    /*cache=*/nullptr, normOnly, operandNorms.data()};
+  KernelContext ctx{step.op,
+                    operandPtrs,
+                    results,
+                    step.constantOperands,
+                    /*cache=*/nullptr,
+                    normOnly,
+                    operandNorms.data()};
   SmallVector<Tensor, 4> operandGrads(step.operands.size());
   if (failed(kernel(ctx, resultGrads, operandGrads)))
     return llvm::createStringError("reverse mode failed at '%s'",
@@ -572,8 +571,8 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
   SmallVector<bool, 4> normOnly;
   for (auto [index, step] : llvm::enumerate(llvm::reverse(p.steps))) {
     unsigned stepIndex = p.steps.size() - 1 - index;
-    bool anyGrad = llvm::any_of(step.results,
-                                [&](unsigned s) { return hasGrad[s]; });
+    bool anyGrad =
+        llvm::any_of(step.results, [&](unsigned s) { return hasGrad[s]; });
     if (anyGrad &&
         llvm::any_of(step.operands, [&](unsigned s) { return active[s]; })) {
       StringRef name = step.op->getName().getStringRef();
@@ -610,9 +609,10 @@ backpropagate(const ProgramImpl &p, ArrayRef<Tensor> outputSeeds,
     result.values[p.slotValues[slot]] =
         hasGrad[slot] ? grads[slot] : Tensor(DType::F32, ptrs[slot]->shape());
   for (unsigned i = 0; i < p.argTypes.size(); ++i)
-    result.inputs.push_back(!active[i]     ? Tensor()
-                            : hasGrad[i] ? std::move(grads[i])
-                                         : Tensor(DType::F32, ptrs[i]->shape()));
+    result.inputs.push_back(!active[i] ? Tensor()
+                            : hasGrad[i]
+                                ? std::move(grads[i])
+                                : Tensor(DType::F32, ptrs[i]->shape()));
   return llvm::Error::success();
 }
 
