@@ -471,38 +471,44 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
     indexOf[value] = i;
 
   // One run over all samples; `observe(i, tensor)` sees value `i`. The
-  // samples of a batch run in parallel and keep what they saw, so a batch
-  // holds that many samples' values: as many as there are threads, up to
-  // 8. The values are then updated in parallel, each with its tensors in
-  // sample order, so the batch size changes nothing in the results.
-  int64_t batch = context && context->isMultithreadingEnabled()
-                      ? std::clamp<int64_t>(context->getNumThreads(), 1, 8)
-                      : 1;
+  // samples run in groups of kSampleGroup (`Program::runBatch`), as many
+  // groups at once as there are threads (up to 8), and keep what they saw
+  // until their batch has run. The values are then updated in parallel,
+  // each with its tensors in sample order, so the number of threads changes
+  // nothing in the results.
+  int64_t threads = context && context->isMultithreadingEnabled()
+                        ? std::clamp<int64_t>(context->getNumThreads(), 1, 8)
+                        : 1;
+  int64_t batch = threads * kSampleGroup;
   auto runPass = [&](llvm::function_ref<void(unsigned, const Tensor &)> observe)
       -> llvm::Error {
     Progress progress("calibrating", numSamples);
     // seen[i][v]: value v in the batch's sample i, if it was produced.
     std::vector<std::vector<std::optional<Tensor>>> seen(
         batch, std::vector<std::optional<Tensor>>(values.size()));
-    auto runSample = [&](int64_t sample) -> llvm::Error {
-      std::vector<std::optional<Tensor>> &mine = seen[sample % batch];
-      llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
-      if (!inputs)
-        return inputs.takeError();
-      // The evaluator reports op results only; arguments are its inputs.
-      for (auto [v, value] : llvm::enumerate(values))
-        if (auto arg = dyn_cast<BlockArgument>(value))
-          if (arg.getArgNumber() < inputs->size())
-            mine[v] = (*inputs)[arg.getArgNumber()];
-      auto observer = [&](Value value, const Tensor &tensor) {
+    auto runGroup = [&](int64_t first, int64_t count) -> llvm::Error {
+      std::vector<SmallVector<Tensor>> inputs;
+      for (int64_t sample = first; sample < first + count; ++sample) {
+        llvm::Expected<SmallVector<Tensor>> sampleInputs = inputsFor(sample);
+        if (!sampleInputs)
+          return sampleInputs.takeError();
+        // The evaluator reports op results only; arguments are its inputs.
+        std::vector<std::optional<Tensor>> &mine = seen[sample % batch];
+        for (auto [v, value] : llvm::enumerate(values))
+          if (auto arg = dyn_cast<BlockArgument>(value))
+            if (arg.getArgNumber() < sampleInputs->size())
+              mine[v] = (*sampleInputs)[arg.getArgNumber()];
+        inputs.push_back(std::move(*sampleInputs));
+      }
+      auto observer = [&](unsigned sample, Value value, const Tensor &tensor) {
         auto it = indexOf.find(value);
         if (it != indexOf.end())
-          mine[it->second] = tensor;
+          seen[(first + sample) % batch][it->second] = tensor;
       };
-      auto outputs = program.run(*inputs, ValueObserver(observer));
+      int64_t failed = -1;
+      auto outputs = program.runBatch(inputs, BatchObserver(observer), &failed);
       if (!outputs)
-        return llvm::createStringError("sample " + llvm::Twine(sample) + ": " +
-                                       llvm::toString(outputs.takeError()));
+        return groupFailure(outputs.takeError(), first, count, failed);
       return llvm::Error::success();
     };
     auto observeBatch = [&](int64_t first, int64_t count) {
@@ -515,8 +521,8 @@ compress::calibrateRanges(const Program &program, ArrayRef<Value> values,
       });
       progress.update(first + count);
     };
-    if (std::optional<SampleFailure> failure = runSampleBatches(
-            context, numSamples, batch, runSample, observeBatch))
+    if (std::optional<SampleFailure> failure = runSampleGroups(
+            context, numSamples, kSampleGroup, batch, runGroup, observeBatch))
       return llvm::createStringError(failure->message);
     return llvm::Error::success();
   };

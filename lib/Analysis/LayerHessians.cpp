@@ -242,9 +242,10 @@ llvm::Error LayerHessians::run(func::FuncOp func, const Program &program,
     if (!entry.keepsInputs)
       batchInputs[&entry].resize(kSampleBatch);
 
-  auto runSample = [&](int64_t sample) -> llvm::Error {
-    int64_t slot = sample % kSampleBatch;
-    auto observe = [&](Value value, const Tensor &tensor) {
+  // Samples run in groups (`Program::runBatch`), the groups of a batch in
+  // parallel.
+  auto runGroup = [&](int64_t first, int64_t count) -> llvm::Error {
+    auto observe = [&](int64_t sample, Value value, const Tensor &tensor) {
       auto it = readers.find(value);
       if (it == readers.end())
         return;
@@ -257,20 +258,27 @@ llvm::Error LayerHessians::run(func::FuncOp func, const Program &program,
         if (entry->keepsInputs)
           entry->inputs[sample] = tensor;
         else
-          batchInputs.find(entry)->second[slot] = tensor;
+          batchInputs.find(entry)->second[sample % kSampleBatch] = tensor;
       }
     };
-    llvm::Expected<SmallVector<Tensor>> inputs = inputsFor(sample);
-    if (!inputs)
-      return inputs.takeError();
-    // The evaluator reports op results only; arguments are its inputs.
-    for (BlockArgument arg : func.getArguments())
-      if (arg.getArgNumber() < inputs->size())
-        observe(arg, (*inputs)[arg.getArgNumber()]);
-    auto outputs = program.run(*inputs, ValueObserver(observe));
+    std::vector<SmallVector<Tensor>> inputs;
+    for (int64_t sample = first; sample < first + count; ++sample) {
+      llvm::Expected<SmallVector<Tensor>> sampleInputs = inputsFor(sample);
+      if (!sampleInputs)
+        return sampleInputs.takeError();
+      // The evaluator reports op results only; arguments are its inputs.
+      for (BlockArgument arg : func.getArguments())
+        if (arg.getArgNumber() < sampleInputs->size())
+          observe(sample, arg, (*sampleInputs)[arg.getArgNumber()]);
+      inputs.push_back(std::move(*sampleInputs));
+    }
+    auto observer = [&](unsigned sample, Value value, const Tensor &tensor) {
+      observe(first + sample, value, tensor);
+    };
+    int64_t failed = -1;
+    auto outputs = program.runBatch(inputs, BatchObserver(observer), &failed);
     if (!outputs)
-      return llvm::createStringError("sample " + llvm::Twine(sample) + ": " +
-                                     llvm::toString(outputs.takeError()));
+      return groupFailure(outputs.takeError(), first, count, failed);
     return llvm::Error::success();
   };
 
@@ -289,8 +297,9 @@ llvm::Error LayerHessians::run(func::FuncOp func, const Program &program,
     }
     progress.update(first + count);
   };
-  if (std::optional<SampleFailure> failure = runSampleBatches(
-          context, numSamples, kSampleBatch, runSample, accumulateBatch))
+  if (std::optional<SampleFailure> failure =
+          runSampleGroups(context, numSamples, kSampleGroup, kSampleBatch,
+                          runGroup, accumulateBatch))
     return llvm::createStringError(failure->message);
   for (auto &[op, entry] : entries)
     if (entry.hessian)

@@ -61,14 +61,16 @@ void fillRows(float *c, int64_t m, int64_t n, const float *bias) {
   }
 }
 
-/// Fills rows [p0, p0+rows) of the im2col matrix of image `n`, with `fill`
-/// at padded positions and `transform` applied to each input element.
+/// Fills rows [r0, r0+rows) of the im2col matrix of all images (a row per
+/// output pixel, image after image), with `fill` at padded positions and
+/// `transform` applied to each input element.
 template <typename In, typename Out, typename F>
-void im2col(const ConvShape &s, const In *input, int64_t n, int64_t p0,
-            int64_t rows, Out *a, Out fill, F transform) {
-  const int64_t k = s.reduction();
+void im2col(const ConvShape &s, const In *input, int64_t r0, int64_t rows,
+            Out *a, Out fill, F transform) {
+  const int64_t k = s.reduction(), pixels = s.oh * s.ow;
   for (int64_t r = 0; r < rows; ++r) {
-    int64_t p = p0 + r, oy = p / s.ow, ox = p % s.ow;
+    int64_t n = (r0 + r) / pixels, p = (r0 + r) % pixels;
+    int64_t oy = p / s.ow, ox = p % s.ow;
     Out *row = a + r * k;
     for (int64_t ky = 0; ky < s.kh; ++ky) {
       int64_t iy = oy * s.sh - s.padTop + ky * s.dh;
@@ -102,17 +104,19 @@ void compress::detail::convFloat(const ConvShape &s, const float *input,
               output, s.o);
     return;
   }
-  int64_t blockPixels = std::clamp<int64_t>(kBlockFloats / k, 1, pixels);
-  std::vector<float> a(blockPixels * k);
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t p0 = 0; p0 < pixels; p0 += blockPixels) {
-      int64_t rows = std::min(blockPixels, pixels - p0);
-      im2col(s, input, n, p0, rows, a.data(), 0.0f, [](float v) { return v; });
-      float *out = output + (n * pixels + p0) * s.o;
-      fillRows(out, rows, s.o, bias);
-      gemmFloat(false, true, rows, s.o, k, a.data(), k, weights, k, 1.0f, out,
-                s.o);
-    }
+  // Blocks run across images, so that samples stacked in the batch share
+  // one GEMM (and one packing of the weights) when the images are small.
+  const int64_t total = s.n * pixels;
+  int64_t blockRows = std::clamp<int64_t>(kBlockFloats / k, 1, total);
+  std::vector<float> a(blockRows * k);
+  for (int64_t r0 = 0; r0 < total; r0 += blockRows) {
+    int64_t rows = std::min(blockRows, total - r0);
+    im2col(s, input, r0, rows, a.data(), 0.0f, [](float v) { return v; });
+    float *out = output + r0 * s.o;
+    fillRows(out, rows, s.o, bias);
+    gemmFloat(false, true, rows, s.o, k, a.data(), k, weights, k, 1.0f, out,
+              s.o);
+  }
 }
 
 std::vector<int32_t>
@@ -149,21 +153,21 @@ static bool convIntInDouble(const ConvShape &s, const int64_t *input,
   if (!isExactInDouble(maxX, maxW, k))
     return false;
   std::vector<double> w(weightsKO.begin(), weightsKO.end());
-  int64_t blockPixels = std::clamp<int64_t>(kBlockFloats / k, 1, pixels);
-  std::vector<double> a(blockPixels * k), c(blockPixels * s.o);
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t p0 = 0; p0 < pixels; p0 += blockPixels) {
-      int64_t rows = std::min(blockPixels, pixels - p0);
-      im2col(s, input, n, p0, rows, a.data(), 0.0,
-             [&](int64_t v) { return double(v - inputZp); });
-      gemmDouble(false, false, rows, s.o, k, a.data(), k, w.data(), s.o, 0.0,
-                 c.data(), s.o);
-      int64_t *out = output + (n * pixels + p0) * s.o;
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t o = 0; o < s.o; ++o)
-          out[r * s.o + o] = int64_t(uint64_t(int64_t(c[r * s.o + o])) +
-                                     uint64_t(bias ? bias[o] : 0));
-    }
+  const int64_t total = s.n * pixels;
+  int64_t blockRows = std::clamp<int64_t>(kBlockFloats / k, 1, total);
+  std::vector<double> a(blockRows * k), c(blockRows * s.o);
+  for (int64_t r0 = 0; r0 < total; r0 += blockRows) {
+    int64_t rows = std::min(blockRows, total - r0);
+    im2col(s, input, r0, rows, a.data(), 0.0,
+           [&](int64_t v) { return double(v - inputZp); });
+    gemmDouble(false, false, rows, s.o, k, a.data(), k, w.data(), s.o, 0.0,
+               c.data(), s.o);
+    int64_t *out = output + r0 * s.o;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t o = 0; o < s.o; ++o)
+        out[r * s.o + o] = int64_t(uint64_t(int64_t(c[r * s.o + o])) +
+                                   uint64_t(bias ? bias[o] : 0));
+  }
   return true;
 }
 
@@ -179,14 +183,14 @@ void compress::detail::convInt(const ConvShape &s, const int64_t *input,
     return;
   }
   std::vector<int32_t> a(kBlockPixels * k);
-  for (int64_t n = 0; n < s.n; ++n)
-    for (int64_t p0 = 0; p0 < pixels; p0 += kBlockPixels) {
-      int64_t rows = std::min(kBlockPixels, pixels - p0);
-      im2col(s, input, n, p0, rows, a.data(), int32_t(0),
-             [&](int64_t v) { return int32_t(v - inputZp); });
-      gemmInt(rows, s.o, k, a.data(), k, weightsKO.data(), bias,
-              output + (n * pixels + p0) * s.o, s.o);
-    }
+  const int64_t total = s.n * pixels;
+  for (int64_t r0 = 0; r0 < total; r0 += kBlockPixels) {
+    int64_t rows = std::min(kBlockPixels, total - r0);
+    im2col(s, input, r0, rows, a.data(), int32_t(0),
+           [&](int64_t v) { return int32_t(v - inputZp); });
+    gemmInt(rows, s.o, k, a.data(), k, weightsKO.data(), bias,
+            output + r0 * s.o, s.o);
+  }
   for (int64_t i = 0, e = s.n * pixels * s.o; i < e; ++i)
     output[i] = wrapInt(output[i], accType);
 }
@@ -234,6 +238,11 @@ void compress::detail::matmulFloat(int64_t batch, int64_t m, int64_t k,
                                    int64_t n, const float *lhs,
                                    const float *rhs, int64_t rhsBatch,
                                    float *output) {
+  // A shared right operand multiplies all left batches as one matrix.
+  if (rhsBatch == 1 && batch > 1) {
+    m *= batch;
+    batch = 1;
+  }
   for (int64_t b = 0; b < batch; ++b) {
     const float *r = rhs + (rhsBatch == 1 ? 0 : b) * k * n;
     gemmFloat(false, false, m, n, k, lhs + b * m * k, k, r, n, 0.0f,
@@ -246,6 +255,10 @@ void compress::detail::matmulInt(int64_t batch, int64_t m, int64_t k, int64_t n,
                                  const int64_t *rhs, int64_t rhsZp,
                                  int64_t rhsBatch, const int64_t *bias,
                                  int64_t *output, DType accType) {
+  if (rhsBatch == 1 && batch > 1) {
+    m *= batch;
+    batch = 1;
+  }
   std::vector<int32_t> a(m * k), bm(k * n);
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t i = 0; i < m * k; ++i)

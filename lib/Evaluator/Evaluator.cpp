@@ -41,7 +41,10 @@ LogicalResult KernelContext::allocResult(unsigned i) {
     return op->emitError("reference evaluator needs a statically shaped "
                          "tensor of a supported element type, got ")
            << op->getResult(i).getType();
-  results[i] = Tensor(dtype, type.getShape());
+  Shape shape(type.getShape());
+  if (stackedSamples != 1 && !shape.empty())
+    shape[0] *= stackedSamples;
+  results[i] = Tensor(dtype, shape);
   return success();
 }
 
@@ -73,6 +76,23 @@ const KernelTable &compress::detail::forwardKernels() {
     return t;
   }();
   return table;
+}
+
+bool compress::detail::stacksSamples(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  bool matmul = name == "tosa.matmul" || name == "qint.matmul";
+  if (!matmul && name != "tosa.conv2d" && name != "qint.conv2d")
+    return false;
+  auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!in || !out || in.getRank() == 0 || out.getRank() == 0 ||
+      in.getDimSize(0) != out.getDimSize(0))
+    return false;
+  if (!matmul)
+    return true;
+  // A right operand of batch 1 broadcasts over any number of samples.
+  auto rhs = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+  return rhs && rhs.getRank() == 3 && rhs.getDimSize(0) == 1;
 }
 
 bool compress::hasKernel(StringRef opName) {
@@ -154,9 +174,19 @@ struct Step {
   SmallVector<bool, 4> constantOperands;
   /// Slots whose last use is this step.
   SmallVector<unsigned, 4> releases;
+  /// Whether a batch run gives this step all its samples at once
+  /// (`stacksSamples`).
+  bool stacks = false;
   std::unique_ptr<KernelCacheSlot> cache = std::make_unique<KernelCacheSlot>();
 };
 } // namespace
+
+/// What one sample of a run holds: the tensor of every slot it produced,
+/// and where each slot's tensor is (inputs and constants are not copied).
+struct SampleValues {
+  std::vector<Tensor> values;
+  std::vector<const Tensor *> ptrs;
+};
 
 struct compress::ProgramImpl {
   unsigned numSlots = 0;
@@ -168,14 +198,24 @@ struct compress::ProgramImpl {
   /// The Value of each slot, for observers.
   SmallVector<Value> slotValues;
 
-  /// Checks `inputs` and runs every step, leaving each slot's tensor in
-  /// `ptrs` (inputs and constants are not copied). Slots are released after
-  /// their last use unless `keepAll` is set; an observer sees each value
-  /// when it is produced.
-  llvm::Error execute(ArrayRef<Tensor> inputs, std::vector<Tensor> &values,
-                      std::vector<const Tensor *> &ptrs,
-                      std::optional<ValueObserver> observer,
-                      bool keepAll) const;
+  /// Checks each sample's `inputs` and runs every step on every sample,
+  /// leaving each slot's tensor in `states[sample]`. Steps that stack
+  /// samples run once for all of them; the others once per sample. Slots
+  /// are released after their last use unless `keepAll` is set; an
+  /// observer sees each value of each sample when it is produced. On
+  /// failure `*failedSample` names the sample at fault, or is -1 when the
+  /// failing step ran them all.
+  llvm::Error execute(ArrayRef<ArrayRef<Tensor>> inputs,
+                      MutableArrayRef<SampleValues> states,
+                      std::optional<BatchObserver> observer, bool keepAll,
+                      int64_t *failedSample = nullptr) const;
+  /// `execute` for one sample.
+  llvm::Error executeOne(ArrayRef<Tensor> inputs, SampleValues &state,
+                         std::optional<ValueObserver> observer,
+                         bool keepAll) const;
+  /// Runs `step` once on all samples, stacked.
+  llvm::Error runStacked(const Step &step,
+                         MutableArrayRef<SampleValues> states) const;
   /// Lets every non-constant, non-output slot be released after its last
   /// reader.
   void releaseAfterLastUse();
@@ -281,6 +321,11 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
     }
     for (Value v : op.getResults())
       step.results.push_back(newSlot(v));
+    ArrayRef<bool> constantOperands = step.constantOperands;
+    step.stacks = stacksSamples(&op) && !constantOperands.empty() &&
+                  !constantOperands.front() &&
+                  llvm::all_of(constantOperands.drop_front(),
+                               [](bool constant) { return constant; });
     impl->steps.push_back(std::move(step));
   }
 
@@ -299,70 +344,150 @@ void ProgramImpl::releaseAfterLastUse() {
       steps[index].releases.push_back(slot);
 }
 
-llvm::Error ProgramImpl::execute(ArrayRef<Tensor> inputs,
-                                 std::vector<Tensor> &values,
-                                 std::vector<const Tensor *> &ptrs,
-                                 std::optional<ValueObserver> observer,
-                                 bool keepAll) const {
-  if (inputs.size() != argTypes.size())
-    return llvm::createStringError("expected %zu inputs, got %zu",
-                                   argTypes.size(), inputs.size());
-  for (auto [i, input] : llvm::enumerate(inputs)) {
-    auto &[dtype, shape] = argTypes[i];
-    if (input.dtype() != dtype || input.shape() != ArrayRef<int64_t>(shape))
-      return llvm::createStringError(
-          "input %zu: expected %s %s, got %s %s", i, dtypeName(dtype).data(),
-          shapeToString(shape).c_str(), dtypeName(input.dtype()).data(),
-          shapeToString(input.shape()).c_str());
+/// The error of a kernel that failed at `op`.
+static llvm::Error kernelFailure(const Step &step) {
+  return llvm::createStringError(
+      "evaluation failed at '%s'",
+      step.op->getName().getStringRef().str().c_str());
+}
+
+llvm::Error
+ProgramImpl::runStacked(const Step &step,
+                        MutableArrayRef<SampleValues> states) const {
+  SmallVector<const Tensor *, 8> parts;
+  for (SampleValues &state : states)
+    parts.push_back(state.ptrs[step.operands.front()]);
+  Tensor stacked = Tensor::concatRows(parts);
+  SmallVector<const Tensor *, 8> operandPtrs{&stacked};
+  for (unsigned slot : ArrayRef(step.operands).drop_front())
+    operandPtrs.push_back(states.front().ptrs[slot]);
+  SmallVector<Tensor, 2> results(step.results.size());
+  KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
+                    step.cache.get()};
+  ctx.stackedSamples = int64_t(states.size());
+  if (failed(step.kernel(ctx)))
+    return kernelFailure(step);
+  for (auto [slot, result] : llvm::zip(step.results, results)) {
+    int64_t rows = result.dim(0) / int64_t(states.size());
+    for (auto [sample, state] : llvm::enumerate(states)) {
+      state.values[slot] = result.sliceRows(int64_t(sample) * rows, rows);
+      state.ptrs[slot] = &state.values[slot];
+    }
   }
-  values.assign(numSlots, Tensor());
-  ptrs.assign(numSlots, nullptr);
-  for (auto [i, input] : llvm::enumerate(inputs))
-    ptrs[i] = &input;
-  for (auto &[slot, tensor] : constants) {
-    ptrs[slot] = &tensor;
-    if (observer)
-      (*observer)(slotValues[slot], tensor);
+  return llvm::Error::success();
+}
+
+llvm::Error ProgramImpl::execute(ArrayRef<ArrayRef<Tensor>> inputs,
+                                 MutableArrayRef<SampleValues> states,
+                                 std::optional<BatchObserver> observer,
+                                 bool keepAll, int64_t *failedSample) const {
+  for (auto [sample, sampleInputs] : llvm::enumerate(inputs)) {
+    if (failedSample)
+      *failedSample = int64_t(sample);
+    if (sampleInputs.size() != argTypes.size())
+      return llvm::createStringError("expected %zu inputs, got %zu",
+                                     argTypes.size(), sampleInputs.size());
+    for (auto [i, input] : llvm::enumerate(sampleInputs)) {
+      auto &[dtype, shape] = argTypes[i];
+      if (input.dtype() != dtype || input.shape() != ArrayRef<int64_t>(shape))
+        return llvm::createStringError(
+            "input %zu: expected %s %s, got %s %s", i, dtypeName(dtype).data(),
+            shapeToString(shape).c_str(), dtypeName(input.dtype()).data(),
+            shapeToString(input.shape()).c_str());
+    }
   }
+  for (auto [sample, state] : llvm::enumerate(states)) {
+    state.values.assign(numSlots, Tensor());
+    state.ptrs.assign(numSlots, nullptr);
+    for (auto [i, input] : llvm::enumerate(inputs[sample]))
+      state.ptrs[i] = &input;
+    for (auto &[slot, tensor] : constants)
+      state.ptrs[slot] = &tensor;
+  }
+  if (observer)
+    for (auto &[slot, tensor] : constants)
+      for (unsigned sample = 0; sample < states.size(); ++sample)
+        (*observer)(sample, slotValues[slot], tensor);
 
   SmallVector<const Tensor *, 8> operandPtrs;
   SmallVector<Tensor, 2> results;
   for (const Step &step : steps) {
-    operandPtrs.clear();
-    for (unsigned slot : step.operands)
-      operandPtrs.push_back(ptrs[slot]);
-    results.clear();
-    results.resize(step.results.size());
-    KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
-                      step.cache.get()};
-    if (failed(step.kernel(ctx)))
-      return llvm::createStringError(
-          "evaluation failed at '%s'",
-          step.op->getName().getStringRef().str().c_str());
-    for (auto [slot, result] : llvm::zip(step.results, results)) {
-      values[slot] = std::move(result);
-      ptrs[slot] = &values[slot];
-      if (observer)
-        (*observer)(slotValues[slot], values[slot]);
+    if (step.stacks && states.size() > 1) {
+      if (failedSample)
+        *failedSample = -1;
+      if (llvm::Error error = runStacked(step, states))
+        return error;
+    } else {
+      for (auto [sample, state] : llvm::enumerate(states)) {
+        if (failedSample)
+          *failedSample = int64_t(sample);
+        operandPtrs.clear();
+        for (unsigned slot : step.operands)
+          operandPtrs.push_back(state.ptrs[slot]);
+        results.clear();
+        results.resize(step.results.size());
+        KernelContext ctx{step.op, operandPtrs, results, step.constantOperands,
+                          step.cache.get()};
+        if (failed(step.kernel(ctx)))
+          return kernelFailure(step);
+        for (auto [slot, result] : llvm::zip(step.results, results)) {
+          state.values[slot] = std::move(result);
+          state.ptrs[slot] = &state.values[slot];
+        }
+      }
     }
-    if (!keepAll)
-      for (unsigned slot : step.releases)
-        values[slot] = Tensor();
+    for (auto [sample, state] : llvm::enumerate(states)) {
+      if (observer)
+        for (unsigned slot : step.results)
+          (*observer)(sample, slotValues[slot], state.values[slot]);
+      if (!keepAll)
+        for (unsigned slot : step.releases)
+          state.values[slot] = Tensor();
+    }
   }
   return llvm::Error::success();
+}
+
+llvm::Error ProgramImpl::executeOne(ArrayRef<Tensor> inputs,
+                                    SampleValues &state,
+                                    std::optional<ValueObserver> observer,
+                                    bool keepAll) const {
+  std::optional<BatchObserver> batchObserver;
+  auto forward = [&](unsigned, Value value, const Tensor &tensor) {
+    (*observer)(value, tensor);
+  };
+  if (observer)
+    batchObserver = forward;
+  return execute({inputs}, MutableArrayRef<SampleValues>(state), batchObserver,
+                 keepAll);
 }
 
 llvm::Expected<SmallVector<Tensor>>
 Program::run(ArrayRef<Tensor> inputs,
              std::optional<ValueObserver> observer) const {
-  std::vector<Tensor> values;
-  std::vector<const Tensor *> ptrs;
+  SampleValues state;
   if (llvm::Error error =
-          impl->execute(inputs, values, ptrs, observer, /*keepAll=*/false))
+          impl->executeOne(inputs, state, observer, /*keepAll=*/false))
     return std::move(error);
   SmallVector<Tensor> outputs;
   for (unsigned slot : impl->outputs)
-    outputs.push_back(*ptrs[slot]);
+    outputs.push_back(*state.ptrs[slot]);
+  return outputs;
+}
+
+llvm::Expected<std::vector<SmallVector<Tensor>>>
+Program::runBatch(ArrayRef<SmallVector<Tensor>> samples,
+                  std::optional<BatchObserver> observer,
+                  int64_t *failedSample) const {
+  SmallVector<ArrayRef<Tensor>> inputs(samples.begin(), samples.end());
+  std::vector<SampleValues> states(samples.size());
+  if (llvm::Error error = impl->execute(inputs, states, observer,
+                                        /*keepAll=*/false, failedSample))
+    return std::move(error);
+  std::vector<SmallVector<Tensor>> outputs(samples.size());
+  for (auto [sample, state] : llvm::enumerate(states))
+    for (unsigned slot : impl->outputs)
+      outputs[sample].push_back(*state.ptrs[slot]);
   return outputs;
 }
 
@@ -620,19 +745,19 @@ llvm::Expected<Gradients>
 Program::runBackward(ArrayRef<Tensor> inputs, ArrayRef<Tensor> outputSeeds,
                      ArrayRef<Value> wrt,
                      SmallVectorImpl<Tensor> *outputs) const {
-  std::vector<Tensor> values;
-  std::vector<const Tensor *> ptrs;
-  if (llvm::Error error = impl->execute(inputs, values, ptrs, std::nullopt,
-                                        /*keepAll=*/true))
+  SampleValues state;
+  if (llvm::Error error = impl->executeOne(inputs, state, std::nullopt,
+                                           /*keepAll=*/true))
     return std::move(error);
   Gradients result;
-  if (llvm::Error error = backpropagate(*impl, outputSeeds, wrt, values, ptrs,
-                                        /*squaredNorms=*/nullptr, result))
+  if (llvm::Error error =
+          backpropagate(*impl, outputSeeds, wrt, state.values, state.ptrs,
+                        /*squaredNorms=*/nullptr, result))
     return std::move(error);
   if (outputs) {
     outputs->clear();
     for (unsigned slot : impl->outputs)
-      outputs->push_back(*ptrs[slot]);
+      outputs->push_back(*state.ptrs[slot]);
   }
   return result;
 }
@@ -641,15 +766,14 @@ llvm::Expected<DenseMap<Value, double>>
 Program::gradientSquaredNorms(ArrayRef<Tensor> inputs,
                               ArrayRef<Tensor> outputSeeds,
                               ArrayRef<Value> wrt) const {
-  std::vector<Tensor> values;
-  std::vector<const Tensor *> ptrs;
-  if (llvm::Error error = impl->execute(inputs, values, ptrs, std::nullopt,
-                                        /*keepAll=*/true))
+  SampleValues state;
+  if (llvm::Error error = impl->executeOne(inputs, state, std::nullopt,
+                                           /*keepAll=*/true))
     return std::move(error);
   DenseMap<Value, double> norms;
   Gradients unused;
-  if (llvm::Error error =
-          backpropagate(*impl, outputSeeds, wrt, values, ptrs, &norms, unused))
+  if (llvm::Error error = backpropagate(*impl, outputSeeds, wrt, state.values,
+                                        state.ptrs, &norms, unused))
     return std::move(error);
   return norms;
 }

@@ -51,6 +51,10 @@ struct KernelContext {
   /// it may also produce the gradient as usual.
   llvm::ArrayRef<bool> normOnly = {};
   double *operandGradNorms = nullptr;
+  /// Samples stacked along the first dimension of operand 0 (see
+  /// `stacksSamples`): results get that many times their type's first
+  /// dimension.
+  int64_t stackedSamples = 1;
 
   /// Emits an error at the op and returns failure.
   mlir::LogicalResult fail(const llvm::Twine &message) const;
@@ -68,7 +72,8 @@ struct KernelContext {
     });
     return static_cast<const T *>(cache->value.get());
   }
-  /// Allocates result `i` with the dtype and static shape of its type.
+  /// Allocates result `i` with the dtype and static shape of its type, the
+  /// first dimension multiplied by `stackedSamples`.
   mlir::LogicalResult allocResult(unsigned i);
 };
 
@@ -77,6 +82,13 @@ using KernelTable = llvm::StringMap<KernelFn>;
 
 /// The process-wide table of forward kernels.
 const KernelTable &forwardKernels();
+
+/// Whether the kernel of `op` may run several samples at once, stacked
+/// along the first dimension of operand 0, every other operand being a
+/// constant shared by the samples: convolutions and matrix products, which
+/// then multiply one taller matrix by their weights (and repack them once)
+/// instead of one per sample.
+bool stacksSamples(mlir::Operation *op);
 
 void registerElementwiseKernels(KernelTable &table);
 void registerDataMovementKernels(KernelTable &table);

@@ -3,6 +3,7 @@
 #include "compress/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cassert>
@@ -177,18 +178,47 @@ double Tensor::getAsDouble(int64_t i) const {
   return double(integers[i]);
 }
 
-Tensor Tensor::sliceBatch(int64_t index) const {
-  assert(rank() >= 1 && index >= 0 && index < dims[0]);
+Tensor Tensor::sliceBatch(int64_t index) const { return sliceRows(index, 1); }
+
+Tensor Tensor::sliceRows(int64_t first, int64_t rows) const {
+  assert(rank() >= 1 && first >= 0 && rows >= 0 && first + rows <= dims[0]);
   Shape sliceShape(dims.begin(), dims.end());
-  sliceShape[0] = 1;
+  sliceShape[0] = rows;
   Tensor result(type, sliceShape);
   int64_t n = result.size();
-  int64_t begin = index * n;
+  int64_t begin = dims[0] ? first * (count / dims[0]) : 0;
   if (type == DType::F32)
     std::copy_n(floats.begin() + begin, n, result.floats.begin());
   else if (type == DType::F64)
     std::copy_n(doubles.begin() + begin, n, result.doubles.begin());
   else
     std::copy_n(integers.begin() + begin, n, result.integers.begin());
+  return result;
+}
+
+Tensor Tensor::concatRows(llvm::ArrayRef<const Tensor *> parts) {
+  assert(!parts.empty() && parts[0]->rank() >= 1);
+  const Tensor &first = *parts[0];
+  Shape shape(first.dims.begin(), first.dims.end());
+  shape[0] = 0;
+  for (const Tensor *part : parts) {
+    assert(part->type == first.type && part->rank() == first.rank() &&
+           llvm::equal(part->shape().drop_front(), first.shape().drop_front()));
+    shape[0] += part->dims[0];
+  }
+  Tensor result(first.type, shape);
+  int64_t offset = 0;
+  for (const Tensor *part : parts) {
+    if (first.type == DType::F32)
+      std::copy(part->floats.begin(), part->floats.end(),
+                result.floats.begin() + offset);
+    else if (first.type == DType::F64)
+      std::copy(part->doubles.begin(), part->doubles.end(),
+                result.doubles.begin() + offset);
+    else
+      std::copy(part->integers.begin(), part->integers.end(),
+                result.integers.begin() + offset);
+    offset += part->count;
+  }
   return result;
 }

@@ -11,6 +11,7 @@
 
 #include "compress/Dialect/QInt/IR/QInt.h"
 #include "compress/Evaluator/Evaluator.h"
+#include "compress/Support/Parallel.h"
 #include "compress/Support/Samples.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 using namespace mlir;
 using namespace compress;
@@ -37,61 +39,99 @@ LogicalResult compress::quantize::measureSqnr(func::FuncOp floatFunc, func::Func
     return intFunc.emitError(llvm::toString(std::move(err)));
   if (args.size() != 1)
     return intFunc.emitError("the report measures functions of one input");
-  auto layerAttr = intFunc.getContext()
-                       ->getLoadedDialect<CompressionDialect>()
-                       ->getLayerAttrHelper();
-  llvm::StringMap<LayerInfo *> byName;
-  for (LayerInfo &layer : layers)
-    byName[layer.name] = &layer;
-  llvm::StringMap<Tensor> floatOutputs;
-  for (int64_t i = 0; i < samples; ++i) {
-    auto sample = sampleFor(data, i, args[0], "calibration");
-    if (!sample)
-      return intFunc.emitError(llvm::toString(sample.takeError()));
-    auto observeFloat = [&](Value value, const Tensor &tensor) {
-      if (Operation *def = value.getDefiningOp())
-        if (StringAttr name = layerAttr.getAttr(def))
-          floatOutputs[name.getValue()] = tensor;
+  MLIRContext *context = intFunc.getContext();
+  auto layerAttr =
+      context->getLoadedDialect<CompressionDialect>()->getLayerAttrHelper();
+  llvm::StringMap<unsigned> indexOf;
+  for (auto [i, layer] : llvm::enumerate(layers))
+    indexOf[layer.name] = i;
+  auto layerOf = [&](Operation *op) -> std::optional<unsigned> {
+    if (StringAttr name = op ? layerAttr.getAttr(op) : nullptr)
+      if (auto it = indexOf.find(name.getValue()); it != indexOf.end())
+        return it->second;
+    return std::nullopt;
+  };
+
+  // Samples run in groups, the groups of a batch in parallel. Each sample's
+  // energies are kept apart and summed in sample order afterwards, so the
+  // report does not depend on the number of threads; the accumulator
+  // extremes are merged under a lock, which order cannot change.
+  struct Energy {
+    double signal = 0, noise = 0;
+  };
+  std::vector<std::vector<Energy>> energies(samples,
+                                            std::vector<Energy>(layers.size()));
+  std::mutex seenMutex;
+  auto runGroup = [&](int64_t first, int64_t count) -> llvm::Error {
+    std::vector<SmallVector<Tensor>> inputs;
+    for (int64_t i = first; i < first + count; ++i) {
+      auto sample = sampleFor(data, i, args[0], "calibration");
+      if (!sample)
+        return sample.takeError();
+      inputs.push_back({std::move(*sample)});
+    }
+    // floatOutputs[sample][layer]: the float layer's output.
+    std::vector<std::vector<Tensor>> floatOutputs(
+        count, std::vector<Tensor>(layers.size()));
+    auto observeFloat = [&](unsigned sample, Value value,
+                            const Tensor &tensor) {
+      if (std::optional<unsigned> layer = layerOf(value.getDefiningOp()))
+        floatOutputs[sample][*layer] = tensor;
     };
-    auto observeInt = [&](Value value, const Tensor &tensor) {
+    auto observeInt = [&](unsigned sample, Value value, const Tensor &tensor) {
       Operation *def = value.getDefiningOp();
       if (isa_and_nonnull<qint::Conv2DOp, qint::DepthwiseConv2DOp,
                           qint::MatmulOp>(def)) {
         // An accumulator: its layer is named on the requantize reading it.
+        if (tensor.size() == 0)
+          return;
+        auto [lo, hi] =
+            std::minmax_element(tensor.ints().begin(), tensor.ints().end());
         for (Operation *user : def->getUsers())
-          if (StringAttr name = layerAttr.getAttr(user))
-            if (LayerInfo *layer = byName.lookup(name.getValue());
-                layer && tensor.size() > 0) {
-              auto [lo, hi] = std::minmax_element(tensor.ints().begin(),
-                                                  tensor.ints().end());
-              auto &seen = layer->accumulatorSeen;
-              seen = {std::min(seen ? seen->first : *lo, *lo),
-                      std::max(seen ? seen->second : *hi, *hi)};
-            }
+          if (std::optional<unsigned> layer = layerOf(user)) {
+            std::lock_guard<std::mutex> lock(seenMutex);
+            auto &seen = layers[*layer].accumulatorSeen;
+            seen = {std::min(seen ? seen->first : *lo, *lo),
+                    std::max(seen ? seen->second : *hi, *hi)};
+          }
         return;
       }
-      StringAttr name = def ? layerAttr.getAttr(def) : nullptr;
-      if (!name || !byName.count(name.getValue()) ||
-          !floatOutputs.count(name.getValue()))
+      std::optional<unsigned> layer = layerOf(def);
+      if (!layer)
         return;
-      LayerInfo &layer = *byName[name.getValue()];
-      const Tensor &exact = floatOutputs[name.getValue()];
+      const Tensor &exact = floatOutputs[sample][*layer];
       if (exact.size() != tensor.size())
         return;
+      const AffineParams &output = layers[*layer].output;
+      Energy &energy = energies[first + sample][*layer];
       for (int64_t k = 0; k < tensor.size(); ++k) {
         double f = exact.f32()[k];
-        double d = f - layer.output.dequantize(tensor.ints()[k]);
-        layer.signal += f * f;
-        layer.noise += d * d;
+        double d = f - output.dequantize(tensor.ints()[k]);
+        energy.signal += f * f;
+        energy.noise += d * d;
       }
     };
-    if (auto err = floatProgram->run({*sample}, ValueObserver(observeFloat))
-                       .takeError())
-      return intFunc.emitError(llvm::toString(std::move(err)));
+    int64_t failed = -1;
     if (auto err =
-            intProgram->run({*sample}, ValueObserver(observeInt)).takeError())
-      return intFunc.emitError(llvm::toString(std::move(err)));
-  }
+            floatProgram->runBatch(inputs, BatchObserver(observeFloat), &failed)
+                .takeError())
+      return groupFailure(std::move(err), first, count, failed);
+    if (auto err =
+            intProgram->runBatch(inputs, BatchObserver(observeInt), &failed)
+                .takeError())
+      return groupFailure(std::move(err), first, count, failed);
+    return llvm::Error::success();
+  };
+  if (std::optional<SampleFailure> failure =
+          runSampleGroups(context, samples, kSampleGroup, kSampleBatch,
+                          runGroup, [](int64_t, int64_t) {}))
+    return intFunc.emitError("measuring the report's SQNR failed: ")
+           << failure->message;
+  for (const std::vector<Energy> &sample : energies)
+    for (auto [layer, energy] : llvm::zip(layers, sample)) {
+      layer.signal += energy.signal;
+      layer.noise += energy.noise;
+    }
   return success();
 }
 

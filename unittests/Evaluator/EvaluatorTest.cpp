@@ -130,6 +130,86 @@ TEST_F(EvaluatorTest, ConstantWeightsAreCachedAcrossRuns) {
   }
 }
 
+TEST_F(EvaluatorTest, BatchRunMatchesRunsOneSampleAtATime) {
+  // A stride-2 convolution, a clamp (run per sample) and a matrix product
+  // with constant weights (both stacked); then an integer convolution with
+  // zero points. Integer results must be equal, float ones equal to the
+  // last bits the BLAS may change.
+  const char *source = R"(
+    func.func @f(%x: tensor<1x5x5x3xf32>, %q: tensor<1x4x4x2xi8>) -> (tensor<1x9x4xf32>, tensor<1x3x3x3xi32>) {
+      %w = "tosa.const"() <{values = dense<[[[[0.5, -1.0, 0.25], [2.0, 0.0, -0.5]], [[1.5, 1.0, -2.0], [0.75, -0.25, 1.0]]], [[[-0.5, 1.0, 2.0], [0.25, 0.5, -1.5]], [[1.0, -2.0, 0.5], [-0.75, 0.25, 1.0]]]]> : tensor<2x2x2x3xf32>}> : () -> tensor<2x2x2x3xf32>
+      %b = "tosa.const"() <{values = dense<[0.5, -0.5]> : tensor<2xf32>}> : () -> tensor<2xf32>
+      %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+      %c = tosa.conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>} : (tensor<1x5x5x3xf32>, tensor<2x2x2x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
+      %r = tosa.clamp %c {max_val = 6.0 : f32, min_val = 0.0 : f32} : (tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+      %s = "tosa.const_shape"() <{values = dense<[1, 9, 2]> : tensor<3xindex>}> : () -> !tosa.shape<3>
+      %f = tosa.reshape %r, %s : (tensor<1x3x3x2xf32>, !tosa.shape<3>) -> tensor<1x9x2xf32>
+      %m = "tosa.const"() <{values = dense<[[[1.0, 2.0, 3.0, 4.0], [-1.0, 0.5, 0.0, 2.0]]]> : tensor<1x2x4xf32>}> : () -> tensor<1x2x4xf32>
+      %y = tosa.matmul %f, %m, %z, %z : (tensor<1x9x2xf32>, tensor<1x2x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x9x4xf32>
+      %qw = "tosa.const"() <{values = dense<[[[[1, -2], [3, 4]], [[-5, 6], [7, -8]]], [[[9, 10], [-11, 12]], [[13, -14], [15, 16]]], [[[-17, 18], [19, 20]], [[21, 22], [-23, 24]]]]> : tensor<3x2x2x2xi8>}> : () -> tensor<3x2x2x2xi8>
+      %qb = "tosa.const"() <{values = dense<[100, -100, 7]> : tensor<3xi32>}> : () -> tensor<3xi32>
+      %xzp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+      %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+      %qy = tosa.conv2d %q, %qw, %qb, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x2x2x2xi8>, tensor<3xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x3xi32>
+      return %y, %qy : tensor<1x9x4xf32>, tensor<1x3x3x3xi32>
+    })";
+  func::FuncOp func = parse(source);
+  ASSERT_TRUE(func);
+  FailureOr<Program> program = Program::compile(func);
+  ASSERT_TRUE(succeeded(program));
+  std::vector<SmallVector<Tensor>> samples;
+  for (int sample = 0; sample < 3; ++sample) {
+    Tensor x(DType::F32, {1, 5, 5, 3}), q(DType::I8, {1, 4, 4, 2});
+    for (int64_t i = 0; i < x.size(); ++i)
+      x.f32()[i] = float((i * 7 + sample * 13) % 11) * 0.25f - 1.0f;
+    for (int64_t i = 0; i < q.size(); ++i)
+      q.ints()[i] = (i * 37 + sample * 91) % 256 - 128;
+    samples.push_back({x, q});
+  }
+  // Every value's samples are reported one after another, in order.
+  std::vector<std::pair<Value, unsigned>> seen;
+  auto batch = program->runBatch(
+      samples, [&](unsigned sample, Value value, const Tensor &) {
+        seen.push_back({value, sample});
+      });
+  ASSERT_TRUE(bool(batch)) << llvm::toString(batch.takeError());
+  ASSERT_EQ(batch->size(), samples.size());
+  ASSERT_EQ(seen.size() % 3, 0u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].second, i % 3);
+    EXPECT_EQ(seen[i].first, seen[i - i % 3].first);
+  }
+  for (auto [sample, inputs] : llvm::enumerate(samples)) {
+    auto single = program->run(inputs);
+    ASSERT_TRUE(bool(single));
+    const SmallVector<Tensor> &outputs = (*batch)[sample];
+    ASSERT_EQ(outputs.size(), 2u);
+    EXPECT_EQ(outputs[0].shape(), (*single)[0].shape());
+    for (int64_t i = 0; i < outputs[0].size(); ++i)
+      EXPECT_NEAR(outputs[0].f32()[i], (*single)[0].f32()[i], 1e-5)
+          << "sample " << sample << " element " << i;
+    EXPECT_EQ(outputs[1].shape(), (*single)[1].shape());
+    EXPECT_EQ(outputs[1].ints(), (*single)[1].ints()) << "sample " << sample;
+  }
+}
+
+TEST_F(EvaluatorTest, BatchRunNamesTheSampleAtFault) {
+  func::FuncOp func = parse(R"(
+    func.func @f(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+      return %x : tensor<1x4xf32>
+    })");
+  FailureOr<Program> program = Program::compile(func);
+  ASSERT_TRUE(succeeded(program));
+  std::vector<SmallVector<Tensor>> samples = {{Tensor(DType::F32, {1, 4})},
+                                              {Tensor(DType::F32, {1, 5})}};
+  int64_t failed = -2;
+  auto result = program->runBatch(samples, std::nullopt, &failed);
+  ASSERT_FALSE(bool(result));
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "input 0: expected float32 [1, 4], got float32 [1, 5]");
+  EXPECT_EQ(failed, 1);
+}
+
 TEST_F(EvaluatorTest, QIntConvWrapsInItsAccumulatorType) {
   // 18 products of (100 - (-28)) * 127 = 16256 each: 292608, which an i16
   // accumulator holds modulo 2^16 as 292608 - 5 * 65536 = -35072 -> wraps

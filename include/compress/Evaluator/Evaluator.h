@@ -40,6 +40,11 @@ namespace compress {
 using ValueObserver =
     llvm::function_ref<void(mlir::Value value, const Tensor &tensor)>;
 
+/// Like `ValueObserver`, for runs of several samples: `sample` is the
+/// sample's index in the batch.
+using BatchObserver = llvm::function_ref<void(
+    unsigned sample, mlir::Value value, const Tensor &tensor)>;
+
 struct ProgramImpl;
 
 /// Gradients of a scalar loss computed by `Program::runBackward`.
@@ -74,6 +79,25 @@ public:
   llvm::Expected<llvm::SmallVector<Tensor>>
   run(llvm::ArrayRef<Tensor> inputs,
       std::optional<ValueObserver> observer = std::nullopt) const;
+
+  /// Runs the function on several samples at once: `samples[i]` holds the
+  /// inputs of sample i and the result holds its outputs. Convolutions and
+  /// matrix products whose weights are constants run once for all samples,
+  /// stacked along their first dimension, which is what makes a batch
+  /// faster than its samples one at a time: the GEMM is taller and the
+  /// weights are packed once. Other ops run sample by sample. Integer
+  /// results are the same as `run`'s; float results may differ in the last
+  /// bits, as the BLAS may sum in another order for another matrix height,
+  /// so callers that must not depend on the thread count fix the batches.
+  /// The observer sees each value of each sample; all samples' tensors of
+  /// one value are reported one after another, in sample order. When the
+  /// run fails because of one sample (its inputs, or an op that ran it
+  /// alone), `*failedSample` is set to its index in `samples`; to -1 when
+  /// the failing op ran all samples at once.
+  llvm::Expected<std::vector<llvm::SmallVector<Tensor>>>
+  runBatch(llvm::ArrayRef<llvm::SmallVector<Tensor>> samples,
+           std::optional<BatchObserver> observer = std::nullopt,
+           int64_t *failedSample = nullptr) const;
 
   /// Gradients of `sum_i sum(outputSeeds[i] * outputs[i])` with respect to
   /// the function's float32 inputs and to the values in `wrt` (typically

@@ -40,6 +40,13 @@ void parallelForIndices(mlir::MLIRContext *context, size_t begin, size_t end,
 /// holds until its batch is reduced stays small.
 constexpr int64_t kSampleBatch = 8;
 
+/// Samples the analyses give the evaluator at once (`Program::runBatch`),
+/// so that convolutions and matrix products multiply one taller matrix by
+/// their weights. Fixed, like `kSampleBatch`, because float results may
+/// depend on how samples are grouped: a group never depends on the number
+/// of threads.
+constexpr int64_t kSampleGroup = 4;
+
 /// The first sample, in sample order, whose run failed, and why.
 struct SampleFailure {
   int64_t sample;
@@ -60,6 +67,27 @@ runSampleBatches(mlir::MLIRContext *context, int64_t count, int64_t batchSize,
                  llvm::function_ref<llvm::Error(int64_t sample)> runSample,
                  llvm::function_ref<void(int64_t first, int64_t size)>
                      afterBatch);
+
+/// "sample 3" or "samples 0 to 3", for messages about a group.
+std::string describeSamples(int64_t first, int64_t count);
+
+/// The error of a group of samples [first, first + count) run together,
+/// prefixed with the sample at fault (`failedInGroup`, its index in the
+/// group, as `Program::runBatch` reports it) or with the whole group when
+/// that is -1.
+llvm::Error groupFailure(llvm::Error error, int64_t first, int64_t count,
+                         int64_t failedInGroup);
+
+/// `runSampleBatches` over groups of samples: the samples [first, first +
+/// size) of a group go to one `runGroup(first, size)` call, groups of
+/// `groupSize` samples (the last one may be smaller), and the groups of a
+/// batch run in parallel. `batchSize` is rounded up to a multiple of
+/// `groupSize`. A failing group fails as its first sample.
+std::optional<SampleFailure> runSampleGroups(
+    mlir::MLIRContext *context, int64_t count, int64_t groupSize,
+    int64_t batchSize,
+    llvm::function_ref<llvm::Error(int64_t first, int64_t size)> runGroup,
+    llvm::function_ref<void(int64_t first, int64_t size)> afterBatch);
 
 } // namespace compress
 

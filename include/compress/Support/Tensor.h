@@ -80,6 +80,11 @@ public:
   double getAsDouble(int64_t i) const;
   /// The first-axis slice `[index]`, keeping a leading dimension of 1.
   Tensor sliceBatch(int64_t index) const;
+  /// The first-axis slice `[first, first + rows)`.
+  Tensor sliceRows(int64_t first, int64_t rows) const;
+  /// The tensors stacked along the first axis; they must have one dtype
+  /// and agree in every other dimension.
+  static Tensor concatRows(llvm::ArrayRef<const Tensor *> parts);
 
 private:
   DType type = DType::F32;

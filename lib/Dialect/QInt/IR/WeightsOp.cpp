@@ -33,6 +33,16 @@ std::pair<int64_t, int64_t> WeightsOp::getValueBounds() {
 /// The elements of an i8 attribute, unless it cannot be read element by
 /// element (resource-backed attributes such as dense_resource).
 static std::optional<std::vector<int8_t>> readInt8s(ElementsAttr attr) {
+  // Dense i8 data is one byte per element: copied at once, as weights as
+  // large as a model's are read by every verification.
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+      dense && dense.getElementType().isInteger(8)) {
+    if (dense.isSplat())
+      return std::vector<int8_t>(dense.getNumElements(),
+                                 dense.getSplatValue<int8_t>());
+    ArrayRef<char> raw = dense.getRawData();
+    return std::vector<int8_t>(raw.begin(), raw.end());
+  }
   auto values = attr.tryGetValues<APInt>();
   if (!values)
     return std::nullopt;
