@@ -8,6 +8,12 @@
 // convolution whose weights already include the batch-norm scale, which is
 // what quantization needs to see.
 //
+// The scale itself, gamma * rsqrt(var + eps), is first combined into one
+// constant gamma / sqrt(var + eps) in float32, the way PyTorch's, TFLite's
+// and the ONNX exporters' batch-norm folding computes it; the weights are
+// then scaled once. A model whose exporter folded batch norm and the same
+// model with batch norm explicit thus get the same weights, bit for bit.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compress/Transforms/Passes.h"
@@ -16,6 +22,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -260,10 +268,76 @@ struct FoldAddIntoConv : public OpRewritePattern<OpTy> {
   }
 };
 
+/// mul(mul(x, rsqrt(v)), g), with v and g float32 constants of one shape
+/// (or single values), becomes mul(x, s) with s = g / sqrt(v) evaluated in
+/// float32: one rounding for the square root and one for the division, as
+/// frameworks fold batch norm's scale. Rooted at the rsqrt with a benefit
+/// above constant folding, so that it runs before rsqrt(v) becomes a
+/// constant, which would round twice, and the scale would then reach the
+/// weights in two multiplications, rounding twice more.
+struct CombineBatchNormScale : public OpRewritePattern<tosa::RsqrtOp> {
+  CombineBatchNormScale(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(tosa::RsqrtOp rsqrt,
+                                PatternRewriter &rewriter) const override {
+    auto varianceType = dyn_cast<RankedTensorType>(rsqrt.getType());
+    DenseElementsAttr variance;
+    if (!varianceType || !varianceType.getElementType().isF32() ||
+        !matchPattern(rsqrt.getInput1(), m_Constant(&variance)))
+      return rewriter.notifyMatchFailure(rsqrt, "not rsqrt of an f32 constant");
+    if (!rsqrt->hasOneUse())
+      return rewriter.notifyMatchFailure(rsqrt, "rsqrt has several uses");
+    auto inner = dyn_cast<tosa::MulOp>(*rsqrt->user_begin());
+    if (!inner || !matchPattern(inner.getShift(), m_Zero()) ||
+        !inner->hasOneUse())
+      return rewriter.notifyMatchFailure(rsqrt, "not read by one mul");
+    Value x = inner.getInput1() == rsqrt.getResult() ? inner.getInput2()
+                                                     : inner.getInput1();
+    auto outer = dyn_cast<tosa::MulOp>(*inner->user_begin());
+    if (!outer || !matchPattern(outer.getShift(), m_Zero()))
+      return rewriter.notifyMatchFailure(rsqrt, "product not scaled again");
+    Value gammaValue = outer.getInput1() == inner.getResult()
+                           ? outer.getInput2()
+                           : outer.getInput1();
+    DenseElementsAttr gamma;
+    if (!matchPattern(gammaValue, m_Constant(&gamma)))
+      return rewriter.notifyMatchFailure(rsqrt, "gamma is not a constant");
+    auto gammaType = cast<RankedTensorType>(gamma.getType());
+    bool sameShape = gammaType.getShape() == varianceType.getShape();
+    if (!gammaType.getElementType().isF32() ||
+        gammaType.getRank() != varianceType.getRank() ||
+        (!sameShape && gamma.getNumElements() != 1 &&
+         variance.getNumElements() != 1))
+      return rewriter.notifyMatchFailure(
+          rsqrt, "gamma is not f32 of the variance's shape or a single value");
+
+    // s takes the shape of whichever has more than one value.
+    RankedTensorType scaleType =
+        variance.getNumElements() >= gamma.getNumElements() ? varianceType
+                                                            : gammaType;
+    SmallVector<float> v(variance.getValues<float>());
+    SmallVector<float> g(gamma.getValues<float>());
+    SmallVector<float> scale(scaleType.getNumElements());
+    for (size_t i = 0; i < scale.size(); ++i) {
+      float root = std::sqrt(v[v.size() == 1 ? 0 : i]);
+      scale[i] = g[g.size() == 1 ? 0 : i] / root;
+    }
+    Value scaleConst = tosa::ConstOp::create(
+        rewriter, rsqrt.getLoc(), scaleType,
+        DenseElementsAttr::get(scaleType, ArrayRef(scale)));
+    rewriter.replaceOpWithNewOp<tosa::MulOp>(outer, outer.getType(), x,
+                                             scaleConst, outer.getShift());
+    return success();
+  }
+};
+
 } // namespace
 
 void compress::populateConvAffineFoldingPatterns(RewritePatternSet &patterns) {
   patterns.addWithLabel<FoldMulIntoConv, FoldAddIntoConv<tosa::AddOp>,
                         FoldAddIntoConv<tosa::SubOp>>({"batch-norm"},
                                                       patterns.getContext());
+  patterns.addWithLabel<CombineBatchNormScale>({"batch-norm-scale"},
+                                               patterns.getContext());
 }

@@ -512,6 +512,39 @@ func.func @torch_batch_norm_block(%arg0: tensor<1x2x4x4xf32>) -> tensor<1x4x4x2x
 
 // -----
 
+/// Batch norm's scale is gamma / sqrt(var + eps) computed in float32, as
+/// PyTorch and the ONNX exporters fold it, and reaches the weights in one
+/// multiplication: sqrt(3) and sqrt(7) are inexact, and 3 / sqrt(3) is
+/// 1.7320509 where 3 * (1 / sqrt(3)) would be 1.73205078; 5 / sqrt(7) is
+/// 1.88982236 where 5 * (1 / sqrt(7)) would be 1.88982248. The bias is
+/// beta - mean * scale.
+// CHECK-LABEL: func.func @batch_norm_scale_rounding
+// CHECK-DAG:     "tosa.const"() <{values = dense<[-1.2320509, -4.27964497]> : tensor<2xf32>}>
+// CHECK-DAG:     "tosa.const"() <{values = dense<{{\[\[\[\[}}1.7320509, 0.000000e+00]]], {{\[\[\[}}0.000000e+00, 1.88982236]]]]> : tensor<2x1x1x2xf32>}>
+// CHECK-NOT:     tosa.rsqrt
+// CHECK-NOT:     tosa.mul
+func.func @batch_norm_scale_rounding(%arg0: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[1.0, 0.0]]], [[[0.0, 1.0]]]]> : tensor<2x1x1x2xf32>}> : () -> tensor<2x1x1x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %mean = "tosa.const"() <{values = dense<[[[[1.0, 2.0]]]]> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
+  %var = "tosa.const"() <{values = dense<[[[[3.0, 7.0]]]]> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
+  %eps = "tosa.const"() <{values = dense<0.0> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %gamma = "tosa.const"() <{values = dense<[[[[3.0, 5.0]]]]> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
+  %beta = "tosa.const"() <{values = dense<[[[[0.5, -0.5]]]]> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %1 = tosa.conv2d %arg0, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x1x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  %3 = tosa.sub %1, %mean : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+  %4 = tosa.add %var, %eps : (tensor<1x1x1x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x1x2xf32>
+  %5 = tosa.rsqrt %4 : (tensor<1x1x1x2xf32>) -> tensor<1x1x1x2xf32>
+  %6 = tosa.mul %3, %5, %shift : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>) -> tensor<1x4x4x2xf32>
+  %7 = tosa.mul %6, %gamma, %shift : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>) -> tensor<1x4x4x2xf32>
+  %8 = tosa.add %7, %beta : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x4x4x2xf32>
+  return %8 : tensor<1x4x4x2xf32>
+}
+
+// -----
+
 /// The same block with a 1x1 output: the transposes then only move unit
 /// dimensions, and must still be sunk (not turned into reshapes early) so
 /// that batch norm reaches the conv.
