@@ -35,9 +35,9 @@ transposedWeights(KernelContext &ctx, unsigned index,
 
 /// Bias of `channels` entries, broadcasting a single-element bias.
 template <typename T>
-std::vector<T> expandBias(const std::vector<T> &bias, int64_t channels) {
+std::vector<T> expandBias(ArrayRef<T> bias, int64_t channels) {
   if (int64_t(bias.size()) == channels)
-    return bias;
+    return bias.vec();
   return std::vector<T>(channels, bias.empty() ? T(0) : bias[0]);
 }
 
@@ -73,7 +73,7 @@ LogicalResult conv2dKernel(KernelContext &ctx) {
   auto &transposed = transposedWeights(
       ctx, 1, scratch,
       [&](TransposedWeightsCache &c) { c.ints = transposeIntWeights(w, wZp); });
-  std::vector<int64_t> b = expandBias(bias.ints(), s.o);
+  std::vector<int64_t> b = expandBias(ArrayRef<int64_t>(bias.ints()), s.o);
   convInt(s, in.ints().data(), inZp, transposed.ints, b.data(),
           out.ints().data(), out.dtype());
   return success();
@@ -99,7 +99,7 @@ LogicalResult depthwiseConv2dKernel(KernelContext &ctx) {
   }
   if (isFloat(in.dtype()))
     return ctx.fail("unsupported float element type");
-  std::vector<int64_t> b = expandBias(bias.ints(), s.o);
+  std::vector<int64_t> b = expandBias(ArrayRef<int64_t>(bias.ints()), s.o);
   depthwiseInt(s, w.dim(3), in.ints().data(), scalarInt(ctx.operand(3)),
                w.ints().data(), scalarInt(ctx.operand(4)), b.data(),
                out.ints().data(), out.dtype());

@@ -242,6 +242,19 @@ static bool hasExactDType(Type type) {
          width == 48 || width == 64;
 }
 
+/// The tensor of a constant in a program. Float32 elements are read in
+/// place from the attribute, which the context keeps for as long as the
+/// function can run: a model's weights are then held once, not once more
+/// per program. Other constants are converted to the evaluator's storage.
+static FailureOr<Tensor> programConstant(Attribute attr) {
+  if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(attr))
+    if (dense.getElementType().isF32() && !dense.isSplat())
+      return Tensor::borrowF32(
+          dense.getType().getShape(),
+          reinterpret_cast<const float *>(dense.getRawData().data()));
+  return tensorFromAttr(attr);
+}
+
 FailureOr<Program> Program::compile(func::FuncOp func) {
   if (func.isExternal())
     return func.emitError("cannot evaluate a function without a body");
@@ -292,7 +305,7 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
     Attribute constant;
     if (op.getNumResults() == 1 && op.hasTrait<OpTrait::ConstantLike>() &&
         matchPattern(op.getResult(0), m_Constant(&constant))) {
-      FailureOr<Tensor> tensor = tensorFromAttr(constant);
+      FailureOr<Tensor> tensor = programConstant(constant);
       if (failed(tensor))
         return op.emitError("reference evaluator cannot read the value of "
                             "this constant");

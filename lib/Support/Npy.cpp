@@ -184,8 +184,8 @@ static void decode(const char *data, std::vector<Out> &out) {
                                                      llvm::endianness::little));
 }
 
-template <typename Stored, typename In>
-static void encode(const std::vector<In> &in, std::string &out) {
+template <typename Stored, typename Range>
+static void encode(const Range &in, std::string &out) {
   size_t offset = out.size();
   out.resize(offset + in.size() * sizeof(Stored));
   for (size_t i = 0, e = in.size(); i != e; ++i)

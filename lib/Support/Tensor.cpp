@@ -163,6 +163,20 @@ Tensor::Tensor(DType type, llvm::ArrayRef<int64_t> shape)
     integers.assign(count, 0);
 }
 
+Tensor Tensor::borrowF32(llvm::ArrayRef<int64_t> shape, const float *data) {
+  Tensor result;
+  result.type = DType::F32;
+  result.dims.assign(shape.begin(), shape.end());
+  result.count = numElements(shape);
+  result.borrowed = data;
+  return result;
+}
+
+void Tensor::materialize() {
+  floats.assign(borrowed, borrowed + count);
+  borrowed = nullptr;
+}
+
 Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
   assert(numElements(newShape) == count && "reshape changes element count");
   Tensor result = *this;
@@ -172,7 +186,7 @@ Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> newShape) const {
 
 double Tensor::getAsDouble(int64_t i) const {
   if (type == DType::F32)
-    return floats[i];
+    return f32()[i];
   if (type == DType::F64)
     return doubles[i];
   return double(integers[i]);
@@ -188,7 +202,7 @@ Tensor Tensor::sliceRows(int64_t first, int64_t rows) const {
   int64_t n = result.size();
   int64_t begin = dims[0] ? first * (count / dims[0]) : 0;
   if (type == DType::F32)
-    std::copy_n(floats.begin() + begin, n, result.floats.begin());
+    std::copy_n(f32().begin() + begin, n, result.floats.begin());
   else if (type == DType::F64)
     std::copy_n(doubles.begin() + begin, n, result.doubles.begin());
   else
@@ -210,7 +224,7 @@ Tensor Tensor::concatRows(llvm::ArrayRef<const Tensor *> parts) {
   int64_t offset = 0;
   for (const Tensor *part : parts) {
     if (first.type == DType::F32)
-      std::copy(part->floats.begin(), part->floats.end(),
+      std::copy(part->f32().begin(), part->f32().end(),
                 result.floats.begin() + offset);
     else if (first.type == DType::F64)
       std::copy(part->doubles.begin(), part->doubles.end(),

@@ -67,12 +67,27 @@ public:
   int64_t size() const { return count; }
 
   /// Element storage; exactly one of these is non-empty (unless size 0).
-  std::vector<float> &f32() { return floats; }
-  const std::vector<float> &f32() const { return floats; }
+  /// Float32 elements. The mutable accessor first copies the elements of a
+  /// borrowed tensor (see `borrowF32`) into the tensor's own storage.
+  std::vector<float> &f32() {
+    if (borrowed)
+      materialize();
+    return floats;
+  }
+  llvm::ArrayRef<float> f32() const {
+    return borrowed ? llvm::ArrayRef<float>(borrowed, count)
+                    : llvm::ArrayRef<float>(floats);
+  }
   std::vector<double> &f64() { return doubles; }
   const std::vector<double> &f64() const { return doubles; }
   std::vector<int64_t> &ints() { return integers; }
   const std::vector<int64_t> &ints() const { return integers; }
+
+  /// A float32 tensor of `shape` that reads `data` without copying it, for
+  /// constants whose storage outlives every run (attributes of an MLIR
+  /// context); `data` must outlive the tensor and its copies. Reading
+  /// costs nothing; the first write through `f32()` copies the elements.
+  static Tensor borrowF32(llvm::ArrayRef<int64_t> shape, const float *data);
 
   /// Same data, another shape with the same element count.
   Tensor reshaped(llvm::ArrayRef<int64_t> newShape) const;
@@ -91,6 +106,9 @@ private:
   Shape dims;
   int64_t count = 0;
   std::vector<float> floats;
+  /// The elements of a borrowed float32 tensor; `floats` is then empty.
+  const float *borrowed = nullptr;
+  void materialize();
   std::vector<double> doubles;
   std::vector<int64_t> integers;
 };
