@@ -156,26 +156,28 @@ fisherSample(const Program &program, ArrayRef<WeightLayer> layers,
   SmallVector<Tensor> inputs;
   inputs.push_back(std::move(input));
 
-  // The seed of the backward pass depends on the forward result, so the
-  // forward pass runs once on its own first.
-  llvm::Expected<SmallVector<Tensor>> outputs = program.run(inputs);
-  if (!outputs)
-    return outputs.takeError();
-  const Tensor &logits = outputs->front();
-  FailureOr<SmallVector<double>> probs = softmax(logits);
-  if (failed(probs))
-    return nonFiniteLogits();
-  int64_t label = drawLabel(*probs, seed, index);
-
-  // d log p_y / d logits = onehot(y) - p.
-  Tensor outputSeed(DType::F32, logits.shape());
-  for (auto [k, p] : llvm::enumerate(*probs))
-    outputSeed.f32()[k] =
-        static_cast<float>((static_cast<int64_t>(k) == label ? 1.0 : 0.0) - p);
+  // The seed of the backward pass depends on the forward result: a label
+  // drawn from the model's own prediction.
+  auto seedFor =
+      [&](ArrayRef<Tensor> outputs) -> llvm::Expected<SmallVector<Tensor>> {
+    const Tensor &logits = outputs.front();
+    FailureOr<SmallVector<double>> probs = softmax(logits);
+    if (failed(probs))
+      return nonFiniteLogits();
+    int64_t label = drawLabel(*probs, seed, index);
+    // d log p_y / d logits = onehot(y) - p.
+    Tensor outputSeed(DType::F32, logits.shape());
+    for (auto [k, p] : llvm::enumerate(*probs))
+      outputSeed.f32()[k] = static_cast<float>(
+          (static_cast<int64_t>(k) == label ? 1.0 : 0.0) - p);
+    SmallVector<Tensor> seeds;
+    seeds.push_back(std::move(outputSeed));
+    return seeds;
+  };
   // Only the norms are needed, never the gradients of all weights at once
   // (they are as large as the model).
   llvm::Expected<DenseMap<Value, double>> squaredNorms =
-      program.gradientSquaredNorms(inputs, outputSeed, wrt);
+      program.gradientSquaredNorms(inputs, seedFor, wrt);
   if (!squaredNorms)
     return squaredNorms.takeError();
   SmallVector<LayerTraces> result(layers.size());

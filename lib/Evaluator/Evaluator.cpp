@@ -779,13 +779,30 @@ llvm::Expected<DenseMap<Value, double>>
 Program::gradientSquaredNorms(ArrayRef<Tensor> inputs,
                               ArrayRef<Tensor> outputSeeds,
                               ArrayRef<Value> wrt) const {
+  return gradientSquaredNorms(
+      inputs,
+      [&](ArrayRef<Tensor>) -> llvm::Expected<SmallVector<Tensor>> {
+        return SmallVector<Tensor>(outputSeeds.begin(), outputSeeds.end());
+      },
+      wrt);
+}
+
+llvm::Expected<DenseMap<Value, double>>
+Program::gradientSquaredNorms(ArrayRef<Tensor> inputs, SeedFunction seedsFor,
+                              ArrayRef<Value> wrt) const {
   SampleValues state;
   if (llvm::Error error = impl->executeOne(inputs, state, std::nullopt,
                                            /*keepAll=*/true))
     return std::move(error);
+  SmallVector<Tensor> outputs;
+  for (unsigned slot : impl->outputs)
+    outputs.push_back(*state.ptrs[slot]);
+  llvm::Expected<SmallVector<Tensor>> outputSeeds = seedsFor(outputs);
+  if (!outputSeeds)
+    return outputSeeds.takeError();
   DenseMap<Value, double> norms;
   Gradients unused;
-  if (llvm::Error error = backpropagate(*impl, outputSeeds, wrt, state.values,
+  if (llvm::Error error = backpropagate(*impl, *outputSeeds, wrt, state.values,
                                         state.ptrs, &norms, unused))
     return std::move(error);
   return norms;

@@ -126,6 +126,18 @@ public:
                        llvm::ArrayRef<Tensor> outputSeeds,
                        llvm::ArrayRef<mlir::Value> wrt) const;
 
+  /// Computes the output seeds of a sample from its forward results.
+  using SeedFunction = llvm::function_ref<llvm::Expected<
+      llvm::SmallVector<Tensor>>(llvm::ArrayRef<Tensor> outputs)>;
+  /// `gradientSquaredNorms` with seeds that depend on the outputs (a loss
+  /// such as log p_y of a label drawn from the model): `seedsFor` gets the
+  /// forward results and returns the seeds, so the function runs forward
+  /// once rather than once for the outputs and once more for the
+  /// gradients.
+  llvm::Expected<llvm::DenseMap<mlir::Value, double>>
+  gradientSquaredNorms(llvm::ArrayRef<Tensor> inputs, SeedFunction seedsFor,
+                       llvm::ArrayRef<mlir::Value> wrt) const;
+
 private:
   explicit Program(std::unique_ptr<ProgramImpl> impl);
   std::unique_ptr<ProgramImpl> impl;
