@@ -129,12 +129,20 @@ compress::detail::transposeIntWeights(const Tensor &weights, int64_t zp) {
   return result;
 }
 
+/// Reductions at least this long go to sgemm in pieces whose sums float
+/// holds exactly; shorter pieces would cost more calls than dgemm saves.
+constexpr int64_t kMinFloatPiece = 64;
+
 /// The integer convolution's sums (before wrapping) computed with the
-/// BLAS in double, when the operands are small enough that double is exact
-/// (they are for 8- and 16-bit quantized layers): every product and partial
-/// sum is then an integer below 2^53, whatever order the BLAS adds them in.
-/// Returns false, computing nothing, otherwise.
-static bool convIntInDouble(const ConvShape &s, const int64_t *input,
+/// BLAS, when the operands are small enough for the BLAS to be exact: every
+/// product and partial sum is then an integer the floating-point type
+/// holds, whatever order the BLAS adds them in. In float (sgemm, twice as
+/// fast) the reduction is cut into pieces of at most 2^24 / (max|x| *
+/// max|w|) terms, 518 for 8-bit activations and weights, and the pieces'
+/// sums are added in int64; otherwise in double when the whole sum is
+/// below 2^53 (16-bit layers). Returns false, computing nothing, when
+/// neither is exact.
+static bool convIntWithBlas(const ConvShape &s, const int64_t *input,
                             int64_t inputZp,
                             const std::vector<int32_t> &weightsKO,
                             const int64_t *bias, int64_t *output) {
@@ -150,11 +158,41 @@ static bool convIntInDouble(const ConvShape &s, const int64_t *input,
       return false;
     maxX = std::max(maxX, std::abs(v - inputZp));
   }
+  const int64_t total = s.n * pixels;
+  int64_t blockRows = std::clamp<int64_t>(kBlockFloats / k, 1, total);
+  auto finish = [&](int64_t *out, int64_t r, int64_t o, int64_t sum) {
+    out[r * s.o + o] =
+        int64_t(uint64_t(sum) + uint64_t(bias ? bias[o] : 0));
+  };
+
+  int64_t piece = std::min(exactSumLengthInFloat(maxX, maxW), k);
+  if (piece >= std::min(k, kMinFloatPiece)) {
+    std::vector<float> w(weightsKO.begin(), weightsKO.end());
+    std::vector<float> a(blockRows * k), c(blockRows * s.o);
+    std::vector<int64_t> sums(blockRows * s.o);
+    for (int64_t r0 = 0; r0 < total; r0 += blockRows) {
+      int64_t rows = std::min(blockRows, total - r0);
+      im2col(s, input, r0, rows, a.data(), 0.0f,
+             [&](int64_t v) { return float(v - inputZp); });
+      std::fill_n(sums.begin(), rows * s.o, 0);
+      for (int64_t k0 = 0; k0 < k; k0 += piece) {
+        gemmFloat(false, false, rows, s.o, std::min(piece, k - k0),
+                  a.data() + k0, k, w.data() + k0 * s.o, s.o, 0.0f, c.data(),
+                  s.o);
+        for (int64_t i = 0, e = rows * s.o; i < e; ++i)
+          sums[i] += int64_t(c[i]);
+      }
+      int64_t *out = output + r0 * s.o;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t o = 0; o < s.o; ++o)
+          finish(out, r, o, sums[r * s.o + o]);
+    }
+    return true;
+  }
+
   if (!isExactInDouble(maxX, maxW, k))
     return false;
   std::vector<double> w(weightsKO.begin(), weightsKO.end());
-  const int64_t total = s.n * pixels;
-  int64_t blockRows = std::clamp<int64_t>(kBlockFloats / k, 1, total);
   std::vector<double> a(blockRows * k), c(blockRows * s.o);
   for (int64_t r0 = 0; r0 < total; r0 += blockRows) {
     int64_t rows = std::min(blockRows, total - r0);
@@ -165,8 +203,7 @@ static bool convIntInDouble(const ConvShape &s, const int64_t *input,
     int64_t *out = output + r0 * s.o;
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t o = 0; o < s.o; ++o)
-        out[r * s.o + o] = int64_t(uint64_t(int64_t(c[r * s.o + o])) +
-                                   uint64_t(bias ? bias[o] : 0));
+        finish(out, r, o, int64_t(c[r * s.o + o]));
   }
   return true;
 }
@@ -177,7 +214,7 @@ void compress::detail::convInt(const ConvShape &s, const int64_t *input,
                                const int64_t *bias, int64_t *output,
                                DType accType) {
   const int64_t k = s.reduction(), pixels = s.oh * s.ow;
-  if (convIntInDouble(s, input, inputZp, weightsKO, bias, output)) {
+  if (convIntWithBlas(s, input, inputZp, weightsKO, bias, output)) {
     for (int64_t i = 0, e = s.n * pixels * s.o; i < e; ++i)
       output[i] = wrapInt(output[i], accType);
     return;

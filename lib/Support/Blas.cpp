@@ -62,3 +62,11 @@ bool compress::isExactInDouble(int64_t maxA, int64_t maxB, int64_t k) {
   __int128 bound = __int128(maxA) * maxB * std::max<int64_t>(k, 1);
   return bound < (__int128(1) << 53);
 }
+
+int64_t compress::exactSumLengthInFloat(int64_t maxA, int64_t maxB) {
+  constexpr int64_t kLimit = int64_t(1) << 24;
+  if (maxA < 0 || maxB < 0 || maxA > kLimit || maxB > kLimit)
+    return 0;
+  int64_t product = maxA * maxB;
+  return product == 0 ? kLimit : kLimit / product;
+}

@@ -210,6 +210,25 @@ TEST_F(EvaluatorTest, BatchRunNamesTheSampleAtFault) {
   EXPECT_EQ(failed, 1);
 }
 
+TEST_F(EvaluatorTest, LongIntegerReductionsAreExact) {
+  // 1101 products of 255 * 127: 35655885, odd and above 2^24, so one float
+  // sum would round it; the BLAS path sums pieces exact in float.
+  Tensor x(DType::I8, {1, 1, 1, 1101});
+  std::fill(x.ints().begin(), x.ints().end(), 127);
+  auto result = run(R"(
+    func.func @f(%x: tensor<1x1x1x1101xi8>) -> tensor<1x1x1x1xi32> {
+      %w = "tosa.const"() <{values = dense<127> : tensor<1x1x1x1101xi8>}> : () -> tensor<1x1x1x1101xi8>
+      %b = "tosa.const"() <{values = dense<7> : tensor<1xi32>}> : () -> tensor<1xi32>
+      %xzp = "tosa.const"() <{values = dense<-128> : tensor<1xi8>}> : () -> tensor<1xi8>
+      %wzp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+      %y = tosa.conv2d %x, %w, %b, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x1x1x1101xi8>, tensor<1x1x1x1101xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x1xi32>
+      return %y : tensor<1x1x1x1xi32>
+    })",
+                    {x});
+  ASSERT_EQ(result.size(), 1u);
+  EXPECT_EQ(result[0].ints(), (std::vector<int64_t>{1101 * 255 * 127 + 7}));
+}
+
 TEST_F(EvaluatorTest, QIntConvWrapsInItsAccumulatorType) {
   // 18 products of (100 - (-28)) * 127 = 16256 each: 292608, which an i16
   // accumulator holds modulo 2^16 as 292608 - 5 * 65536 = -35072 -> wraps

@@ -40,6 +40,11 @@ void gemmDouble(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
 /// integer double represents.
 bool isExactInDouble(int64_t maxA, int64_t maxB, int64_t k);
 
+/// The largest k for which float arithmetic computes every sum of up to k
+/// products of integers of magnitude at most `maxA` and `maxB` exactly, in
+/// any order (k * maxA * maxB <= 2^24); 0 when not even one product fits.
+int64_t exactSumLengthInFloat(int64_t maxA, int64_t maxB);
+
 } // namespace compress
 
 #endif // COMPRESS_SUPPORT_BLAS_H
