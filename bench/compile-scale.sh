@@ -15,7 +15,7 @@
 #
 # The models are generated once into $BUILD_DIR/bench/scale (again when the
 # generator is newer). SHARED (default ../shared) holds the calibration
-# data. All four sizes take about 5 minutes on 2 cores; the mixed pipeline
+# data. All four sizes take about 2 minutes on 2 cores; the mixed pipeline
 # at 25M about 62 s and 0.8 GiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
