@@ -2,9 +2,9 @@
 //
 // Normalises frontend TOSA (layout transposes, unfused batch norm, constant
 // subgraphs) with three pattern sets applied together, so that each one
-// exposes work for the others: folding `rsqrt(var + eps)` to a constant lets
-// batch norm fold into the conv, and sinking a transpose past batch norm
-// lets it meet its inverse.
+// exposes work for the others: folding `var + eps` to a constant lets
+// batch norm's scale become one constant and fold into the conv, and
+// sinking a transpose past batch norm lets it meet its inverse.
 //
 //===----------------------------------------------------------------------===//
 

@@ -24,10 +24,15 @@ def CleanupPass : Pass<"compress-cleanup", "mlir::func::FuncOp"> {
       weights.
     * Batch norm: chains of `tosa.sub`/`tosa.mul`/`tosa.add` with
       per-channel constants that follow a `tosa.conv2d` (or
-      `tosa.depthwise_conv2d`) are folded into its weights and bias.
+      `tosa.depthwise_conv2d`) are folded into its weights and bias. The
+      scale `gamma * rsqrt(var + eps)` becomes one float32 constant
+      `gamma / sqrt(var + eps)` first, as the frameworks' own batch-norm
+      folding computes it, so a model exported with batch norm already
+      folded and the same model with batch norm explicit get the same
+      weights.
     * Constants: any op whose operands are all constants (for example
-      `tosa.rsqrt(tosa.add(var, eps))`) is evaluated once with the reference
-      evaluator and replaced by a `tosa.const`.
+      `tosa.add(var, eps)`) is evaluated once with the reference evaluator
+      and replaced by a `tosa.const`.
 
     Results are unchanged up to float rounding.
 
