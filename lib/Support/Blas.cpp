@@ -2,14 +2,67 @@
 
 #include "compress/Support/Blas.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 
 #include <cblas.h>
 
+// OpenBLAS's own kernel selection, exported by its DYNAMIC_ARCH builds
+// (Debian's): `gotoblas_dynamic_init` picks the kernels for the CPU, or for
+// $OPENBLAS_CORETYPE when set, as OpenBLAS does once when it is loaded.
+extern "C" void gotoblas_dynamic_init(void);
+extern "C" void gotoblas_dynamic_quit(void);
+
+namespace {
+/// The OpenBLAS core whose kernels suit this CPU best among those OpenBLAS
+/// has for any x86-64 CPU with the same vector units, or null when the
+/// CPU has neither AVX-512 nor AVX2.
+const char *coreForVectorUnits() {
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return "Haswell";
+  return nullptr;
+}
+
+/// OpenBLAS recognises CPUs by model number, and one it does not know (for
+/// Debian 12's 0.3.21, every Intel CPU after Sapphire Rapids) gets its
+/// generic SSE3 kernels, "Prescott": matrix products 2-3x slower than the
+/// CPU's vector units allow. Such a CPU gets the kernels of the OpenBLAS
+/// core with its vector units instead. $OPENBLAS_CORETYPE, when set, is left
+/// to decide, as are CPUs OpenBLAS recognises.
+void replaceFallbackKernels() {
+  if (std::getenv("OPENBLAS_CORETYPE") ||
+      llvm::StringRef(openblas_get_corename()) != "Prescott")
+    return;
+  const char *core = coreForVectorUnits();
+  if (!core)
+    return;
+  // No BLAS call has run yet (`useSerialBlas` comes first), so selecting
+  // again is what loading OpenBLAS with $OPENBLAS_CORETYPE set would do.
+  setenv("OPENBLAS_CORETYPE", core, /*overwrite=*/1);
+  gotoblas_dynamic_quit();
+  gotoblas_dynamic_init();
+  unsetenv("OPENBLAS_CORETYPE");
+}
+} // namespace
+
 void compress::useSerialBlas() {
   static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+  std::call_once(once, [] {
+    replaceFallbackKernels();
+    openblas_set_num_threads(1);
+  });
+}
+
+const char *compress::blasKernelName() {
+  useSerialBlas();
+  return openblas_get_corename();
 }
 
 namespace {

@@ -1,6 +1,7 @@
 //===- ToolSupport.cpp - One-line errors for command-line tools -----------===//
 
 #include "compress/Support/ToolSupport.h"
+#include "compress/Support/Blas.h"
 #include "compress/Support/ParserGuard.h"
 
 #include "mlir/Parser/Parser.h"
@@ -107,4 +108,10 @@ void compress::tuneAllocatorForTool() {
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
+}
+
+void compress::addBlasVersionPrinter() {
+  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    os << "  OpenBLAS kernels: " << blasKernelName() << '\n';
+  });
 }

@@ -51,3 +51,12 @@ TEST(BlasTest, ExactInDoubleBelowTwoToThe53) {
   EXPECT_FALSE(isExactInDouble(int64_t(1) << 62, 1, 1));
   EXPECT_FALSE(isExactInDouble(-1, 1, 1));
 }
+
+/// OpenBLAS falls back to SSE3 kernels ("Prescott") on CPUs it does not
+/// recognise; one with AVX2 or AVX-512 must get the kernels of its vector
+/// units.
+TEST(BlasTest, KernelsMatchTheVectorUnits) {
+  if (!__builtin_cpu_supports("avx2"))
+    GTEST_SKIP() << "no AVX2";
+  EXPECT_STRNE(blasKernelName(), "Prescott");
+}

@@ -17,10 +17,14 @@
 
 namespace compress {
 
-/// Makes every OpenBLAS call run on the calling thread. Idempotent; called
-/// by the functions here and by every other user of the BLAS before its
-/// first call.
+/// Makes every OpenBLAS call run on the calling thread, with the kernels of
+/// the CPU's vector units also where OpenBLAS does not know the CPU's model
+/// (it would fall back to SSE3). Idempotent; called by the functions here
+/// and by every other user of the BLAS before its first call.
 void useSerialBlas();
+
+/// The name of the OpenBLAS kernels in use ("SkylakeX", "Haswell", ...).
+const char *blasKernelName();
 
 /// C = A * B + beta * C for row-major float matrices: C is m x n (row
 /// stride ldc), A is m x k (k x m when `transA`, row stride lda) and B is

@@ -58,6 +58,9 @@ private:
 /// costs calibration about half its time. Does nothing outside glibc.
 void tuneAllocatorForTool();
 
+/// Adds the OpenBLAS kernels in use to the tool's `--version` output.
+void addBlasVersionPrinter();
+
 /// llvm::cl::ParseCommandLineOptions whose errors are one line too. Returns
 /// false (after printing) if the command line is invalid.
 bool parseToolOptions(int argc, char **argv, llvm::StringRef tool,
