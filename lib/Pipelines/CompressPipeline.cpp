@@ -129,7 +129,13 @@ void compress::buildCompressPipeline(OpPassManager &pm,
     plan.sparsityPattern = options.sparsityPattern;
     pm.addPass(createPlanPass(plan));
   }
-  if (plans && options.prunes()) {
+  // SparseGPT prunes in GPTQ's sweep, so that pruning and rounding errors
+  // are compensated together; otherwise (magnitude, or no GPTQ) a pass of
+  // its own prunes first.
+  bool pruneInSweep = plans && options.prunes() &&
+                      options.prune == PruneMethod::Hessian &&
+                      options.effectiveRounding() == WeightRounding::Gptq;
+  if (plans && options.prunes() && !pruneInSweep) {
     // Each layer to its planned sparsity, then ranges again: pruning
     // changes every activation after the first pruned layer.
     PrunePassOptions prune;
@@ -157,6 +163,8 @@ void compress::buildCompressPipeline(OpPassManager &pm,
   quantize.reportSamples = options.reportSamples;
   quantize.calibration = options.calibration;
   quantize.accumulatorBits = options.accumulatorBits;
+  quantize.prune = pruneInSweep;
+  quantize.prunePattern = options.sparsityPattern;
   pm.addPass(createQuantizePass(quantize));
   if (options.accumulatorBits != 0) {
     // Proves what the quantizer made true and types the accumulators iP.

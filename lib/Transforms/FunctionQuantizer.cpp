@@ -266,11 +266,19 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
                                        "every channel fit");
     hadError = true;
   }
+  // The pruning the layer's plan asks for, if any.
+  std::optional<PruneSpec> prune;
+  if (options.prunePattern)
+    if (LayerPlanAttr plan = compression->getPlanAttrHelper().getAttr(layer))
+      if (double sparsity = plan.getSparsity().convertToDouble(); sparsity > 0)
+        prune = PruneSpec{*options.prunePattern, sparsity};
+  bool pruned = false;
   if (std::optional<LayerHessian> hessian =
           hessians ? hessians->take(layer) : std::nullopt) {
     // With a budget, each weight is clipped to its channel's room as it is
     // rounded, and the error fed back to the columns after it.
     GptqOptions gptqOptions = options.gptqOptions;
+    gptqOptions.prune = prune;
     std::vector<int64_t> biases;
     if (budget) {
       for (int64_t c = 0; c < channels; ++c)
@@ -282,10 +290,22 @@ FunctionQuantizer::LayerConstants FunctionQuantizer::buildLayerConstants(
             hessian->values, gptqOptions, builder.getContext(), biases)) {
       qw.values = std::move(*values);
       result.rounding = "gptq";
+      pruned = true;
     } else
       layer->emitWarning("GPTQ failed: the damped Hessian of the layer's "
                          "inputs is not positive definite; weights "
-                         "rounded to nearest");
+                         "rounded to nearest")
+          << (prune ? " and pruned by magnitude" : "");
+  }
+  if (prune && !pruned) {
+    // Zeroing integers only narrows every accumulator's range, so a budget
+    // the rounded weights met still holds.
+    std::optional<std::vector<float>> kept = pruneByMagnitude(
+        *getLayerKind(layer), weights, type.getShape(), *prune);
+    assert(kept && "the layer's shape fits its kind");
+    for (auto [value, weight] : llvm::zip_equal(qw.values, *kept))
+      if (weight == 0.0f)
+        value = 0;
   }
   SmallVector<int32_t> biasValues;
   for (int64_t c = 0; c < channels; ++c) {

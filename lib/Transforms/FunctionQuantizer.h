@@ -71,6 +71,9 @@ struct Options {
   /// Accumulator-aware quantization: every accumulator must fit this many
   /// bits (0: no constraint).
   unsigned accumulatorBits = 0;
+  /// Prune each layer to its plan's sparsity in this pattern, in GPTQ's
+  /// sweep (by magnitude where GPTQ fails); unset: no pruning.
+  std::optional<PrunePattern> prunePattern;
 };
 
 class FunctionQuantizer {

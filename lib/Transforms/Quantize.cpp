@@ -77,6 +77,9 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
       return emitError(loc) << "compress-quantize: report-samples must be "
                                "positive, got "
                             << int64_t(reportSamples);
+    if (prune && rounding != WeightRounding::Gptq)
+      return emitError(loc) << "compress-quantize: prune needs rounding=gptq, "
+                               "whose sweep prunes";
     if (accumulatorBits != 0 && (accumulatorBits < 2 || accumulatorBits > 32))
       return emitError(loc) << "compress-quantize: accumulator-bits must be "
                                "0 or in [2, 32], got "
@@ -94,6 +97,8 @@ struct QuantizePass : public compress::impl::QuantizePassBase<QuantizePass> {
     options.gptq = rounding == WeightRounding::Gptq;
     options.gptqOptions.damp = gptqDamp;
     options.accumulatorBits = unsigned(accumulatorBits);
+    if (prune)
+      options.prunePattern = prunePattern;
     return options;
   }
 

@@ -11,6 +11,7 @@
 // RUN: not compress-opt %s --compress-quantize="report=%t.json calibration=%t.missing.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not compress-opt %s --compress-quantize="report-samples=-1" 2>&1 | FileCheck %s --check-prefix=REPORT-SAMPLES
 // RUN: not compress-opt %s --compress-quantize="accumulator-bits=40" 2>&1 | FileCheck %s --check-prefix=ACC-BITS
+// RUN: not compress-opt %s --compress-quantize="prune=true" 2>&1 | FileCheck %s --check-prefix=PRUNE
 // RUN: not compress-opt %S/compress-quantize-accumulator-bits.mlir --compress-quantize="weight-bits=1 accumulator-bits=4" 2>&1 | FileCheck %s --check-prefix=ACC-BINARY
 
 // ABITS: error: compress-quantize: activation-bits must be in [4, 8] or 16, got 3
@@ -18,6 +19,7 @@
 // RESCALE: for the --rescale-rounding option: Cannot find option named 'nearest'!
 // ROUNDING: for the --rounding option: Cannot find option named 'double'!
 // GPTQ: error: compress-quantize: rounding=gptq needs calibration= samples to collect the Hessian of each layer's inputs
+// PRUNE: error: compress-quantize: prune needs rounding=gptq, whose sweep prunes
 // GPTQ-SAMPLES: error: compress-quantize: gptq-samples must be positive, got 0
 // GPTQ-DAMP: error: compress-quantize: gptq-damp must be non-negative, got -1
 // GPTQ-MISSING: error: cannot load calibration data: {{.*}}missing.npy: cannot read

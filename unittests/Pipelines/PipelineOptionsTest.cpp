@@ -120,6 +120,7 @@ const Mapping kMappings[] = {
     {"calibration", "compress-prune", "calibration"},
     {"prune-samples", "compress-prune", "samples"},
     {"gptq-damp", "compress-prune", "damp"},
+    {"sparsity-pattern", "compress-quantize", "prune-pattern"},
 };
 
 /// Pipeline options whose default is derived rather than a pass default.
@@ -147,6 +148,8 @@ const std::set<std::pair<std::string, std::string>> kUnexposedPassOptions = {
     {"compress-plan", "entry"},
     // `prune`, whose default differs (see kDerivedPipelineOptions).
     {"compress-prune", "method"},
+    // Set when the plan may prune, prune=hessian and rounding=gptq.
+    {"compress-quantize", "prune"},
     // The plan chooses each layer's sparsity; no layer is left without one.
     {"compress-prune", "sparsity"},
     {"compress-prune", "keep-dense"},

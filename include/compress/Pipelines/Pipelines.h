@@ -198,12 +198,13 @@ struct CompressPipelineOptions
   Option<PruneMethod> prune{
       *this, "prune",
       llvm::cl::desc("How planned sparsity is pruned: magnitude, or hessian "
-                     "(SparseGPT on the calibration samples)"),
+                     "(SparseGPT, in GPTQ's sweep with rounding=gptq)"),
       llvm::cl::init(PruneMethod::Hessian), pruneMethodValues()};
   Option<int64_t> pruneSamples{
       *this, "prune-samples",
       llvm::cl::desc("Calibration samples prune=hessian collects layer "
-                     "inputs on"),
+                     "inputs on when rounding=nearest (with GPTQ it prunes "
+                     "on gptq-samples)"),
       llvm::cl::init(128)};
   Option<std::string> planReport{
       *this, "plan-report",

@@ -456,6 +456,15 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
     the damped `H^-1` (`gptq-damp`), which minimises the error of the
     layer's outputs rather than of its weights.
 
+    With `prune` (and `rounding=gptq`), every layer whose `compress.plan`
+    has a nonzero sparsity is pruned to it in the same column sweep that
+    rounds it (SparseGPT, Frantar & Alistarh 2023): at the start of each
+    block of columns, each row zeroes its units (weights, 1x4 blocks or 2
+    of 4, `prune-pattern`) of smallest saliency `sum w^2 / [U_cc]^2`, and
+    their error is fed back with the rounding errors, so that pruning and
+    rounding are compensated together. `compress-pipeline` prunes this way
+    with `prune=hessian`.
+
     With `accumulator-bits=P` (accumulator-aware quantization, after A2Q
     and AXE), every accumulator is made to fit P signed bits on any input:
     the proven range of each layer's integer input bounds its terms, and
@@ -521,6 +530,14 @@ def QuantizePass : Pass<"compress-quantize", "mlir::ModuleOp"> {
     Option<"accumulatorBits", "accumulator-bits", "int64_t", /*default=*/"0",
            "Choose the weights so that every accumulator fits this many "
            "signed bits (2..32) on any input; 0: no constraint">,
+    Option<"prune", "prune", "bool", /*default=*/"false",
+           "Prune each layer to the sparsity of its compress.plan in GPTQ's "
+           "column sweep (SparseGPT); needs rounding=gptq">,
+    Option<"prunePattern", "prune-pattern", "::compress::PrunePattern",
+           /*default=*/"::compress::PrunePattern::Unstructured",
+           "What prune= zeroes: unstructured, block4 (1x4 blocks along the "
+           "reduction) or 2:4",
+           [{::compress::prunePatternValues()}]>,
   ];
   let statistics = [
     Statistic<"numLayersQuantized", "layers-quantized",
