@@ -44,7 +44,19 @@ TEST(ParserGuard, IgnoresHarmlessText) {
   EXPECT_FALSE(findParserHazard("tensor<4xindex>, memref<index>"));
   // Unterminated strings and truncated text end the scan.
   EXPECT_FALSE(findParserHazard("x = \"array<index"));
+  EXPECT_FALSE(findParserHazard("x = \"a\\\"array<index"));
+  EXPECT_FALSE(findParserHazard("x = \"ends in an escape \\"));
   EXPECT_FALSE(findParserHazard("array<"));
+}
+
+TEST(ParserGuard, FindsHazardsAfterStrings) {
+  // Escaped quotes and backslashes inside a string do not end it; the text
+  // after its closing quote is scanned.
+  std::optional<ParserHazard> hazard = findParserHazard(
+      "x = \"a\\\"b\\\\\" y = \"0xCAFE\" z = array<index: 1>");
+  ASSERT_TRUE(hazard);
+  EXPECT_EQ(hazard->offset, 36u);
+  EXPECT_FALSE(findParserHazard("x = \"a\\\" z = array<index: 1>\""));
 }
 
 } // namespace
