@@ -13,8 +13,9 @@
 // OpenBLAS's own kernel selection, exported by its DYNAMIC_ARCH builds
 // (Debian's): `gotoblas_dynamic_init` picks the kernels for the CPU, or for
 // $OPENBLAS_CORETYPE when set, as OpenBLAS does once when it is loaded.
-extern "C" void gotoblas_dynamic_init(void);
-extern "C" void gotoblas_dynamic_quit(void);
+// Weak, so that an OpenBLAS built for one CPU, without them, links too.
+extern "C" void gotoblas_dynamic_init(void) __attribute__((weak));
+extern "C" void gotoblas_dynamic_quit(void) __attribute__((weak));
 
 namespace {
 /// The OpenBLAS core whose kernels suit this CPU best among those OpenBLAS
@@ -37,7 +38,8 @@ const char *coreForVectorUnits() {
 /// core with its vector units instead. $OPENBLAS_CORETYPE, when set, is left
 /// to decide, as are CPUs OpenBLAS recognises.
 void replaceFallbackKernels() {
-  if (std::getenv("OPENBLAS_CORETYPE") ||
+  if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit ||
+      std::getenv("OPENBLAS_CORETYPE") ||
       llvm::StringRef(openblas_get_corename()) != "Prescott")
     return;
   const char *core = coreForVectorUnits();

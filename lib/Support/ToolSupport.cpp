@@ -110,7 +110,8 @@ void compress::tuneAllocatorForTool() {
 #endif
 }
 
-void compress::addBlasVersionPrinter() {
+void compress::setUpBlasForTool() {
+  useSerialBlas();
   llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
     os << "  OpenBLAS kernels: " << blasKernelName() << '\n';
   });

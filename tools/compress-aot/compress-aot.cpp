@@ -491,7 +491,7 @@ int runMain() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   compress::tuneAllocatorForTool();
-  compress::addBlasVersionPrinter();
+  compress::setUpBlasForTool();
   cl::HideUnrelatedOptions(category);
   if (!parseToolOptions(argc, argv, "compress-aot",
                         "compress-aot: compile a model to an object file and a C header\n"))

@@ -118,7 +118,7 @@ static mlir::LogicalResult runOptMain(int argc, char **argv,
 
 int main(int argc, char **argv) {
   compress::tuneAllocatorForTool();
-  compress::addBlasVersionPrinter();
+  compress::setUpBlasForTool();
   mlir::DialectRegistry registry;
   compress::registerAllDialects(registry);
   compress::registerAllPasses();

@@ -369,7 +369,7 @@ int runMain() {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   tuneAllocatorForTool();
-  addBlasVersionPrinter();
+  setUpBlasForTool();
   cl::HideUnrelatedOptions(category);
   if (!parseToolOptions(argc, argv, "compress-run",
                         "compress-run: run a model on .npy samples\n"))

@@ -20,7 +20,10 @@ namespace compress {
 /// Makes every OpenBLAS call run on the calling thread, with the kernels of
 /// the CPU's vector units also where OpenBLAS does not know the CPU's model
 /// (it would fall back to SSE3). Idempotent; called by the functions here
-/// and by every other user of the BLAS before its first call.
+/// and by every other user of the BLAS before its first call. Choosing the
+/// kernels sets $OPENBLAS_CORETYPE for a moment, so a program that reads
+/// its environment from other threads should call this first, as the
+/// tools do at start (`setUpBlasForTool`).
 void useSerialBlas();
 
 /// The name of the OpenBLAS kernels in use ("SkylakeX", "Haswell", ...).

@@ -58,8 +58,10 @@ private:
 /// costs calibration about half its time. Does nothing outside glibc.
 void tuneAllocatorForTool();
 
-/// Adds the OpenBLAS kernels in use to the tool's `--version` output.
-void addBlasVersionPrinter();
+/// Sets OpenBLAS up (`useSerialBlas`) while the tool has one thread, as its
+/// kernel selection sets an environment variable, and adds the kernels in
+/// use to the tool's `--version` output.
+void setUpBlasForTool();
 
 /// llvm::cl::ParseCommandLineOptions whose errors are one line too. Returns
 /// false (after printing) if the command line is invalid.
