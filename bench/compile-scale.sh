@@ -56,6 +56,8 @@ for size in $sizes; do
   fi
 done
 
+# The float work runs on OpenBLAS; which kernels it uses sets the pace.
+"$opt" --version | sed -n 's/^ *OpenBLAS kernels: /OpenBLAS kernels: /p'
 printf '%-6s %10s %10s %10s %9s %9s %14s %12s\n' size params "weight MiB" \
   "cleanup s" "int8 s" "mixed s" "mixed RSS MiB" "RSS/weights"
 rows=$work/rows

@@ -34,6 +34,8 @@ compress_ms() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+# Latency depends on the CPU: name it (Linux).
+sed -n '/^model name/{s/^model name\s*: /CPU: /p;q}' /proc/cpuinfo 2>/dev/null || true
 printf '%-10s %-7s %12s %14s\n' model variant compress_ms "vs ORT fp32"
 run_model() {
   local name=$1 calibration=$2 input=$3
