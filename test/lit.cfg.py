@@ -3,6 +3,7 @@
 # tools, and the gtest unit tests run through lit's GoogleTest format.
 
 import os
+import sys
 
 import lit.formats
 import lit.util
@@ -35,6 +36,11 @@ tools = ["compress-opt", "compress-run", "mlir-opt", "mlir-runner", "not",
          "count", "FileCheck", "split-file", "compress-aot",
          "compress-import-onnx", "compress-export-onnx"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# utils/dense-to-resources.py: a model's float32 weights as dense_resource.
+config.substitutions.append(
+    ("%dense-to-resources", "\"%s\" %s" % (sys.executable, os.path.join(
+        config.compress_src_root, "utils", "dense-to-resources.py"))))
 
 # Tests on the real models and data of ../shared run where it exists.
 shared = config.compress_shared_dir

@@ -1,11 +1,14 @@
 //===- WeightLayers.cpp - The weight-bearing ops of a float graph ---------===//
 
 #include "compress/Analysis/WeightLayers.h"
+#include "compress/Evaluator/Evaluator.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
 
 using namespace mlir;
 
@@ -54,6 +57,13 @@ std::optional<std::vector<float>> compress::readFloatConstant(Value value) {
   ElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)) ||
       !attr.getElementType().isF32())
+    return std::nullopt;
+  if (std::optional<ArrayRef<char>> data = getResourceData(attr)) {
+    std::vector<float> result(attr.getNumElements());
+    std::memcpy(result.data(), data->data(), data->size());
+    return result;
+  }
+  if (isa<DenseResourceElementsAttr>(attr))
     return std::nullopt;
   if (auto values = attr.tryGetValues<float>())
     return std::vector<float>(values->begin(), values->end());

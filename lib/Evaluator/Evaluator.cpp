@@ -13,10 +13,14 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/Error.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace compress;
@@ -102,7 +106,74 @@ bool compress::hasKernel(StringRef opName) {
 // Attribute <-> tensor
 //===----------------------------------------------------------------------===//
 
+std::optional<ArrayRef<char>> compress::getResourceData(Attribute attr) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return std::nullopt;
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return std::nullopt;
+  ArrayRef<char> data = blob->getData();
+  ShapedType type = resource.getType();
+  Type elementType = type.getElementType();
+  // Resource blobs hold i1 elements one byte each.
+  int64_t elementBytes =
+      elementType.isInteger(1)
+          ? 1
+          : llvm::divideCeil(elementType.getIntOrFloatBitWidth(), 8);
+  if (int64_t(data.size()) != type.getNumElements() * elementBytes)
+    return std::nullopt;
+  return data;
+}
+
+/// The tensor of a `dense_resource` constant, copied from its blob.
+static FailureOr<Tensor> tensorFromResource(DenseResourceElementsAttr attr) {
+  std::optional<ArrayRef<char>> data = getResourceData(attr);
+  ShapedType type = attr.getType();
+  DType dtype;
+  if (!data || !dtypeFromMLIR(type.getElementType(), dtype))
+    return failure();
+  Tensor tensor(dtype, type.getShape());
+  auto read = [&](auto element, auto &out) {
+    using T = decltype(element);
+    for (size_t i = 0, e = out.size(); i < e; ++i) {
+      T value;
+      std::memcpy(&value, data->data() + i * sizeof(T), sizeof(T));
+      out[i] = value;
+    }
+  };
+  switch (dtype) {
+  case DType::F32:
+    read(float(), tensor.f32());
+    break;
+  case DType::F64:
+    read(double(), tensor.f64());
+    break;
+  case DType::I1:
+  case DType::U8:
+    read(uint8_t(), tensor.ints());
+    break;
+  case DType::I8:
+    read(int8_t(), tensor.ints());
+    break;
+  case DType::I16:
+    read(int16_t(), tensor.ints());
+    break;
+  case DType::I32:
+    read(int32_t(), tensor.ints());
+    break;
+  case DType::I64:
+    read(int64_t(), tensor.ints());
+    break;
+  case DType::I48:
+    return failure();
+  }
+  return tensor;
+}
+
 FailureOr<Tensor> compress::tensorFromAttr(Attribute attr) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return tensorFromResource(resource);
   auto dense = dyn_cast<DenseElementsAttr>(attr);
   if (!dense)
     return failure();
@@ -186,15 +257,21 @@ static bool hasExactDType(Type type) {
 }
 
 /// The tensor of a constant in a program. Float32 elements are read in
-/// place from the attribute, which the context keeps for as long as the
-/// function can run: a model's weights are then held once, not once more
-/// per program. Other constants are converted to the evaluator's storage.
+/// place from the attribute (or the `dense_resource` blob), which the
+/// context keeps for as long as the function can run: a model's weights
+/// are then held once, not once more per program. Other constants are converted to the evaluator's storage.
 static FailureOr<Tensor> programConstant(Attribute attr) {
   if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(attr))
     if (dense.getElementType().isF32() && !dense.isSplat())
       return Tensor::borrowF32(
           dense.getType().getShape(),
           reinterpret_cast<const float *>(dense.getRawData().data()));
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (resource.getElementType().isF32())
+      if (std::optional<ArrayRef<char>> data = getResourceData(resource))
+        return Tensor::borrowF32(
+            resource.getType().getShape(),
+            reinterpret_cast<const float *>(data->data()));
   return tensorFromAttr(attr);
 }
 
@@ -249,6 +326,12 @@ FailureOr<Program> Program::compile(func::FuncOp func) {
     if (op.getNumResults() == 1 && op.hasTrait<OpTrait::ConstantLike>() &&
         matchPattern(op.getResult(0), m_Constant(&constant))) {
       FailureOr<Tensor> tensor = programConstant(constant);
+      if (failed(tensor) && isa<DenseResourceElementsAttr>(constant) &&
+          !getResourceData(constant))
+        return op.emitError("reference evaluator cannot read the value of "
+                            "this constant: its dense_resource blob is "
+                            "absent from the input (elided) or does not "
+                            "match its type");
       if (failed(tensor))
         return op.emitError("reference evaluator cannot read the value of "
                             "this constant");

@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Analysis/WeightLayers.h"
 #include "compress/Transforms/Passes.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -26,6 +27,7 @@
 #include <cmath>
 
 using namespace mlir;
+using namespace compress;
 
 namespace {
 
@@ -80,7 +82,7 @@ static FailureOr<SmallVector<double>> readFloats(Value value) {
   SmallVector<double> values;
   values.reserve(attr.getNumElements());
   if (attr.getElementType().isF32()) {
-    if (auto floats = attr.tryGetValues<float>()) {
+    if (std::optional<std::vector<float>> floats = readFloatConstant(value)) {
       values.append(floats->begin(), floats->end());
       return values;
     }
@@ -282,9 +284,10 @@ struct CombineBatchNormScale : public OpRewritePattern<tosa::RsqrtOp> {
   LogicalResult matchAndRewrite(tosa::RsqrtOp rsqrt,
                                 PatternRewriter &rewriter) const override {
     auto varianceType = dyn_cast<RankedTensorType>(rsqrt.getType());
-    DenseElementsAttr variance;
-    if (!varianceType || !varianceType.getElementType().isF32() ||
-        !matchPattern(rsqrt.getInput1(), m_Constant(&variance)))
+    std::optional<std::vector<float>> v;
+    if (varianceType && varianceType.getElementType().isF32())
+      v = readFloatConstant(rsqrt.getInput1());
+    if (!v)
       return rewriter.notifyMatchFailure(rsqrt, "not rsqrt of an f32 constant");
     if (!rsqrt->hasOneUse())
       return rewriter.notifyMatchFailure(rsqrt, "rsqrt has several uses");
@@ -300,28 +303,25 @@ struct CombineBatchNormScale : public OpRewritePattern<tosa::RsqrtOp> {
     Value gammaValue = outer.getInput1() == inner.getResult()
                            ? outer.getInput2()
                            : outer.getInput1();
-    DenseElementsAttr gamma;
-    if (!matchPattern(gammaValue, m_Constant(&gamma)))
+    auto gammaType = dyn_cast<RankedTensorType>(gammaValue.getType());
+    std::optional<std::vector<float>> g;
+    if (gammaType && gammaType.getElementType().isF32())
+      g = readFloatConstant(gammaValue);
+    if (!g)
       return rewriter.notifyMatchFailure(rsqrt, "gamma is not a constant");
-    auto gammaType = cast<RankedTensorType>(gamma.getType());
     bool sameShape = gammaType.getShape() == varianceType.getShape();
-    if (!gammaType.getElementType().isF32() ||
-        gammaType.getRank() != varianceType.getRank() ||
-        (!sameShape && gamma.getNumElements() != 1 &&
-         variance.getNumElements() != 1))
+    if (gammaType.getRank() != varianceType.getRank() ||
+        (!sameShape && g->size() != 1 && v->size() != 1))
       return rewriter.notifyMatchFailure(
           rsqrt, "gamma is not f32 of the variance's shape or a single value");
 
     // s takes the shape of whichever has more than one value.
     RankedTensorType scaleType =
-        variance.getNumElements() >= gamma.getNumElements() ? varianceType
-                                                            : gammaType;
-    SmallVector<float> v(variance.getValues<float>());
-    SmallVector<float> g(gamma.getValues<float>());
+        v->size() >= g->size() ? varianceType : gammaType;
     SmallVector<float> scale(scaleType.getNumElements());
     for (size_t i = 0; i < scale.size(); ++i) {
-      float root = std::sqrt(v[v.size() == 1 ? 0 : i]);
-      scale[i] = g[g.size() == 1 ? 0 : i] / root;
+      float root = std::sqrt((*v)[v->size() == 1 ? 0 : i]);
+      scale[i] = (*g)[g->size() == 1 ? 0 : i] / root;
     }
     Value scaleConst = tosa::ConstOp::create(
         rewriter, rsqrt.getLoc(), scaleType,

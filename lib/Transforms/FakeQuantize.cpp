@@ -76,11 +76,7 @@ void FakeQuantizePass::runOnOperation() {
   for (const WeightLayer &layer : all) {
     if (!chosen.empty() && !chosen.contains(layer.name))
       continue;
-    ElementsAttr attr;
-    (void)matchPattern(layer.weights, m_Constant(&attr));
-    std::vector<float> weights;
-    for (const APFloat &v : attr.getValues<APFloat>())
-      weights.push_back(v.convertToFloat());
+    std::vector<float> weights = *readFloatConstant(layer.weights);
     auto type = cast<RankedTensorType>(layer.weights.getType());
     std::vector<float> approx = dequantizeWeights(
         quantizeWeights(weights, type.getShape(), layer.scaleAxis, bits, clip),

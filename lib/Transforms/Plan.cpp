@@ -133,10 +133,9 @@ FailureOr<LayerFacts> PlanPass::readLayer(const WeightLayer &layer) {
     facts.macs = outputs * facts.shape[1];
   }
   if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op)) {
-    ElementsAttr biasAttr;
-    if (matchPattern(op->getOperand(2), m_Constant(&biasAttr)))
-      for (const APFloat &v : biasAttr.getValues<APFloat>())
-        facts.bias.push_back(v.convertToFloat());
+    if (std::optional<std::vector<float>> bias =
+            readFloatConstant(op->getOperand(2)))
+      facts.bias.assign(bias->begin(), bias->end());
   }
   if (layer.input)
     if (ValueRangeAttr range =

@@ -268,6 +268,29 @@ module {
 
 // -----
 
+/// A weight whose `dense_resource` blob was elided when the model was
+/// printed (--mlir-elide-resource-strings-if-larger) has no value to run.
+module {
+  func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    // expected-error @+1 {{reference evaluator cannot read the value of this constant: its dense_resource blob is absent from the input (elided) or does not match its type}}
+    %w = "tosa.const"() <{values = dense_resource<__elided__> : tensor<1x4xf32>}> : () -> tensor<1x4xf32>
+    %0 = tosa.add %x, %w : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+    return %0 : tensor<1x4xf32>
+  }
+}
+
+{-#
+  external_resources: {
+    mlir_reproducer: {
+      pipeline: "builtin.module(compress-calibrate{calibration=Inputs/calibrate-3x4.npy})",
+      disable_threading: true,
+      verify_each: true
+    }
+  }
+#-}
+
+// -----
+
 /// The evaluator names the op it cannot run, and calibration stops.
 module {
   func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {

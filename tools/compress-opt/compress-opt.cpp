@@ -6,8 +6,10 @@
 // otherwise).
 //
 // Unlike mlir-opt, the driver releases the memory-mapped input file's pages
-// once the input is parsed: a large model's text (twice its weight bytes
-// in hex) would otherwise stay resident through the whole pipeline.
+// once the input is parsed, and again after each pass: a large model's
+// text (twice its weight bytes in hex) would otherwise stay resident
+// through the whole pipeline, and so would the `dense_resource` weights
+// that MLIR bytecode input holds in place once a pass has read them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +21,7 @@
 #include "TestAccumulatorBounds.h"
 
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -52,10 +55,32 @@ static void releaseMappedPages(const llvm::MemoryBuffer &buffer) {
   ::madvise(reinterpret_cast<void *>(first), end - first, MADV_DONTNEED);
 }
 
+/// Releases the input's pages after each pass on the top-level operation
+/// (nested passes run inside one of those). A pass that reads resource
+/// blobs in place, such as cleanup folding batch norm into the weights,
+/// leaves the pages it read resident; weights it replaced are not read
+/// again, and the rest map in again when a later pass reads them.
+class ReleaseMappedPages : public mlir::PassInstrumentation {
+public:
+  explicit ReleaseMappedPages(const llvm::MemoryBuffer &buffer)
+      : buffer(buffer) {}
+  void runAfterPass(mlir::Pass *, mlir::Operation *op) override {
+    if (!op->getParentOp())
+      releaseMappedPages(buffer);
+  }
+  void runAfterPassFailed(mlir::Pass *pass, mlir::Operation *op) override {
+    runAfterPass(pass, op);
+  }
+
+private:
+  const llvm::MemoryBuffer &buffer;
+};
+
 /// MlirOptMain(argc, argv, input, output, registry) with one difference:
 /// when the input is a memory-mapped file, its pages are released after
-/// parsing, before the pass pipeline runs (the parsed module owns copies of
-/// everything it needs; a later read, e.g. to quote a source line in a
+/// parsing, before the pass pipeline runs, and after each top-level pass
+/// (the parsed module owns copies of what it needs, or reads resource blobs
+/// from the mapping; a later read, e.g. to quote a source line in a
 /// diagnostic, maps the page in again).
 static mlir::LogicalResult runOptMain(int argc, char **argv,
                                       llvm::StringRef inputFilename,
@@ -105,6 +130,7 @@ static mlir::LogicalResult runOptMain(int argc, char **argv,
   config.setPassPipelineSetupFn(
       [mapped, parsed, printOp](mlir::PassManager &pm) {
         releaseMappedPages(*mapped);
+        pm.addInstrumentation(std::make_unique<ReleaseMappedPages>(*mapped));
         if (!printOp)
           pm.getContext()->printOpOnDiagnostic(false);
         return parsed.setupPassPipeline(pm);

@@ -25,6 +25,7 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <optional>
 
 namespace mlir {
 class Operation;
@@ -153,8 +154,13 @@ bool hasKernel(llvm::StringRef opName);
 /// True if the evaluator has a reverse-mode kernel for ops named `opName`.
 bool hasBackwardKernel(llvm::StringRef opName);
 
-/// Converts a constant attribute (dense elements) to a tensor.
+/// Converts a constant attribute (dense elements, or a `dense_resource`
+/// whose blob is present) to a tensor.
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::Attribute attr);
+/// The raw little-endian elements of a `dense_resource` attribute (one byte
+/// per i1), or nullopt for other attributes and for a resource whose blob
+/// is absent (elided) or does not hold exactly its type's elements.
+std::optional<llvm::ArrayRef<char>> getResourceData(mlir::Attribute attr);
 /// Converts a tensor to a dense elements attribute of `type`.
 mlir::Attribute tensorToAttr(const Tensor &tensor, mlir::ShapedType type);
 

@@ -34,6 +34,11 @@ def CleanupPass : Pass<"compress-cleanup", "mlir::func::FuncOp"> {
       `tosa.add(var, eps)`) is evaluated once with the reference evaluator
       and replaced by a `tosa.const`.
 
+    Constants may be dense elements or `dense_resource` blobs (how
+    torch-mlir's FX importer gives parameters); both are read the same way,
+    and folded results are dense elements. Resources that nothing folds
+    stay resources.
+
     Results are unchanged up to float rounding.
 
     Before:
