@@ -15,6 +15,7 @@
 #include "compress/Support/Parallel.h"
 #include "compress/Support/Progress.h"
 #include "compress/Support/Samples.h"
+#include "compress/Support/ToolSupport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -315,6 +316,10 @@ std::optional<LayerHessian> LayerHessians::take(Operation *layer) {
   entries.erase(it);
   if (!entry.keepsInputs)
     return std::move(entry.hessian);
+  // The Hessian can be the largest block of the run (191 MiB for a 6912-wide
+  // layer); the earlier layers' freed inputs and Hessians lie between live
+  // blocks, where it cannot reuse them.
+  releaseFreedMemory();
   LayerHessian hessian(entry.geometry);
   SmallVector<const Tensor *> seen;
   for (const Tensor &tensor : entry.inputs)

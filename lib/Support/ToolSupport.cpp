@@ -110,6 +110,12 @@ void compress::tuneAllocatorForTool() {
 #endif
 }
 
+void compress::releaseFreedMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 void compress::setUpBlasForTool() {
   useSerialBlas();
   llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {

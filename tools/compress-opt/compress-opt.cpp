@@ -55,18 +55,22 @@ static void releaseMappedPages(const llvm::MemoryBuffer &buffer) {
   ::madvise(reinterpret_cast<void *>(first), end - first, MADV_DONTNEED);
 }
 
-/// Releases the input's pages after each pass on the top-level operation
-/// (nested passes run inside one of those). A pass that reads resource
-/// blobs in place, such as cleanup folding batch norm into the weights,
-/// leaves the pages it read resident; weights it replaced are not read
-/// again, and the rest map in again when a later pass reads them.
-class ReleaseMappedPages : public mlir::PassInstrumentation {
+/// Releases the input's pages, and the heap's freed blocks, after each
+/// pass on the top-level operation (nested passes run inside one of those).
+/// A pass that reads resource blobs in place, such as cleanup folding batch
+/// norm into the weights, leaves the pages it read resident; weights it
+/// replaced are not read again, and the rest map in again when a later pass
+/// reads them. What a pass allocated and freed would otherwise stay
+/// resident between the blocks still in use.
+class ReleaseMemoryAfterPass : public mlir::PassInstrumentation {
 public:
-  explicit ReleaseMappedPages(const llvm::MemoryBuffer &buffer)
+  explicit ReleaseMemoryAfterPass(const llvm::MemoryBuffer &buffer)
       : buffer(buffer) {}
   void runAfterPass(mlir::Pass *, mlir::Operation *op) override {
-    if (!op->getParentOp())
-      releaseMappedPages(buffer);
+    if (op->getParentOp())
+      return;
+    releaseMappedPages(buffer);
+    compress::releaseFreedMemory();
   }
   void runAfterPassFailed(mlir::Pass *pass, mlir::Operation *op) override {
     runAfterPass(pass, op);
@@ -130,7 +134,7 @@ static mlir::LogicalResult runOptMain(int argc, char **argv,
   config.setPassPipelineSetupFn(
       [mapped, parsed, printOp](mlir::PassManager &pm) {
         releaseMappedPages(*mapped);
-        pm.addInstrumentation(std::make_unique<ReleaseMappedPages>(*mapped));
+        pm.addInstrumentation(std::make_unique<ReleaseMemoryAfterPass>(*mapped));
         if (!printOp)
           pm.getContext()->printOpOnDiagnostic(false);
         return parsed.setupPassPipeline(pm);

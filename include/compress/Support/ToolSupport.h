@@ -58,6 +58,13 @@ private:
 /// costs calibration about half its time. Does nothing outside glibc.
 void tuneAllocatorForTool();
 
+/// Returns the pages of freed heap blocks to the system (glibc's
+/// malloc_trim), including those between blocks still in use, which the
+/// heap otherwise keeps resident. Called before a large allocation that
+/// follows much freeing, it keeps the peak at what is live rather than at
+/// the heap's high-water mark. Does nothing outside glibc.
+void releaseFreedMemory();
+
 /// Sets OpenBLAS up (`useSerialBlas`) while the tool has one thread, as its
 /// kernel selection sets an environment variable, and adds the kernels in
 /// use to the tool's `--version` output.
