@@ -80,7 +80,12 @@ compress::collectWeightLayers(func::FuncOp func) {
   llvm::StringMap<unsigned> counts;
   func.walk([&](Operation *op) {
     Value weights = getWeightOperand(op);
-    if (!weights || !matchPattern(weights, m_Constant()))
+    Attribute weightsAttr;
+    if (!weights || !matchPattern(weights, m_Constant(&weightsAttr)))
+      return;
+    // A resource whose blob was elided has no values to compress.
+    if (isa<DenseResourceElementsAttr>(weightsAttr) &&
+        !getResourceData(weightsAttr))
       return;
     int64_t numWeights = staticF32Elements(weights.getType());
     if (!numWeights)

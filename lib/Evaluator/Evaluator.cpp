@@ -14,9 +14,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/Error.h"
 
@@ -259,7 +259,8 @@ static bool hasExactDType(Type type) {
 /// The tensor of a constant in a program. Float32 elements are read in
 /// place from the attribute (or the `dense_resource` blob), which the
 /// context keeps for as long as the function can run: a model's weights
-/// are then held once, not once more per program. Other constants are converted to the evaluator's storage.
+/// are then held once, not once more per program. Other constants are
+/// converted to the evaluator's storage.
 static FailureOr<Tensor> programConstant(Attribute attr) {
   if (auto dense = dyn_cast<DenseIntOrFPElementsAttr>(attr))
     if (dense.getElementType().isF32() && !dense.isSplat())
