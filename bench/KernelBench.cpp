@@ -631,7 +631,8 @@ int main(int argc, char **argv) {
   double logRatio = 0, logWorkRatio = 0, oursSeconds = 0, dnnlSeconds = 0;
   int64_t callBound = 0;
   std::string dnnlImpl;
-  for (const Shape &s : resnet20) {
+  // Times a 3x3 convolution of shape `s` on both sides and prints its row.
+  auto convRow = [&](const Shape &s) {
     int64_t oh = (s.h + 2 - 3) / s.stride + 1, ow = (s.w + 2 - 3) / s.stride + 1;
     std::string name = llvm::formatv("conv-{0}x{1}x{2}-{3}-s{4}", s.h, s.w,
                                      s.c, s.o, s.stride);
@@ -647,6 +648,11 @@ int main(int argc, char **argv) {
                           s.stride),
             double(oh * ow * s.o * 9 * s.c), oursTime, dnnlTime};
     printRow(row, peak);
+    dnnlImpl = theirs.implementation;
+    return row;
+  };
+  for (const Shape &s : resnet20) {
+    Row row = convRow(s);
     logRatio += std::log(row.dnnl / row.ours);
     // A shape no slower than a one-pixel call has no work to compare.
     if (row.dnnl > dnnlCall && row.ours > oursCall)
@@ -655,7 +661,6 @@ int main(int argc, char **argv) {
       ++callBound;
     oursSeconds += s.count * row.ours;
     dnnlSeconds += s.count * row.dnnl;
-    dnnlImpl = theirs.implementation;
   }
   llvm::outs() << llvm::format(
       "ResNet-20 convolutions: geometric mean %.2fx oneDNN; all 19 layers "
@@ -668,6 +673,14 @@ int main(int argc, char **argv) {
       oursCall * 1e6, dnnlCall * 1e6,
       std::exp(logWorkRatio / double(std::size(resnet20) - callBound)));
   llvm::outs() << "  (oneDNN convolution: " << dnnlImpl << ")\n\n";
+
+  // Wider layers, as in ResNet-18 and the widened models of
+  // bench/compile-scale.sh: the weights of one or two blocks of 16 output
+  // channels no longer fit the L1 cache.
+  const Shape wide[] = {{16, 16, 128, 128, 1, 1}, {8, 8, 256, 256, 1, 1}};
+  for (const Shape &s : wide)
+    convRow(s);
+  llvm::outs() << "\n";
 
   auto matmulRow = [&](CompiledKernel &ours, DnnlCall &theirs, int64_t m,
                        int64_t k, int64_t n, int64_t bits) {

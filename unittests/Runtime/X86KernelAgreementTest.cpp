@@ -69,6 +69,9 @@ protected:
   /// Input channel counts (convolutions) and reductions (matmuls) that are
   /// multiples of 4, as the sparse kernel needs.
   bool quadChannels = false;
+  /// Input channel counts of 88 to 140 (convolutions), whose 3x3 weights
+  /// overflow the kernels' L1 budget for two blocks of output channels.
+  bool wideChannels = false;
 
   /// Constant weights of `shape`: qint.weights of any width 1..8, dense,
   /// (below 8 bits) packed or (but binary) sparse, or an arith.constant of
@@ -200,11 +203,13 @@ protected:
                            bool depthwise) {
     Window w = window(/*dilated=*/true, /*padBelowKernel=*/false);
     int64_t n = uniform(1, 2);
-    int64_t c = quadChannels
+    int64_t c = wideChannels ? pick<int64_t>({88, 96, 130, uniform(88, 140)})
+                : quadChannels
                     ? 4 * pick<int64_t>({1, 4, 8, uniform(1, 16)})
                     : pick<int64_t>({1, 3, 4, 16, 17, 33, uniform(1, 40)});
-    int64_t o = depthwise
-                    ? c
+    int64_t o = depthwise ? c
+                : wideChannels
+                    ? pick<int64_t>({17, 48, 65, 80, uniform(1, 100)})
                     : pick<int64_t>({1, 6, 16, 17, 33, 64, 65, 80,
                                      uniform(1, 40)});
     // -128 (after a ReLU) makes the padding value 0 in the kernels' u8
@@ -262,6 +267,26 @@ protected:
 TEST_F(X86KernelAgreement, Conv2DChains) {
   runCases(96, [&](BatchedModule &module, int64_t index) {
     addConvolutionChain(module, index, /*depthwise=*/false);
+  });
+}
+
+/// Layers whose weights overflow the L1 cache, which the kernel tiles
+/// three blocks of channels at a time: 3x3 convolutions over 88 channels
+/// or more, matmuls over more than 768, with output channels that leave
+/// one or two blocks over.
+TEST_F(X86KernelAgreement, WideChains) {
+  wideChannels = true;
+  runCases(32, [&](BatchedModule &module, int64_t index) {
+    if (index % 2 == 0) {
+      addConvolutionChain(module, index, /*depthwise=*/false);
+      return;
+    }
+    int64_t m = pick<int64_t>({1, 9, uniform(2, 30)});
+    int64_t k = pick<int64_t>({772, 1030, uniform(769, 1100)});
+    int64_t n = pick<int64_t>({17, 48, 65, uniform(1, 100)});
+    addMatmulChain(module, index, m, k, n, [&](llvm::ArrayRef<int64_t> shape) {
+      return constantWeights(module, shape, /*axis=*/2);
+    });
   });
 }
 
