@@ -8,7 +8,8 @@
 //   dot products), against which every kernel's GMAC/s is also given;
 // - every convolution shape of ResNet-20: qint.conv2d + per-channel
 //   qint.requantize to i8, against oneDNN's convolution (u8 x s8 -> s8, NHWC,
-//   per-channel output scales);
+//   per-channel output scales), and two wider convolutions whose weights
+//   overflow the L1 cache;
 // - GEMM 256x1024x1024 and GEMV 1x4096x4096 (int8, and int4 packed
 //   weights), against oneDNN's matmul (u8 x s8 -> s8);
 // - the sparse kernel on weights with 50%, 75% and 90% of their 1x4 blocks
