@@ -20,8 +20,6 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/Error.h"
 
-#include <cstring>
-
 using namespace mlir;
 using namespace compress;
 using namespace compress::detail;
@@ -131,44 +129,10 @@ static FailureOr<Tensor> tensorFromResource(DenseResourceElementsAttr attr) {
   std::optional<ArrayRef<char>> data = getResourceData(attr);
   ShapedType type = attr.getType();
   DType dtype;
-  if (!data || !dtypeFromMLIR(type.getElementType(), dtype))
+  if (!data || !dtypeFromMLIR(type.getElementType(), dtype) ||
+      dtype == DType::I48)
     return failure();
-  Tensor tensor(dtype, type.getShape());
-  auto read = [&](auto element, auto &out) {
-    using T = decltype(element);
-    for (size_t i = 0, e = out.size(); i < e; ++i) {
-      T value;
-      std::memcpy(&value, data->data() + i * sizeof(T), sizeof(T));
-      out[i] = value;
-    }
-  };
-  switch (dtype) {
-  case DType::F32:
-    read(float(), tensor.f32());
-    break;
-  case DType::F64:
-    read(double(), tensor.f64());
-    break;
-  case DType::I1:
-  case DType::U8:
-    read(uint8_t(), tensor.ints());
-    break;
-  case DType::I8:
-    read(int8_t(), tensor.ints());
-    break;
-  case DType::I16:
-    read(int16_t(), tensor.ints());
-    break;
-  case DType::I32:
-    read(int32_t(), tensor.ints());
-    break;
-  case DType::I64:
-    read(int64_t(), tensor.ints());
-    break;
-  case DType::I48:
-    return failure();
-  }
-  return tensor;
+  return Tensor::decodeLittleEndian(dtype, type.getShape(), data->data());
 }
 
 FailureOr<Tensor> compress::tensorFromAttr(Attribute attr) {

@@ -177,13 +177,6 @@ static llvm::Expected<NpyType> resolveDescr(StringRef descr, StringRef name) {
 // .npy
 //===----------------------------------------------------------------------===//
 
-template <typename Stored, typename Out>
-static void decode(const char *data, std::vector<Out> &out) {
-  for (size_t i = 0, e = out.size(); i != e; ++i)
-    out[i] = Out(llvm::support::endian::read<Stored>(data + i * sizeof(Stored),
-                                                     llvm::endianness::little));
-}
-
 template <typename Stored, typename Range>
 static void encode(const Range &in, std::string &out) {
   size_t offset = out.size();
@@ -283,22 +276,8 @@ static Shape decodedShape(const NpyLayout &layout, int64_t maxRows) {
 /// their bytes.
 static Tensor decodeRows(const NpyLayout &layout, const char *p,
                          int64_t maxRows) {
-  Tensor tensor(layout.type.type, decodedShape(layout, maxRows));
-  switch (layout.type.type) {
-  case DType::F32: decode<float>(p, tensor.f32()); break;
-  case DType::F64: decode<double>(p, tensor.f64()); break;
-  case DType::I1:
-    for (size_t i = 0, e = tensor.ints().size(); i != e; ++i)
-      tensor.ints()[i] = p[i] != 0;
-    break;
-  case DType::I8: decode<int8_t>(p, tensor.ints()); break;
-  case DType::I16: decode<int16_t>(p, tensor.ints()); break;
-  case DType::I32: decode<int32_t>(p, tensor.ints()); break;
-  case DType::I64: decode<int64_t>(p, tensor.ints()); break;
-  case DType::U8: decode<uint8_t>(p, tensor.ints()); break;
-  case DType::I48: llvm_unreachable("no .npy dtype maps to int48");
-  }
-  return tensor;
+  return Tensor::decodeLittleEndian(layout.type.type,
+                                    decodedShape(layout, maxRows), p);
 }
 
 llvm::Expected<Tensor> compress::parseNpy(StringRef bytes, StringRef name,

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cassert>
@@ -161,6 +162,33 @@ Tensor::Tensor(DType type, llvm::ArrayRef<int64_t> shape)
     doubles.assign(count, 0.0);
   else
     integers.assign(count, 0);
+}
+
+template <typename Stored, typename Out>
+static void decode(const char *data, std::vector<Out> &out) {
+  for (size_t i = 0, e = out.size(); i != e; ++i)
+    out[i] = Out(llvm::support::endian::read<Stored>(data + i * sizeof(Stored),
+                                                     llvm::endianness::little));
+}
+
+Tensor Tensor::decodeLittleEndian(DType type, llvm::ArrayRef<int64_t> shape,
+                                  const char *data) {
+  Tensor tensor(type, shape);
+  switch (type) {
+  case DType::F32: decode<float>(data, tensor.f32()); break;
+  case DType::F64: decode<double>(data, tensor.f64()); break;
+  case DType::I1:
+    for (size_t i = 0, e = tensor.ints().size(); i != e; ++i)
+      tensor.ints()[i] = data[i] != 0;
+    break;
+  case DType::I8: decode<int8_t>(data, tensor.ints()); break;
+  case DType::I16: decode<int16_t>(data, tensor.ints()); break;
+  case DType::I32: decode<int32_t>(data, tensor.ints()); break;
+  case DType::I64: decode<int64_t>(data, tensor.ints()); break;
+  case DType::U8: decode<uint8_t>(data, tensor.ints()); break;
+  case DType::I48: llvm_unreachable("int48 has no stored form");
+  }
+  return tensor;
 }
 
 Tensor Tensor::borrowF32(llvm::ArrayRef<int64_t> shape, const float *data) {

@@ -59,4 +59,22 @@ TEST(TensorTest, RowsAreSlicedAndConcatenated) {
   EXPECT_EQ(ij.sliceBatch(1).ints(), (std::vector<int64_t>{2, 3, 4}));
 }
 
+/// Little-endian elements at their own width: sign-extended integers,
+/// unsigned bytes, floats bit for bit, and any nonzero byte as true.
+TEST(TensorTest, DecodesLittleEndianElements) {
+  const char i16[] = {'\x01', '\x80', '\xff', '\x7f'};
+  EXPECT_EQ(Tensor::decodeLittleEndian(DType::I16, {2}, i16).ints(),
+            (std::vector<int64_t>{-32767, 32767}));
+  const char u8[] = {'\xff', '\x00'};
+  EXPECT_EQ(Tensor::decodeLittleEndian(DType::U8, {2}, u8).ints(),
+            (std::vector<int64_t>{255, 0}));
+  const char i1[] = {'\x00', '\x02', '\x01'};
+  EXPECT_EQ(Tensor::decodeLittleEndian(DType::I1, {3}, i1).ints(),
+            (std::vector<int64_t>{0, 1, 1}));
+  const char f32[] = {'\x00', '\x00', '\xc0', '\xbf'};
+  Tensor floats = Tensor::decodeLittleEndian(DType::F32, {1, 1}, f32);
+  EXPECT_EQ(floats.shape(), (llvm::ArrayRef<int64_t>{1, 1}));
+  EXPECT_EQ(floats.f32()[0], -1.5f);
+}
+
 } // namespace

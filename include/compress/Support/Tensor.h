@@ -89,6 +89,13 @@ public:
   /// costs nothing; the first write through `f32()` copies the elements.
   static Tensor borrowF32(llvm::ArrayRef<int64_t> shape, const float *data);
 
+  /// A tensor of `type` and `shape` decoded from `data`, which holds its
+  /// elements in row-major order, each little-endian at its dtype's width
+  /// (i1 one byte each, any nonzero byte true), as .npy files and MLIR
+  /// resource blobs store them. Not for I48, which neither stores.
+  static Tensor decodeLittleEndian(DType type, llvm::ArrayRef<int64_t> shape,
+                                   const char *data);
+
   /// Same data, another shape with the same element count.
   Tensor reshaped(llvm::ArrayRef<int64_t> newShape) const;
   /// Element `i` (row-major) as a double, whatever the dtype.
